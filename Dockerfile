@@ -1,0 +1,16 @@
+# keyflow worker image: runs the Temporal worker (workers/main.ts) with tsx.
+FROM node:20-slim
+
+WORKDIR /app
+RUN chown node:node /app
+
+# Dependencies first, so that a code change does not reinstall them.
+# Dev dependencies are kept (npm ci before NODE_ENV=production): the worker runs TypeScript through tsx.
+COPY --chown=node:node package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
+COPY --chown=node:node . .
+
+ENV NODE_ENV=production
+USER node
+CMD ["npx", "tsx", "workers/main.ts"]

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+const list = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port')).min(1, 'must name at least one broker'));
+
+/**
+ * Environment keyflow reads, once, at its edges (CLI, worker, API, tests). When
+ * `TEMPORAL_ADDRESS` or `KAFKA_BROKERS` is set, keyflow uses that server and does not start
+ * its own.
+ */
+export const KeyflowEnv = z.object({
+  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port').optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  KEYFLOW_TASK_QUEUE: z.string().min(1).default('keyflow'),
+  KAFKA_BROKERS: list.optional(),
+  KAFKA_CLIENT_ID: z.string().min(1).default('keyflow'),
+  /** Where the local stack keeps its state (SQLite, Kafka log dir, logs). */
+  KEYFLOW_STATE_DIR: z.string().optional(),
+});
+export type KeyflowEnv = z.infer<typeof KeyflowEnv>;
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): KeyflowEnv {
+  const parsed = KeyflowEnv.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`keyflow: bad environment:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+/** Where keyflow's engines are, once resolved (started locally or given by the environment). */
+export interface Endpoints {
+  temporalAddress: string;
+  namespace: string;
+  taskQueue: string;
+  kafkaBrokers: string[];
+  kafkaClientId: string;
+}

@@ -1,0 +1,20 @@
+/**
+ * Names of the failures keyflow reports across the Temporal boundary (as ApplicationFailure
+ * types) and out of its API. Callers branch on these, never on message text.
+ */
+export const FailureType = {
+  ValidationFailed: 'ValidationFailed',
+  ProjectAlreadyRegistered: 'ProjectAlreadyRegistered',
+  ProjectNotFound: 'ProjectNotFound',
+  IllegalTransition: 'IllegalTransition',
+  ProjectClosed: 'ProjectClosed',
+  ApprovalsIncomplete: 'ApprovalsIncomplete',
+  NotTaskOwner: 'NotTaskOwner',
+  TaskClosed: 'TaskClosed',
+  TaskNotFound: 'TaskNotFound',
+  UnknownHolidayYear: 'UnknownHolidayYear',
+  InvalidEvent: 'InvalidEvent',
+  TourClosed: 'TourClosed',
+  NotFound: 'NotFound',
+} as const;
+export type FailureType = (typeof FailureType)[keyof typeof FailureType];

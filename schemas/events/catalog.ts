@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { TOPICS, TopicName } from '../topics';
+import { CloudEvent } from './envelope';
+import { PROJECT_EVENTS } from './project';
+
+/**
+ * The catalogue of event types: each type's data schema and the topic it goes to.
+ * An event whose type is not here cannot be published.
+ */
+const AREAS: Array<{ source: string; topic: TopicName; events: Record<string, z.ZodTypeAny> }> = [
+  { source: '/keyflow/projects', topic: TOPICS.projects, events: PROJECT_EVENTS },
+];
+
+export interface EventTypeInfo {
+  type: string;
+  source: string;
+  topic: TopicName;
+  data: z.ZodTypeAny;
+}
+
+export const EVENT_TYPES: ReadonlyMap<string, EventTypeInfo> = new Map(
+  AREAS.flatMap((a) => Object.entries(a.events).map(([type, data]) => [type, { type, source: a.source, topic: a.topic, data }] as const)),
+);
+
+export class UnknownEventType extends Error {
+  override name = 'UnknownEventType';
+  constructor(readonly type: string) {
+    super(`unknown event type ${type}: add it to schemas/events/catalog.ts`);
+  }
+}
+
+export function eventTypeInfo(type: string): EventTypeInfo {
+  const info = EVENT_TYPES.get(type);
+  if (!info) throw new UnknownEventType(type);
+  return info;
+}
+
+/** Validates a raw event: the envelope first, then its data against the type's schema. */
+export function parseEvent(raw: unknown): CloudEvent {
+  const env = CloudEvent.parse(raw);
+  const info = eventTypeInfo(env.type);
+  return { ...env, data: info.data.parse(env.data) };
+}

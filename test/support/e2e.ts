@@ -1,0 +1,101 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { Kafka, logLevel } from 'kafkajs';
+import { kafkaPublisher, EventPublisher } from '../../activities/events/publisher';
+import { parseEvent } from '../../schemas/events/catalog';
+import { CloudEvent } from '../../schemas/events/envelope';
+import { createWorker } from '../../workers/worker';
+
+/** The real stack that test/support/globalSetup.ts started. */
+export function e2eEndpoints() {
+  const temporalAddress = process.env.KEYFLOW_E2E_TEMPORAL;
+  const kafka = process.env.KEYFLOW_E2E_KAFKA;
+  if (!temporalAddress || !kafka) throw new Error('e2e stack not started: run through jest --selectProjects e2e');
+  return { temporalAddress, namespace: process.env.KEYFLOW_E2E_NAMESPACE ?? 'default', kafkaBrokers: kafka.split(',') };
+}
+
+let seq = 0;
+/** A task queue of the test file's own, so parallel test files never take each other's tasks. */
+export function uniqueTaskQueue(name: string): string {
+  seq += 1;
+  return `test-${name}-${process.pid}-${seq}-${Date.now().toString(36)}`;
+}
+
+export interface E2EHarness {
+  client: Client;
+  taskQueue: string;
+  publisher: EventPublisher;
+  worker: Worker;
+  stop(): Promise<void>;
+}
+
+/** Client + a running worker with the real Kafka publisher, against the real dev server. */
+export async function startHarness(name: string): Promise<E2EHarness> {
+  const ep = e2eEndpoints();
+  const taskQueue = uniqueTaskQueue(name);
+  const connection = await Connection.connect({ address: ep.temporalAddress });
+  const client = new Client({ connection, namespace: ep.namespace });
+  const nativeConnection = await NativeConnection.connect({ address: ep.temporalAddress });
+  const publisher = kafkaPublisher({ brokers: ep.kafkaBrokers, clientId: `test-${name}` });
+  let worker: Worker;
+  try {
+    worker = await createWorker({ connection: nativeConnection, namespace: ep.namespace, taskQueue, deps: { publisher } });
+  } catch (err) {
+    await Promise.allSettled([publisher.close(), nativeConnection.close(), connection.close()]);
+    throw err;
+  }
+  const running = worker.run();
+  return {
+    client,
+    taskQueue,
+    publisher,
+    worker,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await publisher.close();
+      await nativeConnection.close();
+      await connection.close();
+    },
+  };
+}
+
+/**
+ * Reads a topic from the beginning with a fresh consumer group until `done` says enough has
+ * arrived; every message is validated against the envelope and its type's schema.
+ */
+export async function readEvents(
+  topic: string,
+  done: (events: CloudEvent[]) => boolean,
+  opts: { timeoutMs?: number; filter?: (e: CloudEvent) => boolean } = {},
+): Promise<CloudEvent[]> {
+  const kafka = new Kafka({ clientId: 'keyflow-test-reader', brokers: e2eEndpoints().kafkaBrokers, logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `test-reader-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}` });
+  const events: CloudEvent[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`timed out reading ${topic}; got ${events.length} events: ${events.map((e) => `${e.type}/${e.subject}`).join(', ')}`)),
+        opts.timeoutMs ?? 30_000,
+      );
+      consumer
+        .run({
+          eachMessage: async ({ message }) => {
+            const event = parseEvent(JSON.parse(message.value!.toString('utf8')));
+            if (opts.filter && !opts.filter(event)) return;
+            events.push(event);
+            if (done(events)) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return events;
+}

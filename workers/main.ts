@@ -1,0 +1,28 @@
+/**
+ * The keyflow worker process, for a deployment that runs Temporal and Kafka itself
+ * (docker-compose, or TEMPORAL_ADDRESS and KAFKA_BROKERS set). The local run command starts
+ * the same worker in-process instead.
+ */
+import { NativeConnection } from '@temporalio/worker';
+import { kafkaPublisher } from '../activities/events/publisher';
+import { readEnv } from '../config/env';
+import { createWorker } from './worker';
+
+async function main(): Promise<void> {
+  const env = readEnv();
+  if (!env.TEMPORAL_ADDRESS || !env.KAFKA_BROKERS) {
+    throw new Error('workers/main.ts needs TEMPORAL_ADDRESS and KAFKA_BROKERS; use `npm start` to run the local stack');
+  }
+  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  const publisher = kafkaPublisher({ brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID });
+  const worker = await createWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.KEYFLOW_TASK_QUEUE, deps: { publisher } });
+  console.log(`keyflow worker on task queue ${env.KEYFLOW_TASK_QUEUE} at ${env.TEMPORAL_ADDRESS}`);
+  await worker.run();
+  await publisher.close();
+  await connection.close();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,2 @@
+/** Every workflow the keyflow worker runs. */
+export { projectLifecycle } from './project/workflow';
