@@ -1,9 +1,12 @@
+import type { Client } from '@temporalio/client';
 import { EmitRequest } from '../schemas/events/envelope';
 import { emitEvent } from './events/emit';
 import { EventPublisher, Published } from './events/publisher';
 
 export interface ActivityDeps {
   publisher: EventPublisher;
+  /** Temporal client, for activities that read live state through visibility and queries. */
+  client?: Client;
 }
 
 /**

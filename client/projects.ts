@@ -1,5 +1,6 @@
 import { Client, WorkflowIdReusePolicy } from '@temporalio/client';
 import { ProjectInput, Project } from '../schemas/project';
+import { SA } from '../schemas/searchAttributes';
 import { validate } from '../schemas/validation';
 import { getProjectQuery, projectWorkflowId } from '../workflows/project/messages';
 import { toKeyflowError } from './errors';
@@ -23,6 +24,14 @@ export async function registerProject(ctx: ClientContext, input: unknown, regist
       args: [{ project, registeredBy }],
       // A withdrawn or finished project keeps its code: it cannot be registered again either.
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      // Set at start, so listings find the project before its first workflow task has run.
+      typedSearchAttributes: [
+        { key: SA.kind, value: 'project' },
+        { key: SA.projectCode, value: project.code },
+        { key: SA.stage, value: project.stage },
+        { key: SA.county, value: project.county },
+        { key: SA.industry, value: project.industry },
+      ],
     });
     return { code: project.code, workflowId, runId: handle.firstExecutionRunId };
   } catch (err) {

@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { Actor, Instant, LocalDate, Reason, RequestId, Wan, YearMonth } from './common';
+import { ProjectShape, Stage } from './project';
+
+/** Traffic-light warning (红黄绿灯) on investment progress against the annual plan. */
+export const WarningLevel = z.enum(['green', 'yellow', 'red']);
+export type WarningLevel = z.infer<typeof WarningLevel>;
+
+/** A request to move a project to another stage (阶段变更). */
+export const TransitionRequest = z.object({
+  requestId: RequestId,
+  to: Stage,
+  actor: Actor,
+  /** Required when going back a stage or withdrawing (退库). */
+  reason: Reason.optional(),
+});
+export type TransitionRequest = z.input<typeof TransitionRequest>;
+
+/** A problem needing coordination (存在问题), raised in a monthly report. */
+export const ProblemInput = z.object({
+  text: z.string().trim().min(4, 'must describe the problem in at least 4 characters').max(1000),
+  /** Department expected to solve it. */
+  department: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a department id').optional(),
+});
+
+/** The monthly progress report (月报). Amounts in 万元. */
+export const ProgressReport = z.object({
+  requestId: RequestId,
+  month: YearMonth,
+  investmentThisMonth: Wan,
+  /** Cumulative investment completed this year (年度累计完成投资). */
+  investmentToDate: Wan,
+  /** Physical progress (形象进度), 0–100 %. */
+  physicalProgress: z.number().min(0, 'must be at least 0').max(100, 'must be at most 100'),
+  progressNote: z.string().trim().max(2000).default(''),
+  problems: z.array(ProblemInput).max(20).default([]),
+  /** Ids of earlier problems this report says are solved. */
+  resolvedProblemIds: z.array(z.string()).default([]),
+  actor: Actor,
+  /** Set when re-reporting a month already reported: a correction must say why. */
+  correctionReason: Reason.optional(),
+});
+export type ProgressReportInput = z.input<typeof ProgressReport>;
+export type ProgressReport = z.output<typeof ProgressReport>;
+
+export const OpenProblem = z.object({
+  id: z.string(),
+  text: z.string(),
+  department: z.string().optional(),
+  raisedIn: YearMonth,
+  raisedAt: Instant,
+});
+export type OpenProblem = z.infer<typeof OpenProblem>;
+
+export const StageChange = z.object({
+  seq: z.number().int(),
+  from: Stage.nullable(),
+  to: Stage,
+  at: Instant,
+  by: z.string(),
+  reason: z.string().optional(),
+});
+export type StageChange = z.infer<typeof StageChange>;
+
+export const RecordedReport = z.object({
+  month: YearMonth,
+  investmentThisMonth: Wan,
+  investmentToDate: Wan,
+  physicalProgress: z.number(),
+  progressNote: z.string(),
+  problemIds: z.array(z.string()),
+  reportedAt: Instant,
+  by: z.string(),
+  /** Earlier versions of this month's report, newest last, each with why it was replaced. */
+  corrections: z.array(z.object({ replacedAt: Instant, by: z.string(), reason: z.string(), previous: z.object({ investmentThisMonth: Wan, investmentToDate: Wan, physicalProgress: z.number() }) })),
+});
+export type RecordedReport = z.infer<typeof RecordedReport>;
+
+export const WarningChange = z.object({
+  level: WarningLevel,
+  at: Instant,
+  /** Cumulative investment this year ÷ annual plan (年度计划投资完成率). */
+  completionRate: z.number(),
+  /** The pro-rata share of the annual plan expected by now. */
+  expectedRate: z.number(),
+});
+export type WarningChange = z.infer<typeof WarningChange>;
+
+/** A supervision order (督办单) issued when a project stalls. */
+export const SupervisionOrder = z.object({
+  id: z.string(),
+  issuedAt: Instant,
+  dueDate: LocalDate,
+  /** Who must act: the lead department, the responsible leader, the supervisors' office. */
+  escalatedTo: z.array(z.string()),
+  reason: z.string(),
+  closedAt: Instant.optional(),
+  closedBecause: z.string().optional(),
+});
+export type SupervisionOrder = z.infer<typeof SupervisionOrder>;
+
+export const StallReason = z.enum(['noReport', 'noStageChange']);
+export type StallReason = z.infer<typeof StallReason>;
+
+export const Stall = z.object({
+  reason: StallReason,
+  since: Instant,
+  detail: z.string(),
+  order: SupervisionOrder,
+  clearedAt: Instant.optional(),
+  clearedBy: z.string().optional(),
+});
+export type Stall = z.infer<typeof Stall>;
+
+/** Joint-review progress as the project sees it, per review stage id. */
+export const ApprovalStatus = z.enum(['notStarted', 'inReview', 'approved', 'rejected']);
+export type ApprovalStatus = z.infer<typeof ApprovalStatus>;
+
+/** Everything a supervisor may ask of a project at any moment (the `getProjectState` query). */
+export const ProjectState = z.object({
+  project: ProjectShape,
+  stage: Stage,
+  stageSince: Instant,
+  stageHistory: z.array(StageChange),
+  reports: z.array(RecordedReport),
+  warning: WarningChange,
+  warningHistory: z.array(WarningChange),
+  stall: Stall.nullable(),
+  stallHistory: z.array(Stall),
+  openProblems: z.array(OpenProblem),
+  approvals: z.record(z.string(), ApprovalStatus),
+  closed: z.boolean(),
+  registeredAt: Instant,
+  lastReportAt: Instant.nullable(),
+  /** How many times the workflow continued as new, carrying this state. */
+  generation: z.number().int(),
+});
+export type ProjectState = z.infer<typeof ProjectState>;

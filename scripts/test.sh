@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, type-checks, lints, then runs every test
+# (unit + time-skipping, and e2e against a real Temporal dev server and Kafka broker that the
+# suite starts and stops itself).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+mkdir -p test-output
+echo "[keyflow] type-check and lint…" >&2
+npx tsc --noEmit -p .
+npx eslint --max-warnings=0 .
+echo "[keyflow] tests…" >&2
+status=0
+npx jest --ci --json --outputFile=test-output/jest.json "$@" || status=$?
+node -e '
+  const r = require("./test-output/jest.json");
+  console.log(`keyflow: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
+' || true
+exit $status
