@@ -1,5 +1,7 @@
 import type { Client } from '@temporalio/client';
+import { CalendarAnswer, CalendarQuestion } from '../schemas/calendar';
 import { EmitRequest } from '../schemas/events/envelope';
+import { answerCalendar } from './calendar/answer';
 import { emitEvent } from './events/emit';
 import { EventPublisher, Published } from './events/publisher';
 
@@ -18,6 +20,10 @@ export function createActivities(deps: ActivityDeps) {
     /** Publishes one domain event to Kafka; idempotent by event id. */
     async publishEvent(request: EmitRequest): Promise<Published> {
       return emitEvent(deps.publisher, request);
+    },
+    /** Working-day calendar answers, run as a local activity so they are recorded in history. */
+    async askCalendar(questions: CalendarQuestion[]): Promise<CalendarAnswer[]> {
+      return answerCalendar(questions);
     },
   };
 }

@@ -1,13 +1,28 @@
-import { Client, WorkflowIdReusePolicy } from '@temporalio/client';
-import { ProjectInput, Project } from '../schemas/project';
+import { Client, WorkflowExecutionInfo, WorkflowIdReusePolicy } from '@temporalio/client';
+import type { ProgressReportInput, ProjectState, TransitionRequest } from '../schemas/lifecycle';
+import { ProjectState as ProjectStateSchema, WarningLevel } from '../schemas/lifecycle';
+import type { LifecycleConfigInput } from '../schemas/lifecycleConfig';
+import { Project, ProjectCode, ProjectInput, Stage } from '../schemas/project';
 import { SA } from '../schemas/searchAttributes';
 import { validate } from '../schemas/validation';
-import { getProjectQuery, projectWorkflowId } from '../workflows/project/messages';
-import { toKeyflowError } from './errors';
+import { z } from 'zod';
+import type { projectLifecycle } from '../workflows/project/workflow';
+import {
+  getProjectQuery,
+  getProjectStateQuery,
+  projectWorkflowId,
+  reportProgressUpdate,
+  ReportResult,
+  transitionUpdate,
+  TransitionResult,
+} from '../workflows/project/messages';
+import { KeyflowError, toKeyflowError } from './errors';
 
 export interface ClientContext {
   client: Client;
   taskQueue: string;
+  /** Lifecycle rules given to newly registered projects. */
+  lifecycleConfig?: LifecycleConfigInput;
 }
 
 /**
@@ -18,10 +33,10 @@ export async function registerProject(ctx: ClientContext, input: unknown, regist
   try {
     const project: Project = validate(ProjectInput, input, 'project');
     const workflowId = projectWorkflowId(project.code);
-    const handle = await ctx.client.workflow.start('projectLifecycle', {
+    const handle = await ctx.client.workflow.start<typeof projectLifecycle>('projectLifecycle', {
       taskQueue: ctx.taskQueue,
       workflowId,
-      args: [{ project, registeredBy }],
+      args: [{ project, registeredBy, config: ctx.lifecycleConfig as never }],
       // A withdrawn or finished project keeps its code: it cannot be registered again either.
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       // Set at start, so listings find the project before its first workflow task has run.
@@ -31,6 +46,9 @@ export async function registerProject(ctx: ClientContext, input: unknown, regist
         { key: SA.stage, value: project.stage },
         { key: SA.county, value: project.county },
         { key: SA.industry, value: project.industry },
+        { key: SA.leadDepartment, value: project.leadDepartment },
+        { key: SA.warning, value: 'green' },
+        { key: SA.stalled, value: false },
       ],
     });
     return { code: project.code, workflowId, runId: handle.firstExecutionRunId };
@@ -39,12 +57,124 @@ export async function registerProject(ctx: ClientContext, input: unknown, regist
   }
 }
 
+function handleFor(ctx: ClientContext, code: string) {
+  const parsed = ProjectCode.safeParse(code);
+  if (!parsed.success) {
+    throw new KeyflowError('ValidationFailed', `code: ${parsed.error.issues[0]?.message}`, [{ field: 'code', rule: parsed.error.issues[0]?.message ?? 'invalid' }]);
+  }
+  return ctx.client.workflow.getHandle(projectWorkflowId(parsed.data));
+}
+
+/** A closed project's workflow has completed: say so in the project's terms. */
+async function closedOr(ctx: ClientContext, code: string, err: unknown): Promise<unknown> {
+  const mapped = toKeyflowError(err, { projectCode: code });
+  if (mapped instanceof KeyflowError) return mapped;
+  const text = String((err as Error)?.message ?? '');
+  if (/already completed|workflow execution already completed|not running/i.test(text)) {
+    const state = await getProjectState(ctx, code).catch(() => undefined);
+    return new KeyflowError('ProjectClosed', `project ${code} is closed in stage ${state?.stage ?? 'unknown'}; nothing more can change`);
+  }
+  return mapped;
+}
+
 export async function getProject(ctx: ClientContext, code: string): Promise<Project> {
   try {
-    return await ctx.client.workflow.getHandle(projectWorkflowId(code)).query(getProjectQuery);
+    return await handleFor(ctx, code).query(getProjectQuery);
   } catch (err) {
     throw toKeyflowError(err, { projectCode: code });
   }
 }
 
-export type { ProjectInput };
+/** The project's full current state and history (stages, reports, warnings, stalls). */
+export async function getProjectState(ctx: ClientContext, code: string): Promise<ProjectState> {
+  try {
+    return ProjectStateSchema.parse(await handleFor(ctx, code).query(getProjectStateQuery));
+  } catch (err) {
+    throw toKeyflowError(err, { projectCode: code });
+  }
+}
+
+/** Moves a project to another stage; refused with the reason when the move is not allowed. */
+export async function transitionProject(ctx: ClientContext, code: string, request: TransitionRequest): Promise<TransitionResult> {
+  try {
+    return await handleFor(ctx, code).executeUpdate(transitionUpdate, { args: [request] });
+  } catch (err) {
+    throw await closedOr(ctx, code, err);
+  }
+}
+
+/** Records a monthly progress report (or a correction of one, with a reason). */
+export async function reportProgress(ctx: ClientContext, code: string, report: ProgressReportInput): Promise<ReportResult> {
+  try {
+    return await handleFor(ctx, code).executeUpdate(reportProgressUpdate, { args: [report] });
+  } catch (err) {
+    throw await closedOr(ctx, code, err);
+  }
+}
+
+/** Filters for listing projects, all optional; combined with AND. */
+export const ProjectFilter = z.object({
+  stage: Stage.optional(),
+  county: z.string().regex(/^(\d{6}|[a-z][a-z0-9-]+)$/, 'must be a county id').optional(),
+  industry: z.string().regex(/^[a-z0-9-]+$/, 'must be an industry id').optional(),
+  warning: WarningLevel.optional(),
+  stalled: z.boolean().optional(),
+  /** Include projects whose workflow has finished (in production, withdrawn). */
+  includeClosed: z.boolean().default(true),
+});
+export type ProjectFilter = z.input<typeof ProjectFilter>;
+
+/** Temporal visibility query for a filter. Values are validated above, so quoting is safe. */
+export function projectListQuery(filter: ProjectFilter): string {
+  const f = validate(ProjectFilter, filter, 'filter');
+  const parts = ["KeyflowKind = 'project'"];
+  if (f.stage) parts.push(`KeyflowStage = '${f.stage}'`);
+  if (f.county) parts.push(`KeyflowCounty = '${f.county}'`);
+  if (f.industry) parts.push(`KeyflowIndustry = '${f.industry}'`);
+  if (f.warning) parts.push(`KeyflowWarning = '${f.warning}'`);
+  if (f.stalled !== undefined) parts.push(`KeyflowStalled = ${f.stalled}`);
+  if (!f.includeClosed) parts.push(`ExecutionStatus = 'Running'`);
+  return parts.join(' AND ');
+}
+
+export interface ProjectListing {
+  code: string;
+  stage: string;
+  county: string;
+  industry: string;
+  warning: string;
+  stalled: boolean;
+  daysSinceReport: number | null;
+  completionRate: number | null;
+  status: string;
+}
+
+function toListing(wf: WorkflowExecutionInfo): ProjectListing {
+  const sa = wf.typedSearchAttributes;
+  return {
+    code: sa.get(SA.projectCode) ?? wf.workflowId.replace(/^project-/, ''),
+    stage: sa.get(SA.stage) ?? '',
+    county: sa.get(SA.county) ?? '',
+    industry: sa.get(SA.industry) ?? '',
+    warning: sa.get(SA.warning) ?? 'green',
+    stalled: sa.get(SA.stalled) ?? false,
+    daysSinceReport: sa.get(SA.daysSinceReport) ?? null,
+    completionRate: sa.get(SA.completionRate) ?? null,
+    status: wf.status.name,
+  };
+}
+
+/**
+ * Lists projects through Temporal visibility (search attributes), never by visiting every
+ * workflow. Sorted by project code. Visibility trails updates by a moment.
+ */
+export async function listProjects(ctx: ClientContext, filter: ProjectFilter = {}): Promise<ProjectListing[]> {
+  const out: ProjectListing[] = [];
+  try {
+    const query = projectListQuery(filter);
+    for await (const wf of ctx.client.workflow.list({ query })) out.push(toListing(wf));
+  } catch (err) {
+    throw toKeyflowError(err);
+  }
+  return out.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+}

@@ -90,7 +90,8 @@ export type WarningChange = z.infer<typeof WarningChange>;
 export const SupervisionOrder = z.object({
   id: z.string(),
   issuedAt: Instant,
-  dueDate: LocalDate,
+  /** Null when the calendar cannot count the working days yet (holiday notice missing). */
+  dueDate: LocalDate.nullable(),
   /** Who must act: the lead department, the responsible leader, the supervisors' office. */
   escalatedTo: z.array(z.string()),
   reason: z.string(),
@@ -131,6 +132,10 @@ export const ProjectState = z.object({
   approvals: z.record(z.string(), ApprovalStatus),
   closed: z.boolean(),
   registeredAt: Instant,
+  /** When the project first entered a stage that reports monthly (started or later). */
+  reportingSince: Instant.nullable(),
+  /** Deadlines the calendar could not count yet, and why (e.g. next year's notice missing). */
+  calendarGaps: z.array(z.object({ what: z.string(), message: z.string(), at: Instant })),
   lastReportAt: Instant.nullable(),
   /** How many times the workflow continued as new, carrying this state. */
   generation: z.number().int(),

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { TOPICS, TopicName } from '../topics';
 import { CloudEvent } from './envelope';
-import { PROJECT_EVENTS } from './project';
+import { MEETING_EVENTS, REMINDER_EVENTS } from './meeting';
+import { PROJECT_EVENTS, SUPERVISION_EVENTS } from './project';
 
 /**
  * The catalogue of event types: each type's data schema and the topic it goes to.
@@ -9,6 +10,9 @@ import { PROJECT_EVENTS } from './project';
  */
 const AREAS: Array<{ source: string; topic: TopicName; events: Record<string, z.ZodTypeAny> }> = [
   { source: '/keyflow/projects', topic: TOPICS.projects, events: PROJECT_EVENTS },
+  { source: '/keyflow/supervision', topic: TOPICS.supervision, events: SUPERVISION_EVENTS },
+  { source: '/keyflow/meetings', topic: TOPICS.meetings, events: MEETING_EVENTS },
+  { source: '/keyflow/reminders', topic: TOPICS.reminders, events: REMINDER_EVENTS },
 ];
 
 export interface EventTypeInfo {

@@ -1,13 +1,99 @@
 import { z } from 'zod';
-import { ProjectInput } from '../project';
+import { Instant, LocalDate, YearMonth } from '../common';
+import { OpenProblem, StallReason, SupervisionOrder, WarningLevel } from '../lifecycle';
+import { ProjectInput, Stage } from '../project';
 
-/** Data of `cn.keyflow.project.registered` (项目入库): the project as registered. */
+/** `cn.keyflow.project.registered` (项目入库): the project as registered. */
 export const ProjectRegistered = z.object({
   project: ProjectInput,
   registeredBy: z.string(),
 });
 export type ProjectRegistered = z.infer<typeof ProjectRegistered>;
 
+/** `cn.keyflow.project.stageChanged` (阶段变更). */
+export const StageChanged = z.object({
+  seq: z.number().int(),
+  from: Stage,
+  to: Stage,
+  by: z.string(),
+  reason: z.string().optional(),
+  county: z.string(),
+});
+
+/** `cn.keyflow.project.progressReported` (月报). */
+export const ProgressReported = z.object({
+  month: YearMonth,
+  investmentThisMonth: z.number(),
+  investmentToDate: z.number(),
+  physicalProgress: z.number(),
+  completionRate: z.number(),
+  correction: z.boolean(),
+  correctionReason: z.string().optional(),
+  problemsRaised: z.array(OpenProblem),
+  problemsResolved: z.array(z.string()),
+  by: z.string(),
+  county: z.string(),
+});
+
+/** `cn.keyflow.project.warningChanged` (红黄绿灯预警). */
+export const WarningChanged = z.object({
+  from: WarningLevel,
+  to: WarningLevel,
+  completionRate: z.number(),
+  expectedRate: z.number(),
+  county: z.string(),
+});
+
+/** `cn.keyflow.project.stalled` (项目停滞). */
+export const ProjectStalled = z.object({
+  reason: StallReason,
+  since: Instant,
+  detail: z.string(),
+  orderId: z.string(),
+  county: z.string(),
+  leadDepartment: z.string(),
+});
+
+/** `cn.keyflow.project.stallCleared`. */
+export const StallCleared = z.object({
+  reason: StallReason,
+  since: Instant,
+  clearedAt: Instant,
+  clearedBy: z.string(),
+  orderId: z.string(),
+});
+
+/** `cn.keyflow.project.calendarGap`: a deadline could not be counted because a year's holiday notice is missing. */
+export const CalendarGapRaised = z.object({ what: z.string(), message: z.string() });
+
 export const PROJECT_EVENTS = {
   'cn.keyflow.project.registered': ProjectRegistered,
+  'cn.keyflow.project.stageChanged': StageChanged,
+  'cn.keyflow.project.progressReported': ProgressReported,
+  'cn.keyflow.project.warningChanged': WarningChanged,
+  'cn.keyflow.project.stalled': ProjectStalled,
+  'cn.keyflow.project.stallCleared': StallCleared,
+  'cn.keyflow.project.calendarGap': CalendarGapRaised,
+} as const;
+
+/** `cn.keyflow.supervision.orderIssued` (督办单下达): subject is the project code. */
+export const SupervisionOrderIssued = z.object({
+  order: SupervisionOrder,
+  projectName: z.string(),
+  county: z.string(),
+  responsibleLeader: z.string(),
+  leadDepartment: z.string(),
+});
+
+/** `cn.keyflow.supervision.orderClosed` (督办办结). */
+export const SupervisionOrderClosed = z.object({
+  orderId: z.string(),
+  closedAt: Instant,
+  closedBecause: z.string(),
+  dueDate: LocalDate.nullable(),
+});
+
+export const SUPERVISION_EVENTS = {
+  'cn.keyflow.supervision.orderIssued': SupervisionOrderIssued,
+  'cn.keyflow.supervision.orderClosed': SupervisionOrderClosed,
 } as const;

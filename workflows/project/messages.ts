@@ -1,12 +1,49 @@
-import { defineQuery } from '@temporalio/workflow';
-import type { Project } from '../../schemas/project';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { EmitRequest } from '../../schemas/events/envelope';
+import type { LifecycleConfig } from '../../schemas/lifecycleConfig';
+import type { ProgressReportInput, ProjectState, TransitionRequest, WarningLevel } from '../../schemas/lifecycle';
+import type { Project, Stage } from '../../schemas/project';
 
-/** Input of the project lifecycle workflow when a project is registered (入库). */
+/** Input of the project lifecycle workflow, at registration (入库) and at every continue-as-new. */
 export interface ProjectWorkflowInput {
   project: Project;
   registeredBy: string;
+  /** Lifecycle rules; omitted → defaults of schemas/lifecycleConfig.ts. */
+  config?: Partial<LifecycleConfig>;
+  /** Present when continuing as new: everything the previous run knew. */
+  carried?: CarriedState;
+}
+
+/** What a run hands to the next when it continues as new. */
+export interface CarriedState {
+  state: ProjectState;
+  pendingEvents: EmitRequest[];
+  /** Results of recent requests by id, so a request repeated across the boundary is still recognised. */
+  answered: Array<[string, unknown]>;
+  eventSeq: number;
+  reportDue: Record<string, string | null>;
 }
 
 export const projectWorkflowId = (code: string): string => `project-${code}`;
 
+export interface TransitionResult {
+  stage: Stage;
+  seq: number;
+}
+
+export interface ReportResult {
+  month: string;
+  correction: boolean;
+  warning: WarningLevel;
+  stallCleared: boolean;
+  openProblemIds: string[];
+}
+
 export const getProjectQuery = defineQuery<Project>('getProject');
+export const getProjectStateQuery = defineQuery<ProjectState>('getProjectState');
+
+/** Move a project to another stage (阶段变更). */
+export const transitionUpdate = defineUpdate<TransitionResult, [TransitionRequest]>('transition');
+
+/** Monthly progress report (月报), or a correction of one. */
+export const reportProgressUpdate = defineUpdate<ReportResult, [ProgressReportInput]>('reportProgress');

@@ -1,20 +1,448 @@
-import { condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { atShanghaiTime, addCalendarDays, shanghaiDate } from '../../domain/calendar';
+import { addMonths, lastDayOfMonth, monthOf } from '../../domain/lifecycle/months';
+import { checkReport } from '../../domain/lifecycle/reports';
+import { checkTransition, CLOSED_STAGES, REPORTING_STAGES } from '../../domain/lifecycle/stages';
+import { completionRate, expectedRate, warningLevel } from '../../domain/lifecycle/warning';
+import { FailureType } from '../../schemas/errors';
+import {
+  ProgressReport,
+  ProjectState,
+  Stall,
+  StallReason,
+  TransitionRequest,
+  WarningChange,
+} from '../../schemas/lifecycle';
+import { LifecycleConfig } from '../../schemas/lifecycleConfig';
 import { SA } from '../../schemas/searchAttributes';
+import { issuesOf } from '../../schemas/validation';
+import { addWorkingDays, CalendarGap } from '../shared/calendar';
 import { Outbox } from '../shared/outbox';
-import { getProjectQuery, ProjectWorkflowInput } from './messages';
+import {
+  CarriedState,
+  getProjectQuery,
+  getProjectStateQuery,
+  ProjectWorkflowInput,
+  reportProgressUpdate,
+  ReportResult,
+  transitionUpdate,
+  TransitionResult,
+} from './messages';
 
-/** One key project's life (重点项目全生命周期), from registration on. */
-export async function projectLifecycle(input: ProjectWorkflowInput): Promise<void> {
-  const { project } = input;
-  const outbox = new Outbox(project.code);
+const DAY_MS = 24 * 3600 * 1000;
+/** How many answered request ids a project remembers for de-duplication. */
+const ANSWERED_KEPT = 500;
+
+function refuse(type: FailureType, message: string, details?: unknown): never {
+  throw ApplicationFailure.create({ type, message, nonRetryable: true, details: details === undefined ? [] : [details] });
+}
+
+function parseOrRefuse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const issues = issuesOf(r.error);
+    refuse(FailureType.ValidationFailed, issues.map((i) => `${i.field}: ${i.rule}`).join('; '), issues);
+  }
+  return r.data;
+}
+
+/**
+ * One key project's life (重点项目全生命周期): stages, monthly reports, the investment warning
+ * light, stall detection with supervision orders, all queryable and published as events. It
+ * continues as new before its history grows large, carrying its whole state, so a project can
+ * run for years.
+ */
+export async function projectLifecycle(input: ProjectWorkflowInput): Promise<ProjectState> {
+  const config = LifecycleConfig.parse(input.config ?? {});
+  const nowIso = () => new Date().toISOString();
+  const project = input.project;
+  const carried: CarriedState | undefined = input.carried;
+
+  const state: ProjectState = carried?.state ?? {
+    project,
+    stage: project.stage,
+    stageSince: nowIso(),
+    stageHistory: [{ seq: 0, from: null, to: project.stage, at: nowIso(), by: input.registeredBy }],
+    reports: [],
+    warning: { level: 'green', at: nowIso(), completionRate: 0, expectedRate: 0 },
+    warningHistory: [],
+    stall: null,
+    stallHistory: [],
+    openProblems: [],
+    approvals: {},
+    closed: false,
+    registeredAt: nowIso(),
+    reportingSince: REPORTING_STAGES.includes(project.stage) ? nowIso() : null,
+    calendarGaps: [],
+    lastReportAt: null,
+    generation: 0,
+  };
+  if (carried) state.generation += 1;
+  const outbox = new Outbox(project.code, carried?.pendingEvents);
+  const answered = new Map<string, unknown>(carried?.answered ?? []);
+  /** Report deadline per month, once the calendar has counted it (null: it could not). */
+  const reportDue: Record<string, string | null> = carried?.reportDue ?? {};
+  let eventSeq = carried?.eventSeq ?? 0;
+  const nextKey = (what: string) => `${what}:${++eventSeq}`;
+
+  const remember = (requestId: string, result: unknown) => {
+    answered.set(requestId, result);
+    if (answered.size > ANSWERED_KEPT) answered.delete(answered.keys().next().value as string);
+  };
+
+  // ---- search attributes: what visibility listings filter on --------------------------------
+  let lastUpserted = '';
+  const syncSearchAttributes = () => {
+    const since = state.lastReportAt ?? state.reportingSince ?? state.registeredAt;
+    const values = {
+      stage: state.stage,
+      warning: state.warning.level,
+      stalled: state.stall !== null,
+      days: Math.max(0, Math.floor((Date.now() - Date.parse(since)) / DAY_MS)),
+      lastReportAt: state.lastReportAt,
+      rate: Math.round(state.warning.completionRate * 10000) / 10000,
+    };
+    const key = JSON.stringify(values);
+    if (key === lastUpserted) return;
+    lastUpserted = key;
+    upsertSearchAttributes([
+      { key: SA.kind, value: 'project' },
+      { key: SA.projectCode, value: project.code },
+      { key: SA.county, value: project.county },
+      { key: SA.industry, value: project.industry },
+      { key: SA.leadDepartment, value: project.leadDepartment },
+      { key: SA.stage, value: values.stage },
+      { key: SA.warning, value: values.warning },
+      { key: SA.stalled, value: values.stalled },
+      { key: SA.daysSinceReport, value: values.days },
+      { key: SA.completionRate, value: values.rate },
+      ...(values.lastReportAt ? [{ key: SA.lastReportAt, value: new Date(values.lastReportAt) }] : []),
+    ]);
+  };
+
+  // ---- warning light ---------------------------------------------------------------------
+  const recomputeWarning = () => {
+    const year = nowIso().slice(0, 4);
+    const latest = state.reports.filter((r) => r.month.startsWith(year)).sort((a, b) => (a.month < b.month ? 1 : -1))[0];
+    const inInvestment = REPORTING_STAGES.includes(state.stage);
+    const rate = latest ? completionRate(latest.investmentToDate, project.annualPlannedInvestment) : 0;
+    const expected = latest && inInvestment ? expectedRate(latest.month) : 0;
+    const level = inInvestment || state.stall
+      ? warningLevel({
+          completionRate: rate,
+          expectedRate: expected,
+          stalled: state.stall !== null,
+          yellowBehindPoints: config.warning.yellowBehindPoints,
+          redBehindPoints: config.warning.redBehindPoints,
+        })
+      : 'green';
+    const previous = state.warning.level;
+    const change: WarningChange = { level, at: nowIso(), completionRate: rate, expectedRate: expected };
+    state.warning = change;
+    if (level !== previous) {
+      state.warningHistory.push(change);
+      outbox.add('cn.keyflow.project.warningChanged', nextKey('warning'), {
+        from: previous,
+        to: level,
+        completionRate: rate,
+        expectedRate: expected,
+        county: project.county,
+      });
+    }
+  };
+
+  // ---- stalls and supervision orders -------------------------------------------------------
+  const noteCalendarGap = (what: string, err: CalendarGap) => {
+    if (state.calendarGaps.some((g) => g.what === what)) return;
+    state.calendarGaps.push({ what, message: err.message, at: nowIso() });
+    outbox.add('cn.keyflow.project.calendarGap', `calendarGap:${what}`, { what, message: err.message });
+  };
+
+  const workingDaysAhead = async (from: string, n: number, what: string): Promise<string | null> => {
+    try {
+      return await addWorkingDays(from, n);
+    } catch (err) {
+      if (err instanceof CalendarGap) {
+        noteCalendarGap(what, err);
+        return null;
+      }
+      throw err;
+    }
+  };
+
+  const markStalled = async (reason: StallReason, detail: string) => {
+    const today = shanghaiDate(new Date());
+    const orderNo = state.stallHistory.length + 1;
+    const dueDate = await workingDaysAhead(today, config.stall.supervisionOrderDueWorkingDays, `supervisionOrder:${orderNo}`);
+    if (state.stall) return; // an update may have raced the calendar answer
+    const stall: Stall = {
+      reason,
+      since: nowIso(),
+      detail,
+      order: {
+        id: `督办-${project.code}-${orderNo}`,
+        issuedAt: nowIso(),
+        dueDate,
+        escalatedTo: [...config.stall.supervisors, project.leadDepartment, project.responsibleLeader],
+        reason: detail,
+      },
+    };
+    state.stall = stall;
+    outbox.add('cn.keyflow.project.stalled', `stalled:${orderNo}`, {
+      reason,
+      since: stall.since,
+      detail,
+      orderId: stall.order.id,
+      county: project.county,
+      leadDepartment: project.leadDepartment,
+    });
+    outbox.add('cn.keyflow.supervision.orderIssued', `order:${orderNo}`, {
+      order: stall.order,
+      projectName: project.name,
+      county: project.county,
+      responsibleLeader: project.responsibleLeader,
+      leadDepartment: project.leadDepartment,
+    });
+    recomputeWarning();
+  };
+
+  const clearStall = (by: string, because: string) => {
+    const stall = state.stall;
+    if (!stall) return;
+    const orderNo = state.stallHistory.length + 1;
+    const at = nowIso();
+    const cleared: Stall = { ...stall, clearedAt: at, clearedBy: by, order: { ...stall.order, closedAt: at, closedBecause: because } };
+    state.stallHistory.push(cleared);
+    state.stall = null;
+    outbox.add('cn.keyflow.project.stallCleared', `stallCleared:${orderNo}`, {
+      reason: stall.reason,
+      since: stall.since,
+      clearedAt: at,
+      clearedBy: by,
+      orderId: stall.order.id,
+    });
+    outbox.add('cn.keyflow.supervision.orderClosed', `orderClosed:${orderNo}`, {
+      orderId: stall.order.id,
+      closedAt: at,
+      closedBecause: because,
+      dueDate: stall.order.dueDate,
+    });
+    recomputeWarning();
+  };
+
+  /** The month whose report is missing and overdue today, if any. */
+  const overdueReportMonth = async (): Promise<string | null> => {
+    if (!['started', 'underConstruction'].includes(state.stage) || !state.reportingSince) return null;
+    const today = shanghaiDate(new Date());
+    const month = addMonths(monthOf(today), -1);
+    if (month < monthOf(shanghaiDate(state.reportingSince))) return null;
+    if (state.reports.some((r) => r.month >= month)) return null;
+    if (!(month in reportDue)) {
+      reportDue[month] = await workingDaysAhead(lastDayOfMonth(month), config.stall.reportDueWorkingDays, `reportDue:${month}`);
+    }
+    const due = reportDue[month];
+    return due !== null && due !== undefined && today > due ? month : null;
+  };
+
+  const dailyCheck = async () => {
+    if (state.closed) return;
+    if (!state.stall) {
+      const missing = await overdueReportMonth();
+      const daysInStage = Math.floor((Date.now() - Date.parse(state.stageSince)) / DAY_MS);
+      const maxDays = config.stall.maxDaysInStage[state.stage];
+      if (missing && !state.stall) {
+        await markStalled('noReport', `${missing} 月报逾期未报 (report for ${missing} overdue since ${reportDue[missing]})`);
+      } else if (maxDays !== undefined && daysInStage > maxDays && !state.stall) {
+        await markStalled('noStageChange', `在${state.stage}阶段已${daysInStage}天无进展 (no stage change for ${daysInStage} days, limit ${maxDays})`);
+      }
+    }
+    syncSearchAttributes();
+  };
+
+  // ---- queries -----------------------------------------------------------------------------
   setHandler(getProjectQuery, () => project);
-  upsertSearchAttributes([
-    { key: SA.kind, value: 'project' },
-    { key: SA.projectCode, value: project.code },
-    { key: SA.stage, value: project.stage },
-    { key: SA.county, value: project.county },
-    { key: SA.industry, value: project.industry },
-  ]);
-  outbox.add('cn.keyflow.project.registered', 'registered', { project, registeredBy: input.registeredBy });
-  await condition(() => false);
+  setHandler(getProjectStateQuery, () => state);
+
+  // ---- stage transitions --------------------------------------------------------------------
+  const approvalsMissing = () =>
+    Object.entries(state.approvals)
+      .filter(([, s]) => s !== 'approved')
+      .map(([id]) => id);
+
+  setHandler(
+    transitionUpdate,
+    async (raw): Promise<TransitionResult> => {
+      const req = TransitionRequest.parse(raw);
+      if (answered.has(req.requestId)) return answered.get(req.requestId) as TransitionResult;
+      const from = state.stage;
+      const seq = state.stageHistory.length;
+      state.stage = req.to;
+      state.stageSince = nowIso();
+      state.stageHistory.push({ seq, from, to: req.to, at: nowIso(), by: req.actor.by, reason: req.reason });
+      if (REPORTING_STAGES.includes(req.to) && !state.reportingSince) state.reportingSince = nowIso();
+      outbox.add('cn.keyflow.project.stageChanged', `stage:${seq}`, {
+        seq,
+        from,
+        to: req.to,
+        by: req.actor.by,
+        reason: req.reason,
+        county: project.county,
+      });
+      if (state.stall?.reason === 'noStageChange') clearStall(req.actor.by, `stage changed to ${req.to}`);
+      if (CLOSED_STAGES.includes(req.to)) {
+        clearStall(req.actor.by, `project closed in stage ${req.to}`);
+        state.closed = true;
+      }
+      recomputeWarning();
+      syncSearchAttributes();
+      const result = { stage: req.to, seq };
+      remember(req.requestId, result);
+      return result;
+    },
+    {
+      validator: (raw) => {
+        const req = parseOrRefuse(TransitionRequest, raw);
+        if (answered.has(req.requestId)) return;
+        const verdict = checkTransition({ from: state.stage, to: req.to, reason: req.reason, approvalsMissing: approvalsMissing() });
+        if (!verdict.ok) refuse(FailureType[verdict.type], verdict.message, { currentStage: state.stage });
+      },
+    },
+  );
+
+  // ---- monthly progress reports -------------------------------------------------------------
+  setHandler(
+    reportProgressUpdate,
+    async (raw): Promise<ReportResult> => {
+      const report = ProgressReport.parse(raw);
+      if (answered.has(report.requestId)) return answered.get(report.requestId) as ReportResult;
+      const verdict = checkReport(report, state.reports, monthOf(shanghaiDate(new Date())));
+      const correction = verdict.ok && verdict.correction;
+      const at = nowIso();
+      const raised = report.problems.map((p) => ({
+        id: `P${report.month}-${++eventSeq}`,
+        text: p.text,
+        department: p.department,
+        raisedIn: report.month,
+        raisedAt: at,
+      }));
+      const existing = state.reports.find((r) => r.month === report.month);
+      const recorded = {
+        month: report.month,
+        investmentThisMonth: report.investmentThisMonth,
+        investmentToDate: report.investmentToDate,
+        physicalProgress: report.physicalProgress,
+        progressNote: report.progressNote,
+        problemIds: raised.map((p) => p.id),
+        reportedAt: at,
+        by: report.actor.by,
+        corrections: existing
+          ? [
+              ...existing.corrections,
+              {
+                replacedAt: at,
+                by: report.actor.by,
+                reason: report.correctionReason ?? '',
+                previous: {
+                  investmentThisMonth: existing.investmentThisMonth,
+                  investmentToDate: existing.investmentToDate,
+                  physicalProgress: existing.physicalProgress,
+                },
+              },
+            ]
+          : [],
+      };
+      state.reports = [...state.reports.filter((r) => r.month !== report.month), recorded].sort((a, b) => (a.month < b.month ? -1 : 1));
+      const resolved = report.resolvedProblemIds.filter((id) => state.openProblems.some((p) => p.id === id));
+      state.openProblems = [...state.openProblems.filter((p) => !resolved.includes(p.id)), ...raised];
+      state.lastReportAt = at;
+      outbox.add('cn.keyflow.project.progressReported', correction ? nextKey(`correction:${report.month}`) : `report:${report.month}`, {
+        month: report.month,
+        investmentThisMonth: report.investmentThisMonth,
+        investmentToDate: report.investmentToDate,
+        physicalProgress: report.physicalProgress,
+        completionRate: completionRate(report.investmentToDate, project.annualPlannedInvestment),
+        correction,
+        correctionReason: report.correctionReason,
+        problemsRaised: raised,
+        problemsResolved: resolved,
+        by: report.actor.by,
+        county: project.county,
+      });
+      const stallCleared = state.stall?.reason === 'noReport' && !correction;
+      if (stallCleared) clearStall(report.actor.by, `report for ${report.month} received`);
+      recomputeWarning();
+      syncSearchAttributes();
+      const result: ReportResult = {
+        month: report.month,
+        correction,
+        warning: state.warning.level,
+        stallCleared,
+        openProblemIds: state.openProblems.map((p) => p.id),
+      };
+      remember(report.requestId, result);
+      return result;
+    },
+    {
+      validator: (raw) => {
+        const report = parseOrRefuse(ProgressReport, raw);
+        if (answered.has(report.requestId)) return;
+        if (state.closed) refuse(FailureType.ProjectClosed, `project is closed in stage ${state.stage}; reports are no longer taken`, { currentStage: state.stage });
+        if (!REPORTING_STAGES.includes(state.stage)) {
+          refuse(FailureType.IllegalTransition, `project is in stage ${state.stage}; progress is reported from construction start (started, underConstruction, completed)`, {
+            currentStage: state.stage,
+          });
+        }
+        const verdict = checkReport(report, state.reports, monthOf(shanghaiDate(new Date())));
+        if (!verdict.ok) refuse(FailureType.ValidationFailed, `${verdict.field}: ${verdict.rule}`, [{ field: verdict.field, rule: verdict.rule }]);
+        const unknown = report.resolvedProblemIds.filter((id) => !state.openProblems.some((p) => p.id === id));
+        if (unknown.length > 0) {
+          refuse(FailureType.ValidationFailed, `resolvedProblemIds: ${unknown.join(', ')} is not an open problem of this project`, [
+            { field: 'resolvedProblemIds', rule: `must name open problems; unknown: ${unknown.join(', ')}` },
+          ]);
+        }
+      },
+    },
+  );
+
+  // ---- the life itself ------------------------------------------------------------------------
+  if (!carried) {
+    outbox.add('cn.keyflow.project.registered', 'registered', { project, registeredBy: input.registeredBy });
+  }
+  syncSearchAttributes();
+
+  const nextDailyCheck = (): number => {
+    const today = shanghaiDate(new Date());
+    const todayAt = atShanghaiTime(today, config.dailyCheckAt).getTime();
+    return todayAt > Date.now() ? todayAt : atShanghaiTime(addCalendarDays(today, 1), config.dailyCheckAt).getTime();
+  };
+  const continueAsNewDue = () =>
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= config.continueAsNewAfterEvents;
+
+  while (!state.closed) {
+    await dailyCheck();
+    if (continueAsNewDue()) break;
+    await condition(() => state.closed || continueAsNewDue(), Math.max(1000, nextDailyCheck() - Date.now()));
+  }
+
+  await condition(allHandlersFinished);
+  if (!state.closed) {
+    const next: ProjectWorkflowInput = {
+      project,
+      registeredBy: input.registeredBy,
+      config,
+      carried: { state, pendingEvents: [...outbox.pending], answered: [...answered.entries()], eventSeq, reportDue },
+    };
+    return continueAsNew<typeof projectLifecycle>(next);
+  }
+  await outbox.flushed();
+  syncSearchAttributes();
+  return state;
 }
