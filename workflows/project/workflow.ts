@@ -78,7 +78,8 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
     stallHistory: [],
     openProblems: [],
     approvals: {},
-    closed: false,
+    // A project registered already in production (or withdrawn) is recorded and closed at once.
+    closed: CLOSED_STAGES.includes(project.stage),
     registeredAt: nowIso(),
     reportingSince: REPORTING_STAGES.includes(project.stage) ? nowIso() : null,
     calendarGaps: [],
@@ -130,8 +131,8 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
 
   // ---- warning light ---------------------------------------------------------------------
   const recomputeWarning = () => {
-    const year = nowIso().slice(0, 4);
-    const latest = state.reports.filter((r) => r.month.startsWith(year)).sort((a, b) => (a.month < b.month ? 1 : -1))[0];
+    // The latest month reported is the yardstick, also when December is reported in January.
+    const latest = state.reports[state.reports.length - 1];
     const inInvestment = REPORTING_STAGES.includes(state.stage);
     const rate = latest ? completionRate(latest.investmentToDate, project.annualPlannedInvestment) : 0;
     const expected = latest && inInvestment ? expectedRate(latest.month) : 0;
