@@ -1,14 +1,18 @@
 import type { Client } from '@temporalio/client';
+import type { WorkingDayCalendar } from '../domain/calendar';
 import { CalendarAnswer, CalendarQuestion } from '../schemas/calendar';
 import { EmitRequest } from '../schemas/events/envelope';
 import { answerCalendar } from './calendar/answer';
 import { emitEvent } from './events/emit';
 import { EventPublisher, Published } from './events/publisher';
+import { meetingActivities } from './meeting';
 
 export interface ActivityDeps {
   publisher: EventPublisher;
   /** Temporal client, for activities that read live state through visibility and queries. */
   client?: Client;
+  /** The working-day calendar `askCalendar` answers from (seeds/holidays.ts `loadCalendar()`); default: the built-in notices. */
+  calendar?: WorkingDayCalendar;
 }
 
 /**
@@ -23,8 +27,9 @@ export function createActivities(deps: ActivityDeps) {
     },
     /** Working-day calendar answers, run as a local activity so they are recorded in history. */
     async askCalendar(questions: CalendarQuestion[]): Promise<CalendarAnswer[]> {
-      return answerCalendar(questions);
+      return answerCalendar(questions, deps.calendar);
     },
+    ...meetingActivities(deps),
   };
 }
 export type KeyflowActivities = ReturnType<typeof createActivities>;

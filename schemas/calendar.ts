@@ -22,3 +22,49 @@ export const CalendarAnswer = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(false), error: z.enum(['UnknownHolidayYear', 'InvalidDate']), message: z.string(), year: z.number().optional() }),
 ]);
 export type CalendarAnswer = z.infer<typeof CalendarAnswer>;
+
+/** A State Council General Office notice, as in a seeds/holidays/<year>.json file. */
+const HolidayNoticeSchema = z
+  .object({
+    /** Full title, e.g. 国务院办公厅关于2027年部分节假日安排的通知. */
+    title: z.string().trim().min(1, 'must give the notice title'),
+    /** Document number (发文字号), e.g. 国办发明电〔2026〕N号. */
+    documentNumber: z.string().trim().min(1, 'must give the document number (发文字号)'),
+    published: LocalDate,
+  })
+  .strict();
+
+/** One 放假 period exactly as the notice states it, inclusive. */
+const HolidayPeriodSchema = z
+  .object({
+    name: z.string().trim().min(1, 'must name the festival, e.g. 春节'),
+    from: LocalDate,
+    to: LocalDate,
+  })
+  .strict()
+  // Only well-formed dates compare as strings; a malformed one already has its own issue.
+  .refine((p) => !(LocalDate.safeParse(p.from).success && LocalDate.safeParse(p.to).success) || p.from <= p.to, {
+    path: ['to'],
+    message: 'must not be before from',
+  });
+
+/**
+ * One year's holiday arrangement (mirrors `YearArrangement` in domain/calendar/holidays.ts).
+ * Strict: a misspelt field is an error, not silently dropped. Calendar rules across dates
+ * (inside the year, make-up days on weekends and outside holidays) are checked by
+ * `createCalendar`.
+ */
+export const YearArrangementSchema = z
+  .object({
+    year: z.number().int('must be a whole year').min(1000, 'must be a four-digit year').max(9999, 'must be a four-digit year'),
+    notice: HolidayNoticeSchema,
+    /** Later notices that changed this year's arrangement (already applied to the dates). */
+    amendments: z
+      .array(z.object({ notice: HolidayNoticeSchema, change: z.string().trim().min(1, 'must say what changed') }).strict())
+      .default([]),
+    holidays: z.array(HolidayPeriodSchema),
+    /** Weekend days that are working days (调休上班), YYYY-MM-DD. */
+    makeupWorkdays: z.array(LocalDate),
+  })
+  .strict();
+export type YearArrangementInput = z.input<typeof YearArrangementSchema>;

@@ -16,5 +16,9 @@ export const FailureType = {
   InvalidEvent: 'InvalidEvent',
   TourClosed: 'TourClosed',
   NotFound: 'NotFound',
+  MeetingNotFound: 'MeetingNotFound',
+  DecisionsClosed: 'DecisionsClosed',
+  FollowUpNotFound: 'FollowUpNotFound',
+  FollowUpClosed: 'FollowUpClosed',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];

@@ -14,8 +14,10 @@
  *
  * Coverage: 2020–2026, the years whose notices we have checked. 2027 is deliberately absent
  * until its notice has been read and added; any date outside the covered years is an error
- * (`UnknownHolidayYear`), never a guess. To add a year: append its entry, with the notice's
- * number and date, and extend the tests.
+ * (`UnknownHolidayYear`), never a guess. To add a year without touching code, put the notice in
+ * seeds/holidays/<year>.json (see the README there; the worker loads and checks it at start).
+ * Once a year is reviewed into the code, append its entry here, with the notice's number and
+ * date, and extend the tests.
  *
  * Note: a notice can reach into the previous December (2023's New Year period starts
  * 2022-12-31; the 2019 notice made Saturday 2018-12-29 a working day). Late December of the

@@ -2,19 +2,26 @@
  * Working-day calendar for mainland China (工作日历), Asia/Shanghai.
  *
  * Working day = Monday–Friday, minus the statutory holidays (放假), plus the make-up working
- * days (调休上班) of the State Council notices in ./holidays.ts. Any date outside the years
- * those notices cover throws `UnknownHolidayYear`: never a guess.
+ * days (调休上班) of the State Council notices. Any date outside the years the notices cover
+ * throws `UnknownHolidayYear`: never a guess.
+ *
+ * The holiday data is an input: `createCalendar(arrangements)` builds a calendar from any
+ * contiguous run of yearly arrangements (the worker adds next year's notice from
+ * seeds/holidays/<year>.json, tests add synthetic years). The module-level functions are bound
+ * to `defaultCalendar`, built from the notices in ./holidays.ts.
  *
  * Pure and deterministic, safe inside Temporal workflow code: no Node built-ins, no clock, no
  * host time zone, no Intl. Asia/Shanghai has been a fixed UTC+8 without DST since 1991, so
  * instants convert with a fixed +8 h offset. All date arithmetic is integer day numbers.
+ * (Workflows still ask the calendar through the `askCalendar` local activity for anything that
+ * shapes commands: the data changes when a year is added, recorded answers do not.)
  *
  * Instant inputs (`Date | string`): a `Date`, or an ISO 8601 string with an explicit offset
  * (`2024-02-08T16:30:00Z`, `2024-02-09T00:30:00+08:00`); a bare `YYYY-MM-DD` string is taken
  * as that Shanghai calendar date. Strings without an offset are rejected (they would depend
  * on the host time zone).
  */
-import { HOLIDAY_ARRANGEMENTS } from './holidays';
+import { HOLIDAY_ARRANGEMENTS, type YearArrangement } from './holidays';
 
 /** A calendar date in Asia/Shanghai, ISO `YYYY-MM-DD`. */
 export type LocalDate = string;
@@ -23,16 +30,25 @@ const MS_PER_DAY = 86_400_000;
 /** Asia/Shanghai offset: UTC+8, fixed (no DST since 1991). */
 const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 
+/** First and last year of the built-in data, named by errors raised outside any calendar. */
+const BUILT_IN_YEARS = {
+  first: HOLIDAY_ARRANGEMENTS[0]?.year ?? 0,
+  last: HOLIDAY_ARRANGEMENTS[HOLIDAY_ARRANGEMENTS.length - 1]?.year ?? -1,
+};
+
 // ---------------------------------------------------------------------------------------------
 // Errors
 
 /** A date falls in a year for which no State Council holiday notice is on record. */
 export class UnknownHolidayYear extends Error {
   override readonly name = 'UnknownHolidayYear';
-  constructor(readonly year: number) {
+  constructor(
+    readonly year: number,
+    known: { first: number; last: number } = BUILT_IN_YEARS,
+  ) {
     super(
-      `No State Council holiday arrangement on record for ${year} (known: ${FIRST_YEAR}–${LAST_YEAR}); ` +
-        `add that year's 部分节假日安排的通知 to domain/calendar/holidays.ts`,
+      `No State Council holiday arrangement on record for ${year} (known: ${known.first}–${known.last}); ` +
+        `add that year's 部分节假日安排的通知 as seeds/holidays/${year}.json (see seeds/holidays/README.md)`,
     );
   }
 }
@@ -45,6 +61,18 @@ export class InvalidDate extends Error {
     readonly rule: string,
   ) {
     super(`Invalid date input ${typeof value === 'string' ? JSON.stringify(value) : String(value)}: ${rule}`);
+  }
+}
+
+/** Holiday data that cannot make a calendar; the message names the year, the date and the rule. */
+export class InvalidHolidayArrangement extends Error {
+  override readonly name = 'InvalidHolidayArrangement';
+  constructor(
+    /** The arrangement's year, when the problem lies in one. */
+    readonly year: number | undefined,
+    readonly rule: string,
+  ) {
+    super(year === undefined ? `Holiday arrangements: ${rule}` : `Holiday arrangement for ${year}: ${rule}`);
   }
 }
 
@@ -145,72 +173,7 @@ function shanghaiDay(instant: Date | string): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The precomputed table: one flag and one running count per day of the covered years.
-
-const FIRST_YEAR: number = HOLIDAY_ARRANGEMENTS[0]?.year ?? 0;
-const LAST_YEAR: number = HOLIDAY_ARRANGEMENTS[HOLIDAY_ARRANGEMENTS.length - 1]?.year ?? -1;
-const FIRST_DAY = daysFromCivil(FIRST_YEAR, 1, 1);
-const LAST_DAY = daysFromCivil(LAST_YEAR, 12, 31);
-const SPAN = Math.max(0, LAST_DAY - FIRST_DAY + 1);
-
-/** WORKING[i] = 1 if day FIRST_DAY + i is a working day. */
-const WORKING = new Uint8Array(SPAN);
-/** CUMULATIVE[i] = number of working days in [FIRST_DAY, FIRST_DAY + i]. */
-const CUMULATIVE = new Int32Array(SPAN);
-
-(function buildTable(): void {
-  const dataError = (msg: string): Error => new Error(`domain/calendar/holidays.ts: ${msg}`);
-  for (let i = 0; i < SPAN; i++) {
-    const wd = weekdayOf(FIRST_DAY + i);
-    WORKING[i] = wd === 0 || wd === 6 ? 0 : 1;
-  }
-  const off = new Set<number>();
-  HOLIDAY_ARRANGEMENTS.forEach((arr, k) => {
-    if (arr.year !== FIRST_YEAR + k) throw dataError(`years must be contiguous and ascending (got ${arr.year})`);
-    const inReach = (day: number): boolean =>
-      day >= daysFromCivil(arr.year - 1, 12, 1) && day <= daysFromCivil(arr.year, 12, 31);
-    for (const period of arr.holidays) {
-      const from = dayOf(period.from);
-      const to = dayOf(period.to);
-      if (from > to || !inReach(from) || !inReach(to)) throw dataError(`bad period ${period.from}..${period.to} in ${arr.year}`);
-      for (let day = from; day <= to; day++) {
-        off.add(day);
-        if (day >= FIRST_DAY) WORKING[day - FIRST_DAY] = 0;
-      }
-    }
-    for (const date of arr.makeupWorkdays) {
-      const day = dayOf(date);
-      const wd = weekdayOf(day);
-      if (!inReach(day) || (wd !== 0 && wd !== 6) || off.has(day)) {
-        throw dataError(`make-up working day ${date} in ${arr.year} must be a weekend day outside any holiday`);
-      }
-      if (day >= FIRST_DAY) WORKING[day - FIRST_DAY] = 1;
-    }
-  });
-  let count = 0;
-  for (let i = 0; i < SPAN; i++) {
-    count += WORKING[i] as number;
-    CUMULATIVE[i] = count;
-  }
-})();
-
-/** Table index of a day number; throws UnknownHolidayYear outside the covered years. */
-function indexOfDay(day: number): number {
-  if (day < FIRST_DAY || day > LAST_DAY) throw new UnknownHolidayYear(civilFromDays(day)[0]);
-  return day - FIRST_DAY;
-}
-
-function cumulativeAt(i: number): number {
-  return CUMULATIVE[i] as number;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Public API
-
-/** First and last calendar year with holiday data (inclusive). */
-export function knownYears(): { first: number; last: number } {
-  return { first: FIRST_YEAR, last: LAST_YEAR };
-}
+// Date-only helpers: they need no holiday data, so they are plain module functions.
 
 /** The Asia/Shanghai calendar date (UTC+8) of an instant. E.g. 2024-02-08T16:30Z → 2024-02-09. */
 export function shanghaiDate(instant: Date | string): LocalDate {
@@ -234,58 +197,6 @@ export function addCalendarDays(date: LocalDate, n: number): LocalDate {
   return formatDay(dayOf(date) + n);
 }
 
-/** Whether `date` is a working day: Mon–Fri minus statutory holidays, plus make-up working days. */
-export function isWorkingDay(date: LocalDate): boolean {
-  return WORKING[indexOfDay(dayOf(date))] === 1;
-}
-
-/** `date` itself if it is a working day, else the first working day after it. */
-export function nextWorkingDay(date: LocalDate): LocalDate {
-  let i = indexOfDay(dayOf(date));
-  while (i < SPAN && WORKING[i] !== 1) i++;
-  if (i >= SPAN) throw new UnknownHolidayYear(LAST_YEAR + 1);
-  return formatDay(FIRST_DAY + i);
-}
-
-/**
- * The n-th working day after `from` (Civil Code art. 201: counting starts the day after `from`,
- * whatever `from` is). `n` is a non-negative integer count of working days.
- * n = 0 returns `from` if it is a working day, else the next working day (so for a non-working
- * `from`, n = 0 and n = 1 give the same date).
- * O(log days) by binary search on the running count.
- */
-export function addWorkingDays(from: LocalDate, n: number): LocalDate {
-  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidDate(n, 'a working-day count must be an integer ≥ 0');
-  if (n === 0) return nextWorkingDay(from);
-  const i = indexOfDay(dayOf(from));
-  const target = cumulativeAt(i) + n;
-  if (target > cumulativeAt(SPAN - 1)) throw new UnknownHolidayYear(LAST_YEAR + 1);
-  // Smallest j with CUMULATIVE[j] >= target; it is a working day and j > i.
-  let lo = i + 1;
-  let hi = SPAN - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (cumulativeAt(mid) >= target) hi = mid;
-    else lo = mid + 1;
-  }
-  return formatDay(FIRST_DAY + lo);
-}
-
-/**
- * Working days strictly after the Shanghai date of `from`, up to and including the Shanghai
- * date of `to`. Same day → 0. If `to` is before `from` the result is negative: minus the
- * working days strictly after `to` up to and including `from`'s date. So it is antisymmetric,
- * additive (a→b + b→c = a→c), and addWorkingDays(from, n) is the earliest date d with
- * workingDaysBetween(from, d) = n (n ≥ 1).
- * Typical uses: working days left = workingDaysBetween(now, deadline); days overdue =
- * workingDaysBetween(deadline, now) when positive. O(1).
- */
-export function workingDaysBetween(from: Date | string, to: Date | string): number {
-  const a = indexOfDay(shanghaiDay(from));
-  const b = indexOfDay(shanghaiDay(to));
-  return cumulativeAt(b) - cumulativeAt(a);
-}
-
 /** The last instant of `date` in Asia/Shanghai: D 23:59:59.999 +08:00. Needs no holiday data. */
 export function endOfWorkingDay(date: LocalDate): Date {
   return new Date((dayOf(date) + 1) * MS_PER_DAY - SHANGHAI_OFFSET_MS - 1);
@@ -296,4 +207,231 @@ export function atShanghaiTime(date: LocalDate, hhmm: string): Date {
   const m = typeof hhmm === 'string' ? /^([01]\d|2[0-3]):([0-5]\d)$/.exec(hhmm) : null;
   if (!m) throw new InvalidDate(hhmm, 'a time of day must be HH:MM within 00:00–23:59');
   return new Date(dayOf(date) * MS_PER_DAY + (Number(m[1]) * 60 + Number(m[2])) * 60_000 - SHANGHAI_OFFSET_MS);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The calendar, built from data
+
+/** Working-day arithmetic over the years of the arrangements it was built from. */
+export interface WorkingDayCalendar {
+  /** The arrangements it was built from, ascending and contiguous by year. */
+  readonly arrangements: readonly YearArrangement[];
+  /** First and last calendar year with holiday data (inclusive). */
+  knownYears(): { first: number; last: number };
+  /** Whether `date` is a working day: Mon–Fri minus statutory holidays, plus make-up working days. */
+  isWorkingDay(date: LocalDate): boolean;
+  /** `date` itself if it is a working day, else the first working day after it. */
+  nextWorkingDay(date: LocalDate): LocalDate;
+  /**
+   * The last working day strictly before `date` (whatever `date` is). E.g. the day a reminder
+   * goes out "the working day before" a meeting.
+   */
+  previousWorkingDay(date: LocalDate): LocalDate;
+  /**
+   * The n-th working day after `from` (Civil Code art. 201: counting starts the day after `from`,
+   * whatever `from` is). `n` is a non-negative integer count of working days.
+   * n = 0 returns `from` if it is a working day, else the next working day (so for a non-working
+   * `from`, n = 0 and n = 1 give the same date).
+   * O(log days) by binary search on the running count.
+   */
+  addWorkingDays(from: LocalDate, n: number): LocalDate;
+  /**
+   * Working days strictly after the Shanghai date of `from`, up to and including the Shanghai
+   * date of `to`. Same day → 0. If `to` is before `from` the result is negative: minus the
+   * working days strictly after `to` up to and including `from`'s date. So it is antisymmetric,
+   * additive (a→b + b→c = a→c), and addWorkingDays(from, n) is the earliest date d with
+   * workingDaysBetween(from, d) = n (n ≥ 1).
+   * Typical uses: working days left = workingDaysBetween(now, deadline); days overdue =
+   * workingDaysBetween(deadline, now) when positive. O(1).
+   */
+  workingDaysBetween(from: Date | string, to: Date | string): number;
+}
+
+const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/** Holiday days and make-up working days (day numbers) of checked arrangements. */
+interface CheckedDays {
+  first: number;
+  last: number;
+  off: Set<number>;
+  on: Set<number>;
+}
+
+/**
+ * Checks arrangements and collects their days. A notice may reach into the December before its
+ * year (2023's New Year period starts 2022-12-31), so "inside its year" means that year or the
+ * December before it.
+ */
+function checkArrangements(arrangements: readonly YearArrangement[]): CheckedDays {
+  const first = arrangements[0]?.year;
+  if (first === undefined) throw new InvalidHolidayArrangement(undefined, 'at least one year is needed');
+  const off = new Map<number, { year: number; name: string }>();
+  const makeups: { year: number; date: LocalDate; day: number }[] = [];
+
+  arrangements.forEach((arr, k) => {
+    const { year } = arr;
+    if (!Number.isSafeInteger(year) || year < 1000 || year > 9999) {
+      throw new InvalidHolidayArrangement(undefined, `year ${String(year)} must be a four-digit year`);
+    }
+    if (year !== first + k) {
+      throw new InvalidHolidayArrangement(
+        year,
+        `years must be contiguous and ascending: expected ${first + k} after ${first + k - 1}`,
+      );
+    }
+    const reachFrom = daysFromCivil(year - 1, 12, 1);
+    const reachTo = daysFromCivil(year, 12, 31);
+    const inReach = (day: number): boolean => day >= reachFrom && day <= reachTo;
+    const reach = `${year} (or the December before it)`;
+    const dayIn = (date: LocalDate, what: string): number => {
+      try {
+        return dayOf(date);
+      } catch (err) {
+        if (err instanceof InvalidDate) throw new InvalidHolidayArrangement(year, `${what}: ${err.message}`);
+        throw err;
+      }
+    };
+
+    for (const period of arr.holidays) {
+      const what = `holiday ${period.name} ${period.from}..${period.to}`;
+      const from = dayIn(period.from, what);
+      const to = dayIn(period.to, what);
+      if (from > to) throw new InvalidHolidayArrangement(year, `${what}: ends before it starts`);
+      if (!inReach(from) || !inReach(to)) throw new InvalidHolidayArrangement(year, `${what}: must lie inside ${reach}`);
+      for (let day = from; day <= to; day++) off.set(day, { year, name: period.name });
+    }
+    for (const date of arr.makeupWorkdays) {
+      const day = dayIn(date, `make-up working day ${date}`);
+      if (!inReach(day)) throw new InvalidHolidayArrangement(year, `make-up working day ${date} must lie inside ${reach}`);
+      const wd = weekdayOf(day);
+      if (wd !== 0 && wd !== 6) {
+        throw new InvalidHolidayArrangement(year, `make-up working day ${date} must be a Saturday or Sunday (it is a ${WEEKDAY_NAMES[wd]})`);
+      }
+      makeups.push({ year, date, day });
+    }
+  });
+
+  // Checked after all years are read: a notice's December reach may meet the year before.
+  for (const m of makeups) {
+    const holiday = off.get(m.day);
+    if (holiday) {
+      throw new InvalidHolidayArrangement(
+        m.year,
+        `${m.date} is both a make-up working day and a holiday (${holiday.name}, in the ${holiday.year} arrangement)`,
+      );
+    }
+  }
+  const last = first + arrangements.length - 1;
+  return { first, last, off: new Set(off.keys()), on: new Set(makeups.map((m) => m.day)) };
+}
+
+/**
+ * A working-day calendar over `arrangements` (ascending, contiguous years). Throws
+ * InvalidHolidayArrangement, naming the year, date and rule, when the data cannot be right.
+ * The answers are fixed at creation: changing the arrangement objects later changes nothing.
+ */
+export function createCalendar(arrangements: readonly YearArrangement[]): WorkingDayCalendar {
+  const { first, last, off, on } = checkArrangements(arrangements);
+  const known = { first, last };
+  const firstDay = daysFromCivil(first, 1, 1);
+  const lastDay = daysFromCivil(last, 12, 31);
+  const span = lastDay - firstDay + 1;
+
+  /** working[i] = 1 if day firstDay + i is a working day. */
+  const working = new Uint8Array(span);
+  /** cumulative[i] = number of working days in [firstDay, firstDay + i]. */
+  const cumulative = new Int32Array(span);
+  for (let i = 0; i < span; i++) {
+    const wd = weekdayOf(firstDay + i);
+    working[i] = wd === 0 || wd === 6 ? 0 : 1;
+  }
+  // A first year's December reach falls before the table: nothing to mark there.
+  for (const day of off) if (day >= firstDay) working[day - firstDay] = 0;
+  for (const day of on) if (day >= firstDay) working[day - firstDay] = 1;
+  let count = 0;
+  for (let i = 0; i < span; i++) {
+    count += working[i] as number;
+    cumulative[i] = count;
+  }
+
+  /** Table index of a day number; throws UnknownHolidayYear outside the covered years. */
+  const indexOfDay = (day: number): number => {
+    if (day < firstDay || day > lastDay) throw new UnknownHolidayYear(civilFromDays(day)[0], known);
+    return day - firstDay;
+  };
+  const cumulativeAt = (i: number): number => cumulative[i] as number;
+
+  const nextWorkingDay = (date: LocalDate): LocalDate => {
+    let i = indexOfDay(dayOf(date));
+    while (i < span && working[i] !== 1) i++;
+    if (i >= span) throw new UnknownHolidayYear(last + 1, known);
+    return formatDay(firstDay + i);
+  };
+
+  return Object.freeze({
+    arrangements: Object.freeze([...arrangements]),
+    knownYears: () => ({ ...known }),
+    isWorkingDay: (date: LocalDate): boolean => working[indexOfDay(dayOf(date))] === 1,
+    nextWorkingDay,
+    previousWorkingDay: (date: LocalDate): LocalDate => {
+      let i = indexOfDay(dayOf(date)) - 1;
+      while (i >= 0 && working[i] !== 1) i--;
+      if (i < 0) throw new UnknownHolidayYear(first - 1, known);
+      return formatDay(firstDay + i);
+    },
+    addWorkingDays: (from: LocalDate, n: number): LocalDate => {
+      if (!Number.isSafeInteger(n) || n < 0) throw new InvalidDate(n, 'a working-day count must be an integer ≥ 0');
+      if (n === 0) return nextWorkingDay(from);
+      const i = indexOfDay(dayOf(from));
+      const target = cumulativeAt(i) + n;
+      if (target > cumulativeAt(span - 1)) throw new UnknownHolidayYear(last + 1, known);
+      // Smallest j with cumulative[j] >= target; it is a working day and j > i.
+      let lo = i + 1;
+      let hi = span - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (cumulativeAt(mid) >= target) hi = mid;
+        else lo = mid + 1;
+      }
+      return formatDay(firstDay + lo);
+    },
+    workingDaysBetween: (from: Date | string, to: Date | string): number =>
+      cumulativeAt(indexOfDay(shanghaiDay(to))) - cumulativeAt(indexOfDay(shanghaiDay(from))),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The built-in calendar and the module-level functions bound to it
+
+/** The calendar of the notices in ./holidays.ts; the module-level functions below answer from it. */
+export const defaultCalendar: WorkingDayCalendar = createCalendar(HOLIDAY_ARRANGEMENTS);
+
+/** First and last calendar year with holiday data (inclusive), in the built-in calendar. */
+export function knownYears(): { first: number; last: number } {
+  return defaultCalendar.knownYears();
+}
+
+/** Whether `date` is a working day (built-in calendar); see {@link WorkingDayCalendar.isWorkingDay}. */
+export function isWorkingDay(date: LocalDate): boolean {
+  return defaultCalendar.isWorkingDay(date);
+}
+
+/** `date` itself if it is a working day, else the first working day after it (built-in calendar). */
+export function nextWorkingDay(date: LocalDate): LocalDate {
+  return defaultCalendar.nextWorkingDay(date);
+}
+
+/** The last working day strictly before `date` (built-in calendar). */
+export function previousWorkingDay(date: LocalDate): LocalDate {
+  return defaultCalendar.previousWorkingDay(date);
+}
+
+/** The n-th working day after `from` (built-in calendar); see {@link WorkingDayCalendar.addWorkingDays}. */
+export function addWorkingDays(from: LocalDate, n: number): LocalDate {
+  return defaultCalendar.addWorkingDays(from, n);
+}
+
+/** Working days after `from` up to and including `to` (built-in calendar); see {@link WorkingDayCalendar.workingDaysBetween}. */
+export function workingDaysBetween(from: Date | string, to: Date | string): number {
+  return defaultCalendar.workingDaysBetween(from, to);
 }

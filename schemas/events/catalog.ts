@@ -3,6 +3,7 @@ import { TOPICS, TopicName } from '../topics';
 import { CloudEvent } from './envelope';
 import { MEETING_EVENTS, REMINDER_EVENTS } from './meeting';
 import { PROJECT_EVENTS, SUPERVISION_EVENTS } from './project';
+import { REVIEW_EVENTS } from './review';
 
 /**
  * The catalogue of event types: each type's data schema and the topic it goes to.
@@ -13,6 +14,7 @@ const AREAS: Array<{ source: string; topic: TopicName; events: Record<string, z.
   { source: '/keyflow/supervision', topic: TOPICS.supervision, events: SUPERVISION_EVENTS },
   { source: '/keyflow/meetings', topic: TOPICS.meetings, events: MEETING_EVENTS },
   { source: '/keyflow/reminders', topic: TOPICS.reminders, events: REMINDER_EVENTS },
+  { source: '/keyflow/reviews', topic: TOPICS.reviews, events: REVIEW_EVENTS },
 ];
 
 export interface EventTypeInfo {

@@ -433,6 +433,9 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
     await condition(() => state.closed || continueAsNewDue(), Math.max(1000, nextDailyCheck() - Date.now()));
   }
 
+  // Let the outbox drain first: an activity still in flight when the run closes would be sent
+  // again by the next run. Retries of a send add no history, so this wait does not grow it.
+  await outbox.flushed();
   await condition(allHandlersFinished);
   if (!state.closed) {
     const next: ProjectWorkflowInput = {

@@ -1,0 +1,85 @@
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import type { WorkingDayCalendar } from '../../domain/calendar';
+import { orderAgenda } from '../../domain/meeting/agenda';
+import { followUpAgendaItem, overdueApprovalItems, projectAgendaItems, type OverdueReview } from '../../domain/meeting/sources';
+import type { ProjectState } from '../../schemas/lifecycle';
+import type { AgendaItem, MeetingConfig } from '../../schemas/meeting';
+import { SA } from '../../schemas/searchAttributes';
+import { FOLLOW_UP_TRACKER_ID, getFollowUpsQuery } from '../../workflows/followUps/messages';
+import { getProjectStateQuery } from '../../workflows/project/messages';
+
+/** Project queries in flight at once: enough to be quick, few enough not to crowd the worker. */
+const QUERY_CONCURRENCY = 8;
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const run = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+  return out;
+}
+
+/**
+ * The project part of the agenda, from live state: every running project's state (its own
+ * `getProjectState` query, the source of truth — visibility only finds the workflows) gives its
+ * stall, red warning and open problems; review stages that visibility marks overdue give the
+ * overdue approvals, per department holding the task. Listings page through all results.
+ */
+export async function loadProjectAgendaItems(
+  client: Client,
+  at: string,
+  names: Pick<MeetingConfig, 'directory'>,
+  calendar: WorkingDayCalendar,
+): Promise<AgendaItem[]> {
+  const projects: Array<{ workflowId: string; runId: string }> = [];
+  for await (const wf of client.workflow.list({ query: `${SA.kind.name}='project' AND ExecutionStatus='Running'` })) {
+    projects.push({ workflowId: wf.workflowId, runId: wf.runId });
+  }
+  const states = (
+    await mapLimited(projects, QUERY_CONCURRENCY, async (p) => {
+      try {
+        return await client.workflow.getHandle(p.workflowId).query(getProjectStateQuery);
+      } catch (err) {
+        // Finished between the listing and the query: no longer on any agenda.
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      }
+    })
+  ).filter((s): s is ProjectState => s !== undefined);
+  const byCode = new Map(states.map((s) => [s.project.code, s]));
+  const items = states.flatMap((s) => projectAgendaItems(s, at, names, calendar));
+
+  const reviewQuery = `${SA.kind.name}='review-stage' AND ${SA.overdue.name}=true AND ExecutionStatus='Running'`;
+  for await (const wf of client.workflow.list({ query: reviewQuery })) {
+    const sa = wf.typedSearchAttributes;
+    const projectCode = sa.get(SA.projectCode);
+    if (!projectCode) continue;
+    const review: OverdueReview = {
+      workflowId: wf.workflowId,
+      projectCode,
+      stage: sa.get(SA.reviewStage) ?? wf.workflowId,
+      departments: sa.get(SA.openDepartments) ?? [],
+      leadDepartment: sa.get(SA.leadDepartment),
+      deadline: sa.get(SA.nextDeadline)?.toISOString(),
+    };
+    items.push(...overdueApprovalItems(review, byCode.get(projectCode)?.project, at, names, calendar));
+  }
+  return orderAgenda(items);
+}
+
+/** Every follow-up item still open and decided before `at` (they roll onto each agenda until closed). */
+export async function loadFollowUpAgendaItems(client: Client, at: string, calendar: WorkingDayCalendar): Promise<AgendaItem[]> {
+  let open;
+  try {
+    open = await client.workflow.getHandle(FOLLOW_UP_TRACKER_ID).query(getFollowUpsQuery, { status: 'open' });
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return []; // no meeting has decided anything yet
+    throw err;
+  }
+  return open.filter((i) => Date.parse(i.decidedAt) < Date.parse(at)).map((i) => followUpAgendaItem(i, at, calendar));
+}

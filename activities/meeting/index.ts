@@ -1,0 +1,75 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { defaultCalendar, UnknownHolidayYear } from '../../domain/calendar';
+import { followUpTimes, type FollowUpTimes } from '../../domain/meeting/followUps';
+import { planMeeting } from '../../domain/meeting/plan';
+import { FailureType } from '../../schemas/errors';
+import type { AgendaItem, MeetingConfig, MeetingPlan } from '../../schemas/meeting';
+import { addFollowUpsSignal, FOLLOW_UP_TRACKER_ID, type FollowUpTrackerInput, type TrackedFollowUp } from '../../workflows/followUps/messages';
+import type { ActivityDeps } from '../index';
+import { loadFollowUpAgendaItems, loadProjectAgendaItems } from './agendaSource';
+
+/** The calendar could not answer: no holiday data for `year`. A named answer, never a guess. */
+export type CalendarMissing = { ok: false; error: 'UnknownHolidayYear'; message: string; year: number };
+export type PlanAnswer = { ok: true; plan: MeetingPlan } | CalendarMissing;
+export type TimesAnswer = { ok: true; times: FollowUpTimes } | CalendarMissing;
+
+function answer<T>(compute: () => T): { ok: true; value: T } | CalendarMissing {
+  try {
+    return { ok: true, value: compute() };
+  } catch (err) {
+    if (err instanceof UnknownHolidayYear) return { ok: false, error: 'UnknownHolidayYear', message: err.message, year: err.year };
+    throw err;
+  }
+}
+
+function needClient(deps: ActivityDeps) {
+  if (!deps.client) {
+    throw ApplicationFailure.nonRetryable(
+      'the weekly meeting activities need a Temporal client: pass `client` in ActivityDeps when creating the worker',
+      FailureType.NotFound,
+    );
+  }
+  return deps.client;
+}
+
+/** Activities of the weekly meeting (周例会) and the follow-up tracker. */
+export function meetingActivities(deps: ActivityDeps) {
+  const calendar = deps.calendar ?? defaultCalendar;
+  return {
+    /**
+     * The meeting's date and reminder times (local activity: the answer is recorded, so a
+     * running meeting replays the same once a new year's holidays are added).
+     */
+    async planMeeting(req: { nominalDate: string; config: MeetingConfig }): Promise<PlanAnswer> {
+      const a = answer(() => planMeeting(req.nominalDate, req.config, calendar));
+      return a.ok ? { ok: true, plan: a.value } : a;
+    },
+    /** Due dates and chasing times of follow-up items (local activity). */
+    async followUpTimes(req: { items: Array<{ meetingDate: string; dueInWorkingDays: number; decidedAt: string }>; config: MeetingConfig }): Promise<TimesAnswer[]> {
+      return req.items.map((item) => {
+        const a = answer(() => followUpTimes(item, req.config, calendar));
+        return a.ok ? { ok: true, times: a.value } : a;
+      });
+    },
+    /** Stalled, red, overdue-approval and open-problem items, from live state. */
+    async loadProjectAgendaItems(req: { at: string; config: Pick<MeetingConfig, 'directory'> }): Promise<AgendaItem[]> {
+      return loadProjectAgendaItems(needClient(deps), req.at, req.config, calendar);
+    },
+    /** Open follow-up items of earlier meetings, from the follow-up tracker. */
+    async loadFollowUpAgendaItems(req: { at: string }): Promise<AgendaItem[]> {
+      return loadFollowUpAgendaItems(needClient(deps), req.at, calendar);
+    },
+    /** Hands decided items to the follow-up tracker, starting it if it is not running. Idempotent by item id. */
+    async openFollowUps(req: { items: TrackedFollowUp[]; config: MeetingConfig }): Promise<void> {
+      const input: FollowUpTrackerInput = { config: req.config };
+      await needClient(deps).workflow.signalWithStart('followUpTracker', {
+        workflowId: FOLLOW_UP_TRACKER_ID,
+        taskQueue: Context.current().info.taskQueue,
+        args: [input],
+        signal: addFollowUpsSignal,
+        signalArgs: [req.items],
+      });
+    },
+  };
+}

@@ -1,0 +1,206 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { z } from 'zod';
+import type { ReviewCalendar } from '../domain/jointReview/deadlines';
+import { inboxOf, TIE_RULE } from '../domain/jointReview/urgency';
+import { Slug } from '../schemas/common';
+import { FailureType } from '../schemas/errors';
+import {
+  ActOnTaskInput,
+  ResubmitInput,
+  ReviewStageId,
+  ReviewStageInput,
+  SubmitMissingMaterialInput,
+  type ActionResult,
+  type ActOnTaskInputRaw,
+  type DepartmentItem,
+  type InboxItem,
+  type ResubmitInputRaw,
+  type ReviewStageInputRaw,
+  type ReviewState,
+  type SubmitMissingMaterialInputRaw,
+} from '../schemas/jointReview';
+import { SA } from '../schemas/searchAttributes';
+import { validate } from '../schemas/validation';
+import { loadReferenceData } from '../seeds';
+import { loadCalendar } from '../seeds/holidays';
+import {
+  actOnTaskUpdate,
+  departmentItemsQuery,
+  getReviewStateQuery,
+  requestResultQuery,
+  resubmitUpdate,
+  reviewStageWorkflowId,
+  submitMissingMaterialUpdate,
+} from '../workflows/review/messages';
+import { KeyflowError, toKeyflowError } from './errors';
+import type { ClientContext } from './projects';
+
+export { TIE_RULE as INBOX_ORDER };
+
+/**
+ * Starts the review of one stage (受理 at the single window): the clock of every task starts now.
+ * One review runs per project and stage at a time; after a rejection a new application may start
+ * a new review under the same id. The project lifecycle normally starts reviews as its children;
+ * this is for tools and tests.
+ */
+export async function startReviewStage(ctx: ClientContext, input: ReviewStageInputRaw): Promise<{ workflowId: string; runId: string }> {
+  try {
+    const req = validate(ReviewStageInput, input, 'review');
+    const workflowId = reviewStageWorkflowId(req.project.code, req.stage.id);
+    const handle = await ctx.client.workflow.start('reviewStage', {
+      taskQueue: ctx.taskQueue,
+      workflowId,
+      args: [req],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      // Visible to listings from the first moment, before the first workflow task runs.
+      typedSearchAttributes: new TypedSearchAttributes([
+        { key: SA.kind, value: 'review-stage' },
+        { key: SA.projectCode, value: req.project.code },
+        { key: SA.reviewStage, value: req.stage.id },
+        { key: SA.leadDepartment, value: req.stage.leadDepartment },
+      ]),
+    });
+    return { workflowId, runId: handle.firstExecutionRunId };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      const i = input as { project?: { code?: string }; stage?: { id?: string } };
+      throw new KeyflowError(FailureType.IllegalTransition, `stage ${i.stage?.id} of project ${i.project?.code} is already under review`);
+    }
+    throw toKeyflowError(err);
+  }
+}
+
+function handleOf(ctx: ClientContext, projectCode: string, stageId: string): WorkflowHandle {
+  const stage = validate(ReviewStageId, stageId, 'stageId');
+  return ctx.client.workflow.getHandle(reviewStageWorkflowId(projectCode, stage));
+}
+
+const notFound = (projectCode: string, stageId: string): KeyflowError =>
+  new KeyflowError(FailureType.NotFound, `no review of stage ${stageId} for project ${projectCode}`);
+
+/**
+ * Sends an update; when the review has already finished, a repeated request id still gets its
+ * first result (from the finished workflow's state) and a new request is refused as TaskClosed.
+ */
+async function update<S extends z.ZodTypeAny>(
+  ctx: ClientContext,
+  projectCode: string,
+  stageId: string,
+  def: UpdateDefinition<ActionResult, [z.input<S>]>,
+  schema: S,
+  input: unknown,
+): Promise<ActionResult> {
+  try {
+    const req = validate(schema, input, 'input') as z.input<S> & { requestId: string };
+    const handle = handleOf(ctx, projectCode, stageId);
+    try {
+      return await handle.executeUpdate(def, { args: [req] });
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      // Not found, or no longer running: an update reaches only a running workflow.
+      const described = await handle.describe().catch((e: unknown) => {
+        if (e instanceof WorkflowNotFoundError) return null;
+        throw e;
+      });
+      if (!described) throw notFound(projectCode, stageId);
+      const first = await handle.query(requestResultQuery, req.requestId);
+      if (first) return first;
+      const state = await handle.query(getReviewStateQuery);
+      throw new KeyflowError(
+        FailureType.TaskClosed,
+        `the review of stage ${stageId} for project ${projectCode} is finished (${state.status}): its tasks and follow-ups are closed`,
+        [],
+        { status: state.status },
+      );
+    }
+  } catch (err) {
+    throw toKeyflowError(err, { projectCode });
+  }
+}
+
+/** A department acts on its task: approve, reject, return for supplement, approve with missing materials. */
+export function actOnTask(ctx: ClientContext, projectCode: string, stageId: string, input: ActOnTaskInputRaw): Promise<ActionResult> {
+  return update(ctx, projectCode, stageId, actOnTaskUpdate, ActOnTaskInput, input);
+}
+
+/** The applicant (or the single window) resubmits a task returned for supplement. */
+export function resubmitTask(ctx: ClientContext, projectCode: string, stageId: string, input: ResubmitInputRaw): Promise<ActionResult> {
+  return update(ctx, projectCode, stageId, resubmitUpdate, ResubmitInput, input);
+}
+
+/** The applicant hands in the materials of an approval with missing materials (容缺). */
+export function submitMissingMaterial(
+  ctx: ClientContext,
+  projectCode: string,
+  stageId: string,
+  input: SubmitMissingMaterialInputRaw,
+): Promise<ActionResult> {
+  return update(ctx, projectCode, stageId, submitMissingMaterialUpdate, SubmitMissingMaterialInput, input);
+}
+
+export async function getReviewState(ctx: ClientContext, projectCode: string, stageId: string): Promise<ReviewState> {
+  try {
+    return await handleOf(ctx, projectCode, stageId).query(getReviewStateQuery);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw notFound(projectCode, stageId);
+    throw toKeyflowError(err, { projectCode });
+  }
+}
+
+/** The department's id, checked against the reference data (it goes into a visibility query). */
+function departmentId(department: string): string {
+  const id = validate(Slug, department, 'department');
+  if (!loadReferenceData().departments.some((d) => d.id === id)) {
+    throw new KeyflowError(FailureType.ValidationFailed, `department: unknown department "${id}"`, [{ field: 'department', rule: `unknown department "${id}"` }]);
+  }
+  return id;
+}
+
+const QUERY_CONCURRENCY = 8;
+
+let calendar: ReviewCalendar | undefined;
+/** The same calendar the worker answers from (built-in notices plus seeds/holidays), read once. */
+function workersCalendar(): ReviewCalendar {
+  calendar ??= loadCalendar();
+  return calendar;
+}
+
+/**
+ * A department's inbox (待办): its open tasks, returned tasks and open 容缺 follow-ups across
+ * all projects, most urgent first (INBOX_ORDER). Visibility finds the running reviews that name
+ * the department in KeyflowOpenDepartments, so no workflow is scanned; each match is then
+ * queried for the department's items. Working days left are counted at `now` on `calendar`
+ * (default: the worker's calendar data); null where that calendar has no data for the year.
+ */
+export async function departmentInbox(
+  ctx: ClientContext,
+  department: string,
+  opts: { now?: Date; calendar?: ReviewCalendar } = {},
+): Promise<InboxItem[]> {
+  try {
+    const id = departmentId(department);
+    const query = `${SA.kind.name} = 'review-stage' AND ${SA.openDepartments.name} = '${id}' AND ExecutionStatus = 'Running'`;
+    const matches: Array<{ workflowId: string; runId: string }> = [];
+    for await (const wf of ctx.client.workflow.list({ query })) matches.push({ workflowId: wf.workflowId, runId: wf.runId });
+    const items: DepartmentItem[] = [];
+    for (let i = 0; i < matches.length; i += QUERY_CONCURRENCY) {
+      const batch = await Promise.all(
+        matches.slice(i, i + QUERY_CONCURRENCY).map(async (m) => {
+          try {
+            return await ctx.client.workflow.getHandle(m.workflowId, m.runId).query(departmentItemsQuery, id);
+          } catch (err) {
+            // Gone between the listing and the query: nothing of it is open any more.
+            if (err instanceof WorkflowNotFoundError) return [];
+            throw err;
+          }
+        }),
+      );
+      for (const b of batch) items.push(...b);
+    }
+    return inboxOf(items, opts.now ?? new Date(), opts.calendar ?? workersCalendar());
+  } catch (err) {
+    throw toKeyflowError(err);
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The weekly meeting's Temporal Schedule on the real dev server (the time-skipping server has no
+ * Schedules API): created idempotently at start-up, brought up to date when the configuration
+ * changes, firing on the configured weekday and time in Asia/Shanghai. Triggering it starts a
+ * real meeting workflow that compiles its agenda from live state through visibility and queries.
+ */
+import { Client, Connection, ScheduleOverlapPolicy, WorkflowExecutionDescription } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { kafkaPublisher, type EventPublisher } from '../../activities/events/publisher';
+import { currentMeeting, ensureWeeklyMeetingSchedule, getAgenda } from '../../client/meetings';
+import { registerProject } from '../../client/projects';
+import { addCalendarDays, atShanghaiTime, isoWeekday, shanghaiDate } from '../../domain/calendar';
+import { AgendaItem, MeetingView } from '../../schemas/meeting';
+import { loadMeetingConfig } from '../../seeds/meetingConfig';
+import { createWorker } from '../../workers/worker';
+import { MEETING_SCHEDULE_ID } from '../../workflows/meeting/messages';
+import { e2eEndpoints, uniqueTaskQueue } from '../support/e2e';
+import { aProject } from '../support/fixtures';
+
+jest.setTimeout(120_000);
+
+/** The next Monday 00:05 Asia/Shanghai strictly after `now`. */
+function nextMonday0005(now: Date): Date {
+  const today = shanghaiDate(now);
+  for (let i = 0; i <= 7; i++) {
+    const d = addCalendarDays(today, i);
+    const at = atShanghaiTime(d, '00:05');
+    if (isoWeekday(d) === 1 && at > now) return at;
+  }
+  throw new Error('unreachable');
+}
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('the weekly meeting schedule (real Temporal dev server)', () => {
+  const ep = e2eEndpoints();
+  const taskQueue = uniqueTaskQueue('meeting-schedule');
+  const config = loadMeetingConfig();
+  let connection: Connection;
+  let client: Client;
+  let nativeConnection: NativeConnection;
+  let publisher: EventPublisher;
+  let worker: Worker;
+  let running: Promise<void>;
+
+  beforeAll(async () => {
+    connection = await Connection.connect({ address: ep.temporalAddress });
+    client = new Client({ connection, namespace: ep.namespace });
+    nativeConnection = await NativeConnection.connect({ address: ep.temporalAddress });
+    publisher = kafkaPublisher({ brokers: ep.kafkaBrokers, clientId: 'test-meeting-schedule' });
+    // The meeting activities read live state: the worker needs a client (ActivityDeps.client).
+    worker = await createWorker({ connection: nativeConnection, namespace: ep.namespace, taskQueue, deps: { publisher, client } });
+    running = worker.run();
+  });
+
+  afterAll(async () => {
+    await client?.schedule.getHandle(MEETING_SCHEDULE_ID).delete().catch(() => undefined);
+    for await (const wf of client.workflow.list({ query: `WorkflowId STARTS_WITH '${MEETING_SCHEDULE_ID}' AND ExecutionStatus='Running'` })) {
+      await client.workflow.getHandle(wf.workflowId, wf.runId).terminate('test done').catch(() => undefined);
+    }
+    worker?.shutdown();
+    await running;
+    await publisher?.close();
+    await nativeConnection?.close();
+    await connection?.close();
+  });
+
+  it('is created once and then only updated, with the spec as configured', async () => {
+    expect(await ensureWeeklyMeetingSchedule(client, taskQueue, config)).toEqual({ scheduleId: MEETING_SCHEDULE_ID, created: true });
+    expect(await ensureWeeklyMeetingSchedule(client, taskQueue, config)).toEqual({ scheduleId: MEETING_SCHEDULE_ID, created: false });
+
+    const d = await client.schedule.getHandle(MEETING_SCHEDULE_ID).describe();
+    expect(d.spec.timezone).toBe('Asia/Shanghai');
+    expect(d.spec.calendars).toEqual([
+      expect.objectContaining({ dayOfWeek: [{ start: 'MONDAY', end: 'MONDAY', step: 1 }], hour: [{ start: 0, end: 0, step: 1 }], minute: [{ start: 5, end: 5, step: 1 }] }),
+    ]);
+    expect(d.action).toMatchObject({ type: 'startWorkflow', workflowType: 'weeklyMeeting', workflowId: MEETING_SCHEDULE_ID, taskQueue });
+    expect(d.action.type === 'startWorkflow' && d.action.args).toEqual([{ config }]);
+    expect(d.policies).toMatchObject({ overlap: ScheduleOverlapPolicy.ALLOW_ALL, catchupWindow: 3 * 24 * 3600 * 1000 });
+    expect(d.info.nextActionTimes[0]?.toISOString()).toBe(nextMonday0005(new Date()).toISOString());
+  });
+
+  it('takes a changed configuration at the next start-up', async () => {
+    const tuesday = loadMeetingConfig({ ...config, weekday: 2, time: '14:30', prepareAt: '06:00' });
+    expect(await ensureWeeklyMeetingSchedule(client, taskQueue, tuesday)).toMatchObject({ created: false });
+    const d = await client.schedule.getHandle(MEETING_SCHEDULE_ID).describe();
+    expect(d.spec.calendars?.[0]).toMatchObject({ dayOfWeek: [{ start: 'TUESDAY', end: 'TUESDAY', step: 1 }], hour: [{ start: 6, end: 6, step: 1 }] });
+    expect(d.action.type === 'startWorkflow' && (d.action.args as Array<{ config: { time: string } }>)[0]!.config.time).toBe('14:30');
+    await ensureWeeklyMeetingSchedule(client, taskQueue, config);
+  });
+
+  it('refuses a bad configuration, naming the field', async () => {
+    await expect(ensureWeeklyMeetingSchedule(client, taskQueue, { ...config, weekday: 7 })).rejects.toMatchObject({
+      issues: [{ field: 'meeting.weekday', rule: 'must be a working weekday 1 (Monday) to 5 (Friday)' }],
+    });
+  });
+
+  it('starts a meeting workflow that plans next week and compiles its agenda from live state', async () => {
+    await registerProject({ client, taskQueue }, aProject(), 'test:meeting-schedule');
+    await client.schedule.getHandle(MEETING_SCHEDULE_ID).trigger();
+    const started: WorkflowExecutionDescription = await eventually('the triggered meeting', async () => {
+      for await (const wf of client.workflow.list({ query: `WorkflowId STARTS_WITH '${MEETING_SCHEDULE_ID}'` })) return client.workflow.getHandle(wf.workflowId).describe();
+      return undefined;
+    });
+    expect(started.type).toBe('weeklyMeeting');
+
+    // Started today, it prepares the meeting of the next Monday; its first reminder time may
+    // already have passed, so the agenda is compiled at once (and the reminder marked late).
+    const view: MeetingView = await eventually('the compiled agenda', async () => {
+      const v = await currentMeeting({ client, taskQueue });
+      return v?.agendaCompiledAt ? v : undefined;
+    }, 60_000);
+    const nominal = shanghaiDate(nextMonday0005(new Date()));
+    expect(view.plan.nominalDate).toBe(nominal);
+    for (const item of view.agenda) AgendaItem.parse(item);
+    expect((await getAgenda({ client, taskQueue }, view.plan.week)).plan).toEqual(view.plan);
+    await expect(getAgenda({ client, taskQueue }, '1999-W01')).rejects.toMatchObject({ type: 'MeetingNotFound' });
+  });
+});

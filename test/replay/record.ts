@@ -1,0 +1,96 @@
+/**
+ * Records workflow histories for the replay tests: `npx tsx test/replay/record.ts`.
+ * Each scenario runs on the time-skipping server with the real workflow code and saves every
+ * run of the chain (continue-as-new included) under test/replay/histories/. Record again only
+ * for a new workflow version, and keep the old files: they are what must keep replaying.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { EventPublisher } from '../../activities/events/publisher';
+import { atShanghaiTime, addCalendarDays, shanghaiDate } from '../../domain/calendar';
+import { addMonths, lastDayOfMonth, monthOf } from '../../domain/lifecycle/months';
+import { registerProject, reportProgress, transitionProject } from '../../client/projects';
+import { calendarWithSynthetic2027 } from '../support/calendars';
+import { aProject } from '../support/fixtures';
+import { createTimeSkippingEnv } from '../support/timeSkipping';
+
+const OUT = path.join(__dirname, 'histories');
+const quietPublisher: EventPublisher = {
+  async publish(topic, event) {
+    return { id: event.id, topic, partition: 0, offset: '0' };
+  },
+  async close() {},
+};
+
+/** Saves the whole continue-as-new chain that starts at `runId`. */
+async function saveChain(client: Client, workflowId: string, firstRunId: string, name: string): Promise<number> {
+  let runId: string | undefined = firstRunId;
+  let n = 0;
+  while (runId) {
+    const history: temporal.api.history.v1.IHistory = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    n += 1;
+    // Binary protobuf: the JSON helper trips over a second protobufjs copy inside @temporalio/common.
+    fs.writeFileSync(path.join(OUT, `${name}.run${n}.binpb`), temporal.api.history.v1.History.encode(history).finish());
+    const last: temporal.api.history.v1.IHistoryEvent | undefined = history.events?.[history.events.length - 1];
+    runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+  }
+  return n;
+}
+
+async function projectLifecycleV1(): Promise<void> {
+  const env = await createTimeSkippingEnv();
+  const taskQueue = 'record-lifecycle';
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../../workflows'),
+    activities: createActivities({ publisher: quietPublisher, calendar: calendarWithSynthetic2027() }),
+  });
+  const ctx = { client: env.client, taskQueue, lifecycleConfig: { continueAsNewAfterEvents: 150 } };
+  const running = worker.run();
+  try {
+    const project = aProject({ stage: 'underConstruction', category: 'continuing', annualPlannedInvestment: 1200 });
+    const started = await registerProject(ctx, project, 'recorder');
+    const m0 = monthOf(shanghaiDate(new Date(await env.currentTimeMs())));
+    const skipTo = async (date: string) => env.sleep(Math.max(0, atShanghaiTime(date, '12:00').getTime() - (await env.currentTimeMs())));
+    let req = 0;
+    const report = (m: string, toDate: number) =>
+      reportProgress(ctx, project.code, {
+        requestId: `record-${++req}-0000`,
+        month: m,
+        investmentThisMonth: 100,
+        investmentToDate: toDate,
+        physicalProgress: 30,
+        problems: [{ text: '用地手续待完善', department: 'zrzy' }],
+        actor: { by: 'recorder' },
+      });
+    await report(m0, 100 * Number(m0.slice(5)));
+    const m1 = addMonths(m0, 1);
+    await skipTo(addCalendarDays(lastDayOfMonth(m1), 25)); // month 1 unreported: stalls
+    await report(m1, 100 * Number(m1.slice(5))); // clears
+    await transitionProject(ctx, project.code, { requestId: 'record-complete', to: 'completed', actor: { by: 'recorder' } });
+    await transitionProject(ctx, project.code, { requestId: 'record-production', to: 'inProduction', actor: { by: 'recorder' } });
+    await env.client.workflow.getHandle(started.workflowId).result();
+    const runs = await saveChain(env.client, started.workflowId, started.runId, 'projectLifecycle.v1');
+    console.log(`projectLifecycle.v1: ${runs} runs recorded`);
+  } finally {
+    worker.shutdown();
+    await running;
+    await env.teardown();
+  }
+}
+
+async function main(): Promise<void> {
+  fs.mkdirSync(OUT, { recursive: true });
+  const only = process.argv[2];
+  if (!only || only === 'projectLifecycle') await projectLifecycleV1();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

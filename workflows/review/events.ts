@@ -1,0 +1,167 @@
+/**
+ * The review's Kafka events (schemas/events/review.ts), built from its state. Keys start with
+ * the stage id so they are unique among all four stages of a project (the subject).
+ */
+import type { ReviewEventData, ReviewEventType } from '../../schemas/events/review';
+import type { ActionResult, ReviewState, ReviewTask, StageOutcome } from '../../schemas/jointReview';
+import type { Alarm } from '../../domain/jointReview/schedule';
+
+export interface ReviewEvent<T extends ReviewEventType = ReviewEventType> {
+  type: T;
+  key: string;
+  data: ReviewEventData<T>;
+}
+
+const ev = <T extends ReviewEventType>(type: T, key: string, data: ReviewEventData<T>): ReviewEvent<T> => ({ type, key, data });
+
+function ref(state: ReviewState, department: string) {
+  return {
+    projectCode: state.project.code,
+    projectName: state.project.name,
+    stageId: state.stage.id,
+    department,
+    leadDepartment: state.stage.leadDepartment,
+  };
+}
+
+const key = (state: ReviewState, ...parts: (string | number)[]): string => [state.stage.id, ...parts].join(':');
+
+/** Lead department first, then the supervisors, without repeats. */
+export function escalationTargets(state: ReviewState): string[] {
+  return [...new Set([state.stage.leadDepartment, ...state.policy.supervisors])];
+}
+
+export function assigned(state: ReviewState, t: ReviewTask): ReviewEvent {
+  return ev('cn.keyflow.review.taskAssigned', key(state, 'task', t.department, 'assigned'), {
+    ...ref(state, t.department),
+    matter: t.matter,
+    limitWorkingDays: t.limitWorkingDays,
+    acceptedAt: state.acceptedAt,
+    deadline: t.deadline,
+    deadlineDate: t.deadlineDate,
+  });
+}
+
+/** The event a due alarm announces; `workingDaysLeft` only for reminders. */
+export function alarmEvent(state: ReviewState, alarm: Alarm, workingDaysLeft: number): ReviewEvent {
+  const r = ref(state, alarm.department);
+  const task = state.tasks.find((t) => t.department === alarm.department);
+  const missing = task?.followUp?.missingMaterials ?? [];
+  switch (alarm.kind) {
+    case 'taskReminder':
+      return ev('cn.keyflow.review.taskReminder', key(state, 'task', alarm.department, 'reminder', alarm.deadlineDate), {
+        ...r,
+        deadline: alarm.deadline,
+        deadlineDate: alarm.deadlineDate,
+        workingDaysLeft,
+      });
+    case 'taskOverdue':
+      return ev('cn.keyflow.review.taskOverdue', key(state, 'task', alarm.department, 'overdue', alarm.deadlineDate), {
+        ...r,
+        deadline: alarm.deadline,
+        deadlineDate: alarm.deadlineDate,
+        escalatedTo: escalationTargets(state),
+      });
+    case 'followUpReminder':
+      return ev('cn.keyflow.review.followUpDue', key(state, 'followUp', alarm.department, 'due'), {
+        ...r,
+        missingMaterials: missing,
+        due: alarm.deadline,
+        dueDate: alarm.deadlineDate,
+        workingDaysLeft,
+      });
+    case 'followUpOverdue':
+      return ev('cn.keyflow.review.followUpOverdue', key(state, 'followUp', alarm.department, 'overdue'), {
+        ...r,
+        missingMaterials: missing,
+        due: alarm.deadline,
+        dueDate: alarm.deadlineDate,
+        escalatedTo: escalationTargets(state),
+      });
+  }
+}
+
+/** The event of a department's action or of the applicant's. */
+export function actionEvent(state: ReviewState, task: ReviewTask, result: ActionResult): ReviewEvent {
+  const r = ref(state, task.department);
+  const last = task.audit[task.audit.length - 1]!;
+  switch (result.action) {
+    case 'approve':
+    case 'approveWithMissing':
+    case 'reject': {
+      const d = task.decision!;
+      const fu = result.action === 'approveWithMissing' ? task.followUp : undefined;
+      return ev('cn.keyflow.review.taskDecided', key(state, 'task', task.department, 'decided'), {
+        ...r,
+        decision: d.action,
+        by: d.by,
+        ...(d.reason !== undefined ? { reason: d.reason } : {}),
+        decidedAt: d.at,
+        deadline: task.deadline,
+        late: d.late,
+        lateByWorkingDays: d.lateByWorkingDays,
+        workingDaysUsed: d.workingDaysUsed,
+        limitWorkingDays: task.limitWorkingDays,
+        ...(fu ? { followUp: { missingMaterials: fu.missingMaterials, dueDate: fu.dueDate, due: fu.due } } : {}),
+      });
+    }
+    case 'returnForSupplement': {
+      const pause = task.pauses[task.pauses.length - 1]!;
+      return ev('cn.keyflow.review.taskReturned', key(state, 'task', task.department, 'returned', task.pauses.length), {
+        ...r,
+        by: last.by,
+        reason: last.reason ?? '',
+        missingMaterials: pause.missingMaterials,
+        pausedAt: pause.pausedAt,
+        deadlineAtPause: task.deadline,
+        workingDaysLeftAtPause: pause.workingDaysLeftAtPause,
+      });
+    }
+    case 'resubmit': {
+      const pause = task.pauses[task.pauses.length - 1]!;
+      return ev('cn.keyflow.review.taskResubmitted', key(state, 'task', task.department, 'resubmitted', task.pauses.length), {
+        ...r,
+        by: last.by,
+        resumedAt: pause.resumedAt!,
+        pausedWorkingDays: pause.pausedWorkingDays ?? 0,
+        previousDeadline: last.deadlineAtThatMoment,
+        deadline: task.deadline,
+        deadlineDate: task.deadlineDate,
+      });
+    }
+    case 'submitMissingMaterial': {
+      const fu = task.followUp!;
+      return ev('cn.keyflow.review.followUpClosed', key(state, 'followUp', task.department, 'closed'), {
+        ...r,
+        status: 'submitted',
+        by: fu.submittedBy ?? last.by,
+        at: fu.submittedAt ?? last.at,
+        due: fu.due,
+        late: fu.late ?? false,
+        lateByWorkingDays: fu.lateByWorkingDays ?? 0,
+      });
+    }
+  }
+}
+
+/** A follow-up closed because the stage was rejected. */
+export function followUpCancelled(state: ReviewState, task: ReviewTask, at: string): ReviewEvent {
+  return ev('cn.keyflow.review.followUpClosed', key(state, 'followUp', task.department, 'closed'), {
+    ...ref(state, task.department),
+    status: 'cancelled',
+    by: 'system',
+    at,
+    due: task.followUp!.due,
+    late: false,
+    lateByWorkingDays: 0,
+  });
+}
+
+export function stageCompleted(state: ReviewState, outcome: StageOutcome, cancelledTasks: string[]): ReviewEvent {
+  return ev('cn.keyflow.review.stageCompleted', key(state, 'completed'), {
+    ...outcome,
+    projectName: state.project.name,
+    leadDepartment: state.stage.leadDepartment,
+    cancelledTasks,
+  });
+}

@@ -1,0 +1,296 @@
+import {
+  ApplicationFailure,
+  condition,
+  getExternalWorkflowHandle,
+  log,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { z } from 'zod';
+import { CalendarDeferred, counted, rulesOnly, workingDaysLeft } from '../../domain/jointReview/deadlines';
+import { isRefusal, type Refusal } from '../../domain/jointReview/refusal';
+import { dueAlarms, handleAlarm, nextAlarmAt, visibleFacts } from '../../domain/jointReview/schedule';
+import { actOnTask, isFinished, resubmit, settleStage, startReview, submitMissingMaterial, type Acted } from '../../domain/jointReview/tasks';
+import { departmentItems } from '../../domain/jointReview/urgency';
+import { FailureType } from '../../schemas/errors';
+import {
+  ActOnTaskInput,
+  ResubmitInput,
+  ReviewStageInput,
+  SubmitMissingMaterialInput,
+  type ActionResult,
+  type ReviewStageResult,
+  type ReviewState,
+  type StageOutcome,
+} from '../../schemas/jointReview';
+import { SA } from '../../schemas/searchAttributes';
+import { issuesOf } from '../../schemas/validation';
+import { Outbox } from '../shared/outbox';
+import * as events from './events';
+import {
+  actOnTaskUpdate,
+  departmentItemsQuery,
+  getReviewStateQuery,
+  requestResultQuery,
+  resubmitUpdate,
+  reviewStageOutcomeSignal,
+  submitMissingMaterialUpdate,
+} from './messages';
+import { withRecordedCalendar } from './recordedCalendar';
+
+function failureOf(r: Refusal): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(r.message, r.type, r.details);
+}
+
+function parsed<S extends z.ZodTypeAny>(schema: S, raw: unknown, what: string): z.output<S> {
+  const r = schema.safeParse(raw);
+  if (!r.success) {
+    const issues = issuesOf(r.error, what);
+    throw ApplicationFailure.nonRetryable(issues.map((i) => `${i.field}: ${i.rule}`).join('; '), FailureType.ValidationFailed, issues);
+  }
+  return r.data;
+}
+
+/** Runs async critical sections one after another, in call order (a promise chain: deterministic). */
+class Serial {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(fn);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+/**
+ * The joint review (联审联批) of one stage of one project: one task per participating department,
+ * all in parallel, each with its working-day deadline counted from acceptance (the workflow's
+ * start). Decided as approved when every task is approved, as rejected at the first rejection;
+ * then the parent is told at once and the review runs on until the 容缺 follow-ups are closed.
+ * A deadline the calendar cannot count (no holiday notice for its year) fails the start with
+ * UnknownHolidayYear, never a guess.
+ */
+export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewStageResult> {
+  const input = parsed(ReviewStageInput, rawInput, 'input');
+  const acceptedAt = workflowInfo().startTime;
+  const started = await withRecordedCalendar((cal) => startReview(cal, input, acceptedAt));
+  if (isRefusal(started)) throw failureOf(started);
+  let state: ReviewState = started;
+
+  const outbox = new Outbox(input.project.code);
+  const serial = new Serial();
+  /** First result of every request id, with what the request was, to recognise repeats. */
+  const answered = new Map<string, { fingerprint: string; result: ActionResult }>();
+  let woken = false;
+  let outcomeToReport: StageOutcome | null = null;
+  let lastVisible = '';
+
+  const emit = (e: events.ReviewEvent): void => outbox.add(e.type, e.key, e.data);
+
+  const showInVisibility = (): void => {
+    const facts = visibleFacts(state, new Date());
+    const signature = JSON.stringify(facts);
+    if (signature === lastVisible) return;
+    lastVisible = signature;
+    upsertSearchAttributes([
+      { key: SA.openDepartments, value: facts.openDepartments.length > 0 ? facts.openDepartments : null },
+      { key: SA.nextDeadline, value: facts.nextDeadline },
+      { key: SA.overdue, value: facts.overdue },
+    ]);
+  };
+
+  const repeatOf = (requestId: string, fingerprint: string): ActionResult | null => {
+    const prior = answered.get(requestId);
+    if (!prior) return null;
+    if (prior.fingerprint !== fingerprint) {
+      throw ApplicationFailure.nonRetryable(
+        `request id ${requestId} was already used for another request (${prior.fingerprint}); use a new id for a new request`,
+        FailureType.ValidationFailed,
+        [{ field: 'requestId', rule: 'was already used for another request' }],
+      );
+    }
+    return prior.result;
+  };
+
+  /** Applies an accepted action: state, its event, the stage's outcome when it is decided. */
+  const apply = (acted: Acted, fingerprint: string, now: Date): ActionResult => {
+    state = acted.state;
+    emit(events.actionEvent(state, acted.task, acted.result));
+    if (acted.stageWorkingDays !== undefined) {
+      const settled = settleStage(state, now, acted.stageWorkingDays);
+      if (settled) {
+        state = settled.state;
+        for (const c of settled.cancelled) {
+          if (c.kind === 'followUp') emit(events.followUpCancelled(state, state.tasks.find((t) => t.department === c.department)!, now.toISOString()));
+        }
+        const cancelledTasks = settled.cancelled.filter((c) => c.kind === 'task').map((c) => c.department);
+        emit(events.stageCompleted(state, settled.outcome, cancelledTasks));
+        outcomeToReport = settled.outcome;
+      }
+    }
+    const result = { ...acted.result, stageStatus: state.status };
+    answered.set(result.requestId, { fingerprint, result });
+    showInVisibility();
+    woken = true;
+    return result;
+  };
+
+  /**
+   * Validators run the handler's pure rule with no calendar: they refuse on ownership, status and
+   * input, and change nothing. The handler runs the rule again, inside the serial section (the
+   * state may have moved meanwhile), on the worker's calendar as recorded in history; a count the
+   * calendar cannot make fails the update with UnknownHolidayYear, also changing nothing.
+   */
+  const check = (rule: (cal: typeof rulesOnly) => Acted | Refusal): void => {
+    try {
+      const r = rule(rulesOnly);
+      if (isRefusal(r)) throw failureOf(r);
+    } catch (err) {
+      if (!(err instanceof CalendarDeferred)) throw err;
+    }
+  };
+
+  setHandler(
+    actOnTaskUpdate,
+    (raw) =>
+      serial.run(async () => {
+        const req = parsed(ActOnTaskInput, raw, 'input');
+        const fingerprint = `actOnTask:${req.department}:${req.action}`;
+        const repeat = repeatOf(req.requestId, fingerprint);
+        if (repeat) return repeat;
+        const now = new Date();
+        const acted = await withRecordedCalendar((cal) => actOnTask(cal, state, req, now));
+        if (isRefusal(acted)) throw failureOf(acted);
+        return apply(acted, fingerprint, now);
+      }),
+    {
+      validator: (raw) => {
+        const req = parsed(ActOnTaskInput, raw, 'input');
+        if (repeatOf(req.requestId, `actOnTask:${req.department}:${req.action}`)) return;
+        check((cal) => actOnTask(cal, state, req, new Date()));
+      },
+    },
+  );
+
+  setHandler(
+    resubmitUpdate,
+    (raw) =>
+      serial.run(async () => {
+        const req = parsed(ResubmitInput, raw, 'input');
+        const fingerprint = `resubmit:${req.department}`;
+        const repeat = repeatOf(req.requestId, fingerprint);
+        if (repeat) return repeat;
+        const now = new Date();
+        const acted = await withRecordedCalendar((cal) => resubmit(cal, state, req, now));
+        if (isRefusal(acted)) throw failureOf(acted);
+        return apply(acted, fingerprint, now);
+      }),
+    {
+      validator: (raw) => {
+        const req = parsed(ResubmitInput, raw, 'input');
+        if (repeatOf(req.requestId, `resubmit:${req.department}`)) return;
+        check((cal) => resubmit(cal, state, req, new Date()));
+      },
+    },
+  );
+
+  setHandler(
+    submitMissingMaterialUpdate,
+    (raw) =>
+      serial.run(async () => {
+        const req = parsed(SubmitMissingMaterialInput, raw, 'input');
+        const fingerprint = `submitMissingMaterial:${req.department}`;
+        const repeat = repeatOf(req.requestId, fingerprint);
+        if (repeat) return repeat;
+        const now = new Date();
+        const acted = await withRecordedCalendar((cal) => submitMissingMaterial(cal, state, req, now));
+        if (isRefusal(acted)) throw failureOf(acted);
+        return apply(acted, fingerprint, now);
+      }),
+    {
+      validator: (raw) => {
+        const req = parsed(SubmitMissingMaterialInput, raw, 'input');
+        if (repeatOf(req.requestId, `submitMissingMaterial:${req.department}`)) return;
+        check((cal) => submitMissingMaterial(cal, state, req, new Date()));
+      },
+    },
+  );
+
+  setHandler(getReviewStateQuery, () => state);
+  setHandler(departmentItemsQuery, (department) => departmentItems(state, department));
+  setHandler(requestResultQuery, (requestId) => answered.get(requestId)?.result ?? null);
+
+  upsertSearchAttributes([
+    { key: SA.kind, value: 'review-stage' },
+    { key: SA.projectCode, value: input.project.code },
+    { key: SA.reviewStage, value: input.stage.id },
+    { key: SA.leadDepartment, value: input.stage.leadDepartment },
+    { key: SA.county, value: input.project.county },
+  ]);
+  for (const t of state.tasks) emit(events.assigned(state, t));
+  showInVisibility();
+
+  /** Reminders and escalations that have come due. */
+  const soundAlarms = (): Promise<void> =>
+    serial.run(async () => {
+      const now = new Date();
+      for (const alarm of dueAlarms(state, now)) {
+        const handled = handleAlarm(state, alarm, now);
+        state = handled.state;
+        if (!handled.announce) continue;
+        let left = 0;
+        if (alarm.kind.endsWith('Reminder')) {
+          // Not yet due, so both dates lie in counted years; a gap would only drop the count.
+          const c = await withRecordedCalendar((cal) => counted(() => workingDaysLeft(cal, now, alarm.deadlineDate)));
+          left = c.ok ? Math.max(0, c.value) : 0;
+        }
+        emit(events.alarmEvent(state, alarm, left));
+      }
+      showInVisibility();
+    });
+
+  /** Tells the parent (the project lifecycle) the outcome, by workflow id: it may have continued as new. */
+  const reportOutcome = async (outcome: StageOutcome): Promise<void> => {
+    const parent = workflowInfo().parent;
+    if (!parent) return;
+    try {
+      await getExternalWorkflowHandle(parent.workflowId).signal(reviewStageOutcomeSignal, outcome);
+    } catch (err) {
+      log.warn('could not tell the parent the stage outcome', { parent: parent.workflowId, error: String(err) });
+    }
+  };
+
+  for (;;) {
+    const toReport: StageOutcome | null = outcomeToReport;
+    if (toReport) {
+      outcomeToReport = null;
+      await reportOutcome(toReport);
+    }
+    if (isFinished(state)) break;
+    // Sleep until the next reminder or deadline, or until an action changes the state.
+    woken = false;
+    const next = nextAlarmAt(state);
+    if (next === null) await condition(() => woken);
+    else await condition(() => woken, Math.max(1, next.getTime() - Date.now()));
+    await soundAlarms();
+  }
+  await outbox.flushed();
+  const outcome = state.outcome!;
+  return {
+    outcome,
+    finishedAt: new Date().toISOString(),
+    followUps: state.tasks.flatMap((t) =>
+      t.followUp
+        ? [
+            {
+              department: t.department,
+              status: t.followUp.status,
+              dueDate: t.followUp.dueDate,
+              ...(t.followUp.late !== undefined ? { late: t.followUp.late } : {}),
+              ...(t.followUp.lateByWorkingDays !== undefined ? { lateByWorkingDays: t.followUp.lateByWorkingDays } : {}),
+            },
+          ]
+        : [],
+    ),
+  };
+}
