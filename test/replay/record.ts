@@ -84,10 +84,41 @@ async function projectLifecycleV1(): Promise<void> {
   }
 }
 
+/** A project from conception into preliminary work (before joint review was wired, v1). */
+async function projectPreliminaryV1(): Promise<void> {
+  const env = await createTimeSkippingEnv();
+  const taskQueue = 'record-preliminary';
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../../workflows'),
+    activities: createActivities({ publisher: quietPublisher, calendar: calendarWithSynthetic2027() }),
+  });
+  const ctx = { client: env.client, taskQueue };
+  const running = worker.run();
+  try {
+    const project = aProject({ stage: 'conceived', category: 'preliminary' });
+    const started = await registerProject(ctx, project, 'recorder');
+    await env.sleep(3 * 24 * 3600 * 1000);
+    await transitionProject(ctx, project.code, { requestId: 'record-reserve', to: 'reserve', actor: { by: 'fgw:recorder' } });
+    await env.sleep(2 * 24 * 3600 * 1000);
+    await transitionProject(ctx, project.code, { requestId: 'record-prelim', to: 'preliminary', actor: { by: 'fgw:recorder' } });
+    await env.sleep(2 * 24 * 3600 * 1000);
+    await transitionProject(ctx, project.code, { requestId: 'record-withdraw', to: 'withdrawn', reason: '企业投资计划调整', actor: { by: 'fgw:recorder' } });
+    const runs = await saveChain(env.client, started.workflowId, started.runId, 'projectLifecycle.preliminary.v1');
+    console.log(`projectLifecycle.preliminary.v1: ${runs} runs recorded`);
+  } finally {
+    worker.shutdown();
+    await running;
+    await env.teardown();
+  }
+}
+
 async function main(): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
   const only = process.argv[2];
   if (!only || only === 'projectLifecycle') await projectLifecycleV1();
+  if (!only || only === 'projectPreliminary') await projectPreliminaryV1();
 }
 
 main().catch((err) => {
