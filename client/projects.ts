@@ -1,7 +1,9 @@
 import { Client, WorkflowExecutionInfo, WorkflowIdReusePolicy } from '@temporalio/client';
 import type { ProgressReportInput, ProjectState, TransitionRequest } from '../schemas/lifecycle';
 import { ProjectState as ProjectStateSchema, WarningLevel } from '../schemas/lifecycle';
+import type { JointReviewConfig } from '../schemas/jointReview';
 import type { LifecycleConfigInput } from '../schemas/lifecycleConfig';
+import { loadJointReviewConfig } from '../seeds/jointReview';
 import { Project, ProjectCode, ProjectInput, Stage } from '../schemas/project';
 import { SA } from '../schemas/searchAttributes';
 import { validate } from '../schemas/validation';
@@ -23,6 +25,8 @@ export interface ClientContext {
   taskQueue: string;
   /** Lifecycle rules given to newly registered projects. */
   lifecycleConfig?: LifecycleConfigInput;
+  /** Joint-review stages for newly registered projects; default seeds/joint-review.json. */
+  jointReviewConfig?: JointReviewConfig;
 }
 
 /**
@@ -36,7 +40,7 @@ export async function registerProject(ctx: ClientContext, input: unknown, regist
     const handle = await ctx.client.workflow.start<typeof projectLifecycle>('projectLifecycle', {
       taskQueue: ctx.taskQueue,
       workflowId,
-      args: [{ project, registeredBy, config: ctx.lifecycleConfig as never }],
+      args: [{ project, registeredBy, config: ctx.lifecycleConfig as never, jointReview: ctx.jointReviewConfig ?? loadJointReviewConfig() }],
       // A withdrawn or finished project keeps its code: it cannot be registered again either.
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       // Set at start, so listings find the project before its first workflow task has run.

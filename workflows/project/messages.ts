@@ -1,5 +1,6 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { EmitRequest } from '../../schemas/events/envelope';
+import type { JointReviewConfig } from '../../schemas/jointReview';
 import type { LifecycleConfig } from '../../schemas/lifecycleConfig';
 import type { ProgressReportInput, ProjectState, TransitionRequest, WarningLevel } from '../../schemas/lifecycle';
 import type { Project, Stage } from '../../schemas/project';
@@ -10,6 +11,12 @@ export interface ProjectWorkflowInput {
   registeredBy: string;
   /** Lifecycle rules; omitted → defaults of schemas/lifecycleConfig.ts. */
   config?: Partial<LifecycleConfig>;
+  /**
+   * Joint review (联审联批) stages, lead and participating departments and time limits, as the
+   * city configured them when the project was registered. Without it, entering preliminary
+   * work starts no review (and construction is not held back by approvals).
+   */
+  jointReview?: JointReviewConfig;
   /** Present when continuing as new: everything the previous run knew. */
   carried?: CarriedState;
 }
@@ -22,6 +29,8 @@ export interface CarriedState {
   answered: Array<[string, unknown]>;
   eventSeq: number;
   reportDue: Record<string, string | null>;
+  /** How many review workflows were started per stage, so a repeated review gets a fresh id. */
+  reviewAttempts?: Record<string, number>;
 }
 
 export const projectWorkflowId = (code: string): string => `project-${code}`;

@@ -3,7 +3,10 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  ParentClosePolicy,
+  patched,
   setHandler,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -13,6 +16,7 @@ import { checkReport } from '../../domain/lifecycle/reports';
 import { checkTransition, CLOSED_STAGES, REPORTING_STAGES } from '../../domain/lifecycle/stages';
 import { completionRate, expectedRate, warningLevel } from '../../domain/lifecycle/warning';
 import { FailureType } from '../../schemas/errors';
+import { ReviewStageId, STAGES_BEFORE_CONSTRUCTION, StageOutcome } from '../../schemas/jointReview';
 import {
   ProgressReport,
   ProjectState,
@@ -26,6 +30,8 @@ import { SA } from '../../schemas/searchAttributes';
 import { issuesOf } from '../../schemas/validation';
 import { addWorkingDays, CalendarGap } from '../shared/calendar';
 import { Outbox } from '../shared/outbox';
+import { reviewStageInput, reviewStageOutcomeSignal, reviewStageWorkflowId } from '../review/messages';
+import type { reviewStage } from '../review/workflow';
 import {
   CarriedState,
   getProjectQuery,
@@ -87,6 +93,12 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
     generation: 0,
   };
   if (carried) state.generation += 1;
+  // Histories recorded before joint review was wired in replay without starting any review.
+  const reviewsWired = patched('lifecycle-starts-joint-review');
+  if (reviewsWired && !carried && input.jointReview && ['conceived', 'reserve', 'preliminary'].includes(project.stage)) {
+    for (const id of STAGES_BEFORE_CONSTRUCTION) state.approvals[id] = 'notStarted';
+  }
+  const reviewAttempts: Record<string, number> = { ...(carried?.reviewAttempts ?? {}) };
   const outbox = new Outbox(project.code, carried?.pendingEvents);
   const answered = new Map<string, unknown>(carried?.answered ?? []);
   /** Report deadline per month, once the calendar has counted it (null: it could not). */
@@ -268,6 +280,46 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
     syncSearchAttributes();
   };
 
+  // ---- joint review (联审联批): one child workflow per stage, in order -----------------------
+  /** The next stage that must be reviewed before construction, if the project is ready for it. */
+  const nextReviewStage = (): ReviewStageId | undefined => {
+    if (!reviewsWired || !input.jointReview || state.stage !== 'preliminary') return undefined;
+    if (STAGES_BEFORE_CONSTRUCTION.some((id) => state.approvals[id] === 'inReview')) return undefined;
+    return STAGES_BEFORE_CONSTRUCTION.find((id) => state.approvals[id] === 'notStarted' || state.approvals[id] === 'rejected');
+  };
+  /** A stage whose review could not start (e.g. its deadlines fall in a year without a holiday notice) is retried daily, not in a loop. */
+  let reviewBlockedUntil = 0;
+
+  const startNextReview = async () => {
+    const stageId = nextReviewStage();
+    if (!stageId || !input.jointReview || Date.now() < reviewBlockedUntil) return;
+    const attempt = (reviewAttempts[stageId] ?? 0) + 1;
+    reviewAttempts[stageId] = attempt;
+    const base = reviewStageWorkflowId(project.code, stageId);
+    state.approvals[stageId] = 'inReview';
+    const child = await startChild<typeof reviewStage>('reviewStage', {
+      workflowId: attempt === 1 ? base : `${base}-r${attempt}`,
+      args: [reviewStageInput(project, input.jointReview, stageId, 'xzsp')],
+      // The review outlives this run when the project continues as new; it reports back by signal.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+    // A review that fails (its deadlines cannot be counted yet) must not leave the stage "in review".
+    void child.result().catch((err: unknown) => {
+      if (state.approvals[stageId] !== 'inReview') return;
+      state.approvals[stageId] = 'notStarted';
+      reviewBlockedUntil = Date.now() + DAY_MS;
+      const message = String((err as { cause?: { message?: string } })?.cause?.message ?? (err as Error)?.message ?? err);
+      if (!state.calendarGaps.some((g) => g.what === `review:${stageId}:${attempt}`)) {
+        state.calendarGaps.push({ what: `review:${stageId}:${attempt}`, message, at: nowIso() });
+      }
+    });
+  };
+
+  setHandler(reviewStageOutcomeSignal, (outcome: StageOutcome) => {
+    if (outcome.projectCode !== project.code) return;
+    state.approvals[outcome.stageId] = outcome.outcome;
+  });
+
   // ---- queries -----------------------------------------------------------------------------
   setHandler(getProjectQuery, () => project);
   setHandler(getProjectStateQuery, () => state);
@@ -429,8 +481,12 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
 
   while (!state.closed) {
     await dailyCheck();
+    await startNextReview();
     if (continueAsNewDue()) break;
-    await condition(() => state.closed || continueAsNewDue(), Math.max(1000, nextDailyCheck() - Date.now()));
+    await condition(
+      () => state.closed || continueAsNewDue() || (nextReviewStage() !== undefined && Date.now() >= reviewBlockedUntil),
+      Math.max(1000, nextDailyCheck() - Date.now()),
+    );
   }
 
   // Let the outbox drain first: an activity still in flight when the run closes would be sent
@@ -442,7 +498,8 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
       project,
       registeredBy: input.registeredBy,
       config,
-      carried: { state, pendingEvents: [...outbox.pending], answered: [...answered.entries()], eventSeq, reportDue },
+      jointReview: input.jointReview,
+      carried: { state, pendingEvents: [...outbox.pending], answered: [...answered.entries()], eventSeq, reportDue, reviewAttempts },
     };
     return continueAsNew<typeof projectLifecycle>(next);
   }
