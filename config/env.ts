@@ -18,6 +18,13 @@ export const KeyflowEnv = z.object({
   KAFKA_CLIENT_ID: z.string().min(1).default('keyflow'),
   /** Where the local stack keeps its state (SQLite, Kafka log dir, logs). */
   KEYFLOW_STATE_DIR: z.string().optional(),
+  /** Chat robot webhook for reminders; unset → a local inbox whose log the run command prints. */
+  KEYFLOW_REMINDER_WEBHOOK: z.string().url('must be a URL').optional(),
+  KEYFLOW_REMINDER_FORMAT: z.enum(['wecom', 'dingtalk']).default('wecom'),
+  /** DingTalk robot signing secret (加签), when the robot requires it. */
+  KEYFLOW_DINGTALK_SECRET: z.string().optional(),
+  /** Folder of extra holiday notices (`<year>.json`); default seeds/holidays. */
+  KEYFLOW_HOLIDAYS_DIR: z.string().optional(),
 });
 export type KeyflowEnv = z.infer<typeof KeyflowEnv>;
 

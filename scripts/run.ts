@@ -7,6 +7,11 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { kafkaPublisher } from '../activities/events/publisher';
 import { KeyflowError } from '../client/errors';
+import { ensureWeeklyMeetingSchedule } from '../client/meetings';
+import { startReminderDelivery } from '../notifier';
+import { loadCalendar } from '../seeds/holidays';
+import { loadJointReviewConfig } from '../seeds/jointReview';
+import { loadMeetingConfig } from '../seeds/meetingConfig';
 import { registerProject } from '../client/projects';
 import { readEnv } from '../config/env';
 import { loadDemoProjects } from '../seeds';
@@ -19,6 +24,10 @@ const say = (msg: string) => process.stdout.write(`${msg}\n`);
 
 async function main(): Promise<void> {
   const env = readEnv();
+  // Configuration is read and validated once, before anything starts.
+  const calendar = loadCalendar(env.KEYFLOW_HOLIDAYS_DIR);
+  const jointReviewConfig = loadJointReviewConfig();
+  const meetingConfig = loadMeetingConfig();
   // The worker's own progress lines would bury what the user needs to read; warnings still show.
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const t0 = Date.now();
@@ -35,15 +44,25 @@ async function main(): Promise<void> {
     connection: nativeConnection,
     namespace: endpoints.namespace,
     taskQueue: endpoints.taskQueue,
-    deps: { publisher, client },
+    deps: { publisher, client, calendar },
   });
   const running = worker.run();
+  const ctx = { client, taskQueue: endpoints.taskQueue, jointReviewConfig };
+  await ensureWeeklyMeetingSchedule(client, endpoints.taskQueue, meetingConfig);
+  const reminders = await startReminderDelivery({
+    brokers: endpoints.kafkaBrokers,
+    stateDir: stack.stateDir,
+    webhookUrl: env.KEYFLOW_REMINDER_WEBHOOK,
+    format: env.KEYFLOW_REMINDER_FORMAT,
+    dingtalkSecret: env.KEYFLOW_DINGTALK_SECRET,
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     say(`\nkeyflow: ${signal} — stopping worker, Temporal and Kafka…`);
+    await reminders.stop().catch(() => undefined);
     worker.shutdown();
     await running.catch(() => undefined);
     await publisher.close().catch(() => undefined);
@@ -62,7 +81,7 @@ async function main(): Promise<void> {
   let already = 0;
   for (const project of projects) {
     try {
-      await registerProject({ client, taskQueue: endpoints.taskQueue }, project, 'seed');
+      await registerProject(ctx, project, 'seed');
       registered += 1;
     } catch (err) {
       if (err instanceof KeyflowError && err.type === 'ProjectAlreadyRegistered') already += 1;
@@ -81,6 +100,9 @@ async function main(): Promise<void> {
   say('');
   say('  list the projects with the real Temporal CLI:');
   say(`    ${cli} workflow list --address ${endpoints.temporalAddress} --query "KeyflowKind='project'"`);
+  const weekday = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'][meetingConfig.weekday];
+  say(`  weekly meeting:  every ${weekday} ${meetingConfig.time} Asia/Shanghai (schedule keyflow-weekly-meeting; moved to the next working day on holidays)`);
+  say(`  reminders:       ${reminders.remindersLog ? `tail -f ${reminders.remindersLog}` : `sent to ${reminders.webhookUrl}`}`);
   say('  watch the project events on Kafka:');
   say('    npm run events -- keyflow.projects');
   await running;

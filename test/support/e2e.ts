@@ -39,7 +39,7 @@ export async function startHarness(name: string): Promise<E2EHarness> {
   const publisher = kafkaPublisher({ brokers: ep.kafkaBrokers, clientId: `test-${name}` });
   let worker: Worker;
   try {
-    worker = await createWorker({ connection: nativeConnection, namespace: ep.namespace, taskQueue, deps: { publisher } });
+    worker = await createWorker({ connection: nativeConnection, namespace: ep.namespace, taskQueue, deps: { publisher, client } });
   } catch (err) {
     await Promise.allSettled([publisher.close(), nativeConnection.close(), connection.close()]);
     throw err;
