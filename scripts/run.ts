@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const jointReviewConfig = loadJointReviewConfig();
   const meetingConfig = loadMeetingConfig();
   // The worker's own progress lines would bury what the user needs to read; warnings still show.
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
   const t0 = Date.now();
   say('keyflow: starting the local stack (first run downloads Temporal and Kafka; later runs use the cache)…');
   const stack = await startLocalStack(env, { ports: { temporal: 7233, temporalUi: 8233, kafka: 9092, kafkaController: 9093 } });
@@ -63,7 +63,8 @@ async function main(): Promise<void> {
     stopping = true;
     say(`\nkeyflow: ${signal} — stopping worker, Temporal and Kafka…`);
     await reminders.stop().catch(() => undefined);
-    worker.shutdown();
+    // This process owns SIGINT/SIGTERM (the SDK's own handlers are off), so the worker is still running here.
+    if (worker.getState() === 'RUNNING') worker.shutdown();
     await running.catch(() => undefined);
     await publisher.close().catch(() => undefined);
     await connection.close().catch(() => undefined);
