@@ -100,6 +100,9 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
   }
   const reviewAttempts: Record<string, number> = { ...(carried?.reviewAttempts ?? {}) };
   const outbox = new Outbox(project.code, carried?.pendingEvents);
+  // First, before any handler is set: an update that arrived with the start is delivered the
+  // moment its handler is registered, and its event must not overtake the registration.
+  if (!carried) outbox.add('cn.keyflow.project.registered', 'registered', { project, registeredBy: input.registeredBy });
   const answered = new Map<string, unknown>(carried?.answered ?? []);
   /** Report deadline per month, once the calendar has counted it (null: it could not). */
   const reportDue: Record<string, string | null> = carried?.reportDue ?? {};
@@ -466,9 +469,6 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
   );
 
   // ---- the life itself ------------------------------------------------------------------------
-  if (!carried) {
-    outbox.add('cn.keyflow.project.registered', 'registered', { project, registeredBy: input.registeredBy });
-  }
   syncSearchAttributes();
 
   const nextDailyCheck = (): number => {
