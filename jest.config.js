@@ -1,5 +1,5 @@
 /**
- * Two projects: `unit` runs pure modules and Temporal's time-skipping server;
+ * Three projects: `unit` runs pure modules and Temporal's time-skipping server;
  * `e2e` needs the real local stack (Temporal dev server + Kafka broker), which
  * its global setup starts once for the whole run and stops afterwards.
  */
@@ -17,5 +17,7 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/globalSetup.ts',
       globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
     },
+    // Fault injection: each file starts (and kills, stops, restarts) a stack of its own.
+    { displayName: 'faults', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/faults/**/*.test.ts'] },
   ],
 };

@@ -6,6 +6,7 @@ import { answerCalendar } from './calendar/answer';
 import { emitEvent } from './events/emit';
 import { EventPublisher, Published } from './events/publisher';
 import { meetingActivities } from './meeting';
+import { rankingActivities } from './rankings';
 
 export interface ActivityDeps {
   publisher: EventPublisher;
@@ -13,6 +14,8 @@ export interface ActivityDeps {
   client?: Client;
   /** The working-day calendar `askCalendar` answers from (seeds/holidays.ts `loadCalendar()`); default: the built-in notices. */
   calendar?: WorkingDayCalendar;
+  /** Folder the ranking reports (HTML, CSV) are written to; default `<os tmpdir>/keyflow-reports`. */
+  reportsDir?: string;
 }
 
 /**
@@ -30,6 +33,7 @@ export function createActivities(deps: ActivityDeps) {
       return answerCalendar(questions, deps.calendar);
     },
     ...meetingActivities(deps),
+    ...rankingActivities(deps),
   };
 }
 export type KeyflowActivities = ReturnType<typeof createActivities>;

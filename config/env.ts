@@ -18,6 +18,12 @@ export const KeyflowEnv = z.object({
   KAFKA_CLIENT_ID: z.string().min(1).default('keyflow'),
   /** Where the local stack keeps its state (SQLite, Kafka log dir, logs). */
   KEYFLOW_STATE_DIR: z.string().optional(),
+  /** Port of the HTTP API and dashboard (0: any free port). */
+  KEYFLOW_API_PORT: z.coerce.number().int('must be a whole number').min(0, 'must be a port 0–65535').max(65535, 'must be a port 0–65535').default(8080),
+  /** Address the API listens on; 0.0.0.0 in a container. */
+  KEYFLOW_API_HOST: z.string().min(1).default('127.0.0.1'),
+  /** The API token file (hashes, roles, departments); seeds/api-tokens.json holds the demo stack's. */
+  KEYFLOW_API_TOKENS: z.string().min(1).optional(),
   /** Chat robot webhook for reminders; unset → a local inbox whose log the run command prints. */
   KEYFLOW_REMINDER_WEBHOOK: z.string().url('must be a URL').optional(),
   KEYFLOW_REMINDER_FORMAT: z.enum(['wecom', 'dingtalk']).default('wecom'),

@@ -9,6 +9,10 @@ mkdir -p test-output
 echo "[keyflow] type-check and lint…" >&2
 npx tsc --noEmit -p .
 npx eslint --max-warnings=0 .
+echo "[keyflow] build (the CLI tests run the built keyflow binary)…" >&2
+./scripts/build.sh
+# The dashboard's browser test drives Debian's chromium (installed here when missing).
+./scripts/ensure-chromium.sh
 echo "[keyflow] tests…" >&2
 status=0
 npx jest --ci --json --outputFile=test-output/jest.json "$@" || status=$?

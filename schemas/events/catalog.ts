@@ -4,6 +4,7 @@ import { CloudEvent } from './envelope';
 import { MEETING_EVENTS, REMINDER_EVENTS } from './meeting';
 import { PROJECT_EVENTS, SUPERVISION_EVENTS } from './project';
 import { REVIEW_EVENTS } from './review';
+import { RANKING_EVENTS } from './ranking';
 
 /**
  * The catalogue of event types: each type's data schema and the topic it goes to.
@@ -15,6 +16,7 @@ const AREAS: Array<{ source: string; topic: TopicName; events: Record<string, z.
   { source: '/keyflow/meetings', topic: TOPICS.meetings, events: MEETING_EVENTS },
   { source: '/keyflow/reminders', topic: TOPICS.reminders, events: REMINDER_EVENTS },
   { source: '/keyflow/reviews', topic: TOPICS.reviews, events: REVIEW_EVENTS },
+  { source: '/keyflow/rankings', topic: TOPICS.rankings, events: RANKING_EVENTS },
 ];
 
 export interface EventTypeInfo {

@@ -29,17 +29,22 @@ export interface E2EHarness {
   stop(): Promise<void>;
 }
 
-/** Client + a running worker with the real Kafka publisher, against the real dev server. */
-export async function startHarness(name: string): Promise<E2EHarness> {
+/**
+ * Client + a running worker with the real Kafka publisher, against the real dev server.
+ * `namespace`: a namespace of the test's own (test/support/namespace.ts), for tests whose
+ * listings must not see other test files' workflows.
+ */
+export async function startHarness(name: string, opts: { namespace?: string } = {}): Promise<E2EHarness> {
   const ep = e2eEndpoints();
+  const namespace = opts.namespace ?? ep.namespace;
   const taskQueue = uniqueTaskQueue(name);
   const connection = await Connection.connect({ address: ep.temporalAddress });
-  const client = new Client({ connection, namespace: ep.namespace });
+  const client = new Client({ connection, namespace });
   const nativeConnection = await NativeConnection.connect({ address: ep.temporalAddress });
   const publisher = kafkaPublisher({ brokers: ep.kafkaBrokers, clientId: `test-${name}` });
   let worker: Worker;
   try {
-    worker = await createWorker({ connection: nativeConnection, namespace: ep.namespace, taskQueue, deps: { publisher, client } });
+    worker = await createWorker({ connection: nativeConnection, namespace, taskQueue, deps: { publisher, client } });
   } catch (err) {
     await Promise.allSettled([publisher.close(), nativeConnection.close(), connection.close()]);
     throw err;

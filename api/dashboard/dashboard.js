@@ -1,0 +1,387 @@
+// The supervisors' dashboard (督查看板). Plain browser script, no dependencies: it reads the
+// keyflow API with the token the user enters once (kept in sessionStorage, sent as a bearer
+// token), renders with DOM nodes and text only (never HTML from data), draws charts as inline
+// SVG, and refreshes every 60 seconds.
+(function () {
+  'use strict';
+
+  var TOKEN_KEY = 'keyflow.dashboard.token';
+  var REFRESH_MS = 60000;
+  var SVG = 'http://www.w3.org/2000/svg';
+
+  var STAGES = {
+    conceived: '谋划', reserve: '储备', preliminary: '前期', started: '新开工',
+    underConstruction: '在建', completed: '竣工', inProduction: '投产', withdrawn: '退库',
+  };
+  var REVIEW_STAGES = {
+    landUsePlanning: '立项用地规划许可', engineeringPermit: '工程建设许可',
+    constructionPermit: '施工许可', completionAcceptance: '竣工验收',
+  };
+  var LIGHTS = { green: '绿灯', yellow: '黄灯', red: '红灯' };
+  var STALL_REASONS = { noReport: '月报逾期 report overdue', noStageChange: '阶段无进展 no stage change' };
+  var APPROVALS = { notStarted: '未开始', inReview: '审批中', approved: '已通过', rejected: '未通过' };
+
+  var reference = null;
+  var timer = null;
+
+  // ---- small helpers ---------------------------------------------------------------------------
+
+  function $(id) { return document.getElementById(id); }
+
+  /** An element with attributes and children (strings become text nodes). */
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    setAttrs(node, attrs);
+    append(node, children);
+    return node;
+  }
+
+  function svg(tag, attrs, children) {
+    var node = document.createElementNS(SVG, tag);
+    setAttrs(node, attrs);
+    append(node, children);
+    return node;
+  }
+
+  function setAttrs(node, attrs) {
+    if (!attrs) return;
+    Object.keys(attrs).forEach(function (k) {
+      var v = attrs[k];
+      if (v === undefined || v === null || v === false) return;
+      if (k === 'text') node.textContent = String(v);
+      else node.setAttribute(k, String(v));
+    });
+  }
+
+  function append(node, children) {
+    if (children === undefined || children === null) return;
+    (Array.isArray(children) ? children : [children]).forEach(function (c) {
+      if (c === undefined || c === null || c === false) return;
+      node.appendChild(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
+    });
+  }
+
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+
+  function fill(node, children) { clear(node); append(node, children); }
+
+  function date(iso) { return iso ? String(iso).slice(0, 10) : '—'; }
+
+  function dateTime(iso) {
+    if (!iso) return '—';
+    var d = new Date(iso);
+    return d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+  }
+
+  function daysSince(iso) { return Math.max(0, Math.floor((Date.now() - Date.parse(iso)) / 86400000)); }
+
+  function percent(x) { return x === null || x === undefined ? '—' : (Math.round(x * 1000) / 10) + '%'; }
+
+  function countyName(id) {
+    var c = reference && reference.counties.find(function (x) { return x.id === id; });
+    return c ? c.name : id;
+  }
+
+  function departmentName(id) {
+    var d = reference && reference.departments.find(function (x) { return x.id === id; });
+    return d ? d.name : id;
+  }
+
+  function light(level) {
+    return el('span', { class: 'light light-' + level, title: level }, LIGHTS[level] || level);
+  }
+
+  function note(text, cls) { return el('p', { class: cls || 'empty' }, text); }
+
+  function projectLink(code, label) {
+    return el('a', { href: '#/projects/' + encodeURIComponent(code), class: 'project-link', 'data-code': code }, label || code);
+  }
+
+  /** A table that becomes one card per row on a phone (labels from data-label). */
+  function table(columns, rows, rowAttrs) {
+    var head = el('thead', null, el('tr', null, columns.map(function (c) { return el('th', { scope: 'col' }, c.title); })));
+    var body = el('tbody', null, rows.map(function (row) {
+      return el('tr', rowAttrs ? rowAttrs(row) : null, columns.map(function (c) {
+        return el('td', { 'data-label': c.title }, el('div', { class: 'cell' }, c.cell(row)));
+      }));
+    }));
+    return el('div', { class: 'table-wrap' }, el('table', { class: 'rows' }, [head, body]));
+  }
+
+  // ---- the API ---------------------------------------------------------------------------------
+
+  function token() { return sessionStorage.getItem(TOKEN_KEY); }
+
+  function ApiError(status, body) {
+    this.status = status;
+    this.body = body || {};
+    this.message = (body && body.message) || ('HTTP ' + status);
+  }
+
+  function api(path) {
+    return fetch(path, { headers: { authorization: 'Bearer ' + token(), accept: 'application/json' }, cache: 'no-store' }).then(function (res) {
+      return res.json().catch(function () { return null; }).then(function (body) {
+        if (res.status === 401) { signOut('令牌无效或已撤销 The token was not accepted.'); }
+        if (!res.ok) throw new ApiError(res.status, body);
+        return body;
+      });
+    });
+  }
+
+  /** Every item of a list endpoint, page by page (bounded). */
+  function all(path, limit) {
+    var items = [];
+    function page(cursor, n) {
+      var sep = path.indexOf('?') >= 0 ? '&' : '?';
+      var url = path + sep + 'limit=' + (limit || 200) + (cursor ? '&cursor=' + encodeURIComponent(cursor) : '');
+      return api(url).then(function (p) {
+        items = items.concat(p.items);
+        return p.nextCursor && n < 20 ? page(p.nextCursor, n + 1) : items;
+      });
+    }
+    return page(null, 1);
+  }
+
+  function failure(err) {
+    if (err && err.status === 403) return note('当前令牌无权查看 This token may not read this.', 'warn');
+    if (err && err.status === 404) return note('暂无数据 Nothing published yet.');
+    return note('加载失败 Could not load: ' + (err && err.message ? err.message : String(err)), 'warn');
+  }
+
+  // ---- the board -------------------------------------------------------------------------------
+
+  function renderStalled(items) {
+    $('stalled-count').textContent = String(items.length);
+    if (items.length === 0) return note('没有停滞项目 No project is stalled.');
+    return table([
+      { title: '项目 Project', cell: function (p) { return [projectLink(p.code, p.name), el('div', { class: 'code' }, p.code)]; } },
+      { title: '县区 County', cell: function (p) { return p.countyName; } },
+      { title: '阶段 Stage', cell: function (p) { return STAGES[p.stage] || p.stage; } },
+      { title: '原因 Reason', cell: function (p) { return [STALL_REASONS[p.stall.reason] || p.stall.reason, el('div', { class: 'detail' }, p.stall.detail)]; } },
+      { title: '停滞 Since', cell: function (p) { return date(p.stall.since) + ' · ' + daysSince(p.stall.since) + ' 天'; } },
+      { title: '督办单 Order', cell: function (p) { return [p.stall.order.id, el('div', { class: 'detail' }, '限期 due ' + (p.stall.order.dueDate || '待定 pending calendar'))]; } },
+      { title: '牵头 Lead', cell: function (p) { return departmentName(p.leadDepartment); } },
+    ], items, function (p) { return { 'data-code': p.code, class: 'stalled-row' }; });
+  }
+
+  function renderOverdue(items) {
+    $('overdue-count').textContent = String(items.length);
+    if (items.length === 0) return note('没有超时审批 No approval is overdue.');
+    return table([
+      { title: '项目 Project', cell: function (i) { return [projectLink(i.projectCode, i.projectName), el('div', { class: 'code' }, i.projectCode)]; } },
+      { title: '环节 Stage', cell: function (i) { return REVIEW_STAGES[i.stageId] || i.stageId; } },
+      { title: '部门 Department', cell: function (i) { return departmentName(i.department); } },
+      { title: '时限 Deadline', cell: function (i) { return date(i.deadlineDate); } },
+      { title: '超时 Overdue', cell: function (i) { return i.workingDaysLeft === null ? '—' : (-i.workingDaysLeft) + ' 个工作日'; } },
+    ], items, function (i) { return { 'data-code': i.projectCode }; });
+  }
+
+  function renderWarnings(grid) {
+    return el('div', { class: 'tiles' }, grid.counties.map(function (c) {
+      var w = 120;
+      var total = c.total || 1;
+      var x = 0;
+      var bars = ['green', 'yellow', 'red'].map(function (level) {
+        var width = c.total ? (c[level] / total) * w : 0;
+        var r = svg('rect', { x: x, y: 0, width: width, height: 10, class: 'fill-' + level });
+        x += width;
+        return r;
+      });
+      if (!c.total) bars.push(svg('rect', { x: 0, y: 0, width: w, height: 10, class: 'fill-none' }));
+      return el('div', { class: 'tile' + (c.red ? ' has-red' : ''), 'data-county': c.county }, [
+        el('div', { class: 'tile-name' }, c.name),
+        el('div', { class: 'tile-total' }, c.total + ' 个项目'),
+        svg('svg', { viewBox: '0 0 ' + w + ' 10', class: 'stack', role: 'img', 'aria-label': c.green + ' green, ' + c.yellow + ' yellow, ' + c.red + ' red' }, bars),
+        el('div', { class: 'tile-counts' }, [
+          el('span', { class: 'n-green' }, '绿 ' + c.green), ' ',
+          el('span', { class: 'n-yellow' }, '黄 ' + c.yellow), ' ',
+          el('span', { class: 'n-red' }, '红 ' + c.red),
+          c.stalled ? el('span', { class: 'n-stalled' }, ' · 停滞 ' + c.stalled) : null,
+        ]),
+      ]);
+    }));
+  }
+
+  /** A horizontal bar chart: rows of { label, value, extra }, scaled to max. */
+  function barChart(opts) {
+    var rowH = 26;
+    var labelW = 150;
+    var barW = 210;
+    var valueW = 50;
+    var width = labelW + barW + valueW;
+    var height = opts.rows.length * rowH + 6;
+    var rows = opts.rows.map(function (r, i) {
+      var y = i * rowH + 4;
+      var w = opts.max > 0 ? Math.max(1, (r.value / opts.max) * barW) : 1;
+      return svg('g', { class: 'bar-row', 'data-rank': r.rank }, [
+        svg('title', { text: r.label + ': ' + r.value + (r.extra ? ' (' + r.extra + ')' : '') }),
+        svg('text', { x: labelW - 8, y: y + 13, 'text-anchor': 'end', class: 'bar-label', text: r.rank + '. ' + r.label }),
+        svg('rect', { x: labelW, y: y + 2, width: w, height: rowH - 10, rx: 3, class: 'bar' + (i === 0 ? ' bar-top' : '') }),
+        svg('text', { x: labelW + w + 6, y: y + 13, class: 'bar-value', text: String(r.value) }),
+      ]);
+    });
+    return svg('svg', { viewBox: '0 0 ' + width + ' ' + height, class: 'bars', role: 'img', 'aria-label': opts.title, 'data-testid': 'ranking-chart' }, [svg('title', { text: opts.title })].concat(rows));
+  }
+
+  function renderFourCompare(target, checks) {
+    var check = checks[0];
+    if (!check) return fill(target, [el('figcaption', null, '四比四看 Four-compare check'), note('暂无排名 No check published yet.')]);
+    var rows = check.result.counties.map(function (c) {
+      return { rank: c.rank, label: c.name, value: c.total, extra: c.rankChange === null ? '' : (c.rankChange > 0 ? '↑' + c.rankChange : c.rankChange < 0 ? '↓' + (-c.rankChange) : '—') };
+    });
+    fill(target, [
+      el('figcaption', null, [el('strong', null, '四比四看 ' + check.period), ' · Four-compare check, total points (max ' + check.result.maxPoints + ')']),
+      barChart({ title: '四比四看 ' + check.period + ' county ranking', rows: rows, max: check.result.maxPoints }),
+    ]);
+  }
+
+  function renderTour(target, tours) {
+    var tour = tours[0];
+    if (!tour) return fill(target, [el('figcaption', null, '观摩 Inspection tour'), note('暂无排名 No tour published yet.')]);
+    var rows = tour.result.projects.map(function (p) {
+      return { rank: p.rank, label: p.name.length > 10 ? p.name.slice(0, 10) + '…' : p.name, value: p.combined, extra: p.countyName };
+    });
+    fill(target, [
+      el('figcaption', null, [el('strong', null, '观摩 ' + tour.name), ' · ' + date(tour.date) + ', combined score (100)']),
+      barChart({ title: '观摩 ' + tour.name + ' project ranking', rows: rows, max: 100 }),
+    ]);
+  }
+
+  function settle(promise, render, target) {
+    return promise.then(function (data) { fill(target, render(data)); }, function (err) { fill(target, failure(err)); });
+  }
+
+  function loadBoard() {
+    return Promise.all([
+      settle(all('/supervision/stalled'), renderStalled, $('stalled')),
+      settle(all('/supervision/overdue-approvals'), renderOverdue, $('overdue')),
+      settle(api('/supervision/warnings'), renderWarnings, $('warnings')),
+      api('/rankings/four-compare?limit=1').then(function (p) { renderFourCompare($('four-compare'), p.items); }, function (err) { fill($('four-compare'), failure(err)); }),
+      api('/rankings/tours?limit=1').then(function (p) { renderTour($('tour'), p.items); }, function (err) { fill($('tour'), failure(err)); }),
+    ]);
+  }
+
+  // ---- a project's history ---------------------------------------------------------------------
+
+  function section(title, children) {
+    return el('section', { class: 'card' }, [el('h2', null, title), el('div', { class: 'body' }, children)]);
+  }
+
+  function renderProject(s) {
+    var p = s.project;
+    var stall = s.stall;
+    var stalls = (stall ? [stall] : []).concat(s.stallHistory.slice().reverse());
+    var approvals = Object.keys(s.approvals);
+    return [
+      el('header', { class: 'project-head' }, [
+        el('h1', null, p.name),
+        el('p', { class: 'code' }, p.code + ' · ' + countyName(p.county) + ' · ' + (STAGES[s.stage] || s.stage) + ' · 牵头 ' + departmentName(p.leadDepartment) + ' · ' + p.responsibleLeader),
+        el('p', null, [light(s.warning.level), ' 年度计划完成率 ' + percent(s.warning.completionRate) + '（应完成 ' + percent(s.warning.expectedRate) + '）', s.closed ? ' · 已关闭 closed' : '']),
+      ]),
+      section('停滞与督办 Stalls and supervision orders', stalls.length === 0 ? note('从未停滞 Never stalled.') : table([
+        { title: '原因 Reason', cell: function (x) { return [STALL_REASONS[x.reason] || x.reason, el('div', { class: 'detail' }, x.detail)]; } },
+        { title: '起 Since', cell: function (x) { return dateTime(x.since); } },
+        { title: '督办单 Order', cell: function (x) { return x.order.id + ' · 限期 ' + (x.order.dueDate || '—'); } },
+        { title: '解除 Cleared', cell: function (x) { return x.clearedAt ? dateTime(x.clearedAt) + ' · ' + (x.order.closedBecause || '') : '未解除 open'; } },
+      ], stalls)),
+      section('阶段变更 Stage history', table([
+        { title: '#', cell: function (c) { return String(c.seq); } },
+        { title: '从 From', cell: function (c) { return c.from ? STAGES[c.from] || c.from : '入库 registered'; } },
+        { title: '到 To', cell: function (c) { return STAGES[c.to] || c.to; } },
+        { title: '时间 At', cell: function (c) { return dateTime(c.at); } },
+        { title: '经办 By', cell: function (c) { return c.by + (c.reason ? ' · ' + c.reason : ''); } },
+      ], s.stageHistory.slice().reverse())),
+      section('月报 Monthly reports', s.reports.length === 0 ? note('尚无月报 No report yet.') : table([
+        { title: '月份 Month', cell: function (r) { return r.month; } },
+        { title: '本月 This month (万元)', cell: function (r) { return String(r.investmentThisMonth); } },
+        { title: '累计 To date (万元)', cell: function (r) { return String(r.investmentToDate); } },
+        { title: '形象进度 Progress', cell: function (r) { return r.physicalProgress + '%'; } },
+        { title: '报送 Reported', cell: function (r) { return dateTime(r.reportedAt) + (r.corrections.length ? ' · 更正 ' + r.corrections.length : ''); } },
+      ], s.reports.slice().reverse())),
+      section('预警变化 Warning history', s.warningHistory.length === 0 ? note('一直为绿灯 Always green.') : table([
+        { title: '灯 Light', cell: function (w) { return light(w.level); } },
+        { title: '时间 At', cell: function (w) { return dateTime(w.at); } },
+        { title: '完成率 Rate', cell: function (w) { return percent(w.completionRate) + ' / ' + percent(w.expectedRate); } },
+      ], s.warningHistory.slice().reverse())),
+      section('联审联批 Approvals', approvals.length === 0 ? note('无 None.') : table([
+        { title: '环节 Stage', cell: function (id) { return REVIEW_STAGES[id] || id; } },
+        { title: '状态 Status', cell: function (id) { return APPROVALS[s.approvals[id]] || s.approvals[id]; } },
+      ], approvals)),
+      section('存在问题 Open problems', s.openProblems.length === 0 ? note('无 None.') : table([
+        { title: '问题 Problem', cell: function (o) { return o.text; } },
+        { title: '部门 Department', cell: function (o) { return o.department ? departmentName(o.department) : '—'; } },
+        { title: '提出 Raised', cell: function (o) { return o.raisedIn; } },
+      ], s.openProblems)),
+    ];
+  }
+
+  function loadProject(code) {
+    var body = $('project-body');
+    return api('/projects/' + encodeURIComponent(code)).then(function (s) { fill(body, renderProject(s)); }, function (err) { fill(body, failure(err)); });
+  }
+
+  // ---- navigation, sign-in, refresh ------------------------------------------------------------
+
+  function route() {
+    var m = /^#\/projects\/(.+)$/.exec(location.hash);
+    return m ? { project: decodeURIComponent(m[1]) } : { project: null };
+  }
+
+  function load() {
+    if (!token()) return Promise.resolve();
+    var r = route();
+    $('board').hidden = !!r.project;
+    $('project').hidden = !r.project;
+    var work = r.project ? loadProject(r.project) : loadBoard();
+    return work.then(function () {
+      $('refreshed').textContent = '更新于 ' + new Date().toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+      document.body.setAttribute('data-loaded', String(Date.now()));
+    });
+  }
+
+  function showLogin(message) {
+    $('login').hidden = false;
+    $('board').hidden = true;
+    $('project').hidden = true;
+    $('status').hidden = true;
+    $('login-error').textContent = message || '';
+    $('token').focus();
+  }
+
+  function signOut(message) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    if (timer) clearInterval(timer);
+    timer = null;
+    showLogin(message);
+  }
+
+  function start() {
+    return api('/whoami').then(function (who) {
+      $('login').hidden = true;
+      $('status').hidden = false;
+      $('who').textContent = who.role + (who.department ? ' · ' + who.department : '') + ' (' + who.tokenId + ')';
+      return api('/reference').then(function (ref) { reference = ref; }, function () { reference = null; });
+    }).then(function () {
+      if (!timer) timer = setInterval(load, REFRESH_MS);
+      return load();
+    }, function (err) {
+      if (err && err.status !== 401) showLogin('无法连接 Could not reach the API: ' + err.message);
+    });
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    $('login-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      var value = $('token').value.trim();
+      if (!value) return;
+      sessionStorage.setItem(TOKEN_KEY, value);
+      $('token').value = '';
+      start();
+    });
+    $('logout').addEventListener('click', function () { signOut(''); });
+    $('refresh').addEventListener('click', function () { load(); });
+    window.addEventListener('hashchange', function () { window.scrollTo(0, 0); load(); });
+    document.addEventListener('visibilitychange', function () { if (!document.hidden && token()) load(); });
+    if (token()) start(); else showLogin('');
+  });
+})();

@@ -1,0 +1,111 @@
+import type { FastifyInstance } from 'fastify';
+import { getProject, getProjectState, listProjects, registerProject, reportProgress, transitionProject } from '../../client/projects';
+import {
+  pageOf,
+  ProjectListing,
+  ProjectListQuery,
+  ProjectParams,
+  Registered,
+  ReportAnswer,
+  TransitionAnswer,
+  type Principal,
+} from '../../schemas/api';
+import { ProgressReport, ProjectState, TransitionRequest } from '../../schemas/lifecycle';
+import { ProjectInput } from '../../schemas/project';
+import { ALL_ROLES } from '../auth';
+import { forbidden } from '../errors';
+import { paginate } from '../pagination';
+import { actorFor, addRoute, type ApiDeps } from '../route';
+
+/** Projects (重点项目): registration, listing, state with history, monthly reports, stage changes. */
+export async function projectRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const { ctx } = deps;
+
+  /** A department may report on and move only the projects it leads (牵头). */
+  const leadDepartmentOnly = async ({ params, principal }: { params: { code: string }; principal: Principal }) => {
+    if (principal.role !== 'department') return;
+    const project = await getProject(ctx, params.code);
+    if (project.leadDepartment !== principal.department) {
+      throw forbidden(`project ${params.code} is led by ${project.leadDepartment}; a token of ${principal.department} may not change it`);
+    }
+  };
+
+  addRoute(app, deps, {
+    method: 'POST',
+    url: '/projects',
+    operationId: 'registerProject',
+    summary: 'Register a key project (项目入库)',
+    description: 'Starts the project\'s lifecycle under its national project code; a code can be registered once only (409).',
+    tag: 'projects',
+    access: ['admin'],
+    body: ProjectInput,
+    response: Registered,
+    status: 201,
+    refusals: [409],
+    handler: ({ body, principal }) => registerProject(ctx, body, `api:${principal.tokenId}`),
+  });
+
+  addRoute(app, deps, {
+    method: 'GET',
+    url: '/projects',
+    operationId: 'listProjects',
+    summary: 'List projects, filtered by stage, county, industry, warning light and stall',
+    description: 'Read from Temporal visibility, which trails changes by a moment. Sorted by project code.',
+    tag: 'projects',
+    access: ALL_ROLES,
+    query: ProjectListQuery,
+    response: pageOf(ProjectListing),
+    handler: async ({ query }) => {
+      const { limit, cursor, ...filter } = query;
+      return paginate(await listProjects(ctx, filter), { limit, cursor }, (p) => p.code);
+    },
+  });
+
+  addRoute(app, deps, {
+    method: 'GET',
+    url: '/projects/:code',
+    operationId: 'getProject',
+    summary: 'A project\'s state and history: stages, reports, warnings, stalls and supervision orders, approvals',
+    tag: 'projects',
+    access: ALL_ROLES,
+    params: ProjectParams,
+    response: ProjectState,
+    refusals: [404],
+    handler: ({ params }) => getProjectState(ctx, params.code),
+  });
+
+  addRoute(app, deps, {
+    method: 'POST',
+    url: '/projects/:code/reports',
+    operationId: 'reportProgress',
+    summary: 'Record a monthly progress report (月报) or a correction of one',
+    description: 'A department token may report only for projects its department leads. A repeated requestId returns the first answer.',
+    tag: 'projects',
+    access: ['department', 'admin'],
+    params: ProjectParams,
+    authorize: leadDepartmentOnly,
+    prepareBody: (raw, _params, principal) => actorFor(raw, principal),
+    body: ProgressReport,
+    response: ReportAnswer,
+    refusals: [404, 409, 422],
+    handler: ({ params, body }) => reportProgress(ctx, params.code, body),
+  });
+
+  addRoute(app, deps, {
+    method: 'POST',
+    url: '/projects/:code/transitions',
+    operationId: 'transitionProject',
+    summary: 'Move a project to another stage (阶段变更)',
+    description:
+      'Refused with 409 IllegalTransition (the move is not allowed from the current stage), ApprovalsIncomplete (joint review not finished) or ProjectClosed. A department token may move only projects its department leads.',
+    tag: 'projects',
+    access: ['department', 'admin'],
+    params: ProjectParams,
+    authorize: leadDepartmentOnly,
+    prepareBody: (raw, _params, principal) => actorFor(raw, principal),
+    body: TransitionRequest,
+    response: TransitionAnswer,
+    refusals: [404, 409],
+    handler: ({ params, body }) => transitionProject(ctx, params.code, body),
+  });
+}

@@ -1,0 +1,42 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { ClientContext } from '../client/projects';
+import { loadTokenFile, type TokenStore } from './auth';
+import { buildServer, type ApiLogging } from './server';
+
+export interface StartApiOptions {
+  ctx: ClientContext;
+  /** The token file (KEYFLOW_API_TOKENS), or a store already loaded. */
+  tokens: string | TokenStore;
+  /** 0 picks a free port. */
+  port: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  logger?: ApiLogging;
+  /** Answers that break their schema fail with 500 instead of a logged warning (tests). */
+  strictResponses?: boolean;
+}
+
+export interface RunningApi {
+  /** Base URL, e.g. http://127.0.0.1:8080 — the dashboard is at `${url}/dashboard`. */
+  url: string;
+  app: FastifyInstance;
+  stop(): Promise<void>;
+}
+
+/** Builds the API and listens; `stop()` closes it, letting requests in flight finish. */
+export async function startApi(opts: StartApiOptions): Promise<RunningApi> {
+  const tokens = typeof opts.tokens === 'string' ? loadTokenFile(opts.tokens) : opts.tokens;
+  const app = buildServer({ ctx: opts.ctx, tokens, logger: opts.logger, strictResponses: opts.strictResponses });
+  const host = opts.host ?? '127.0.0.1';
+  await app.listen({ port: opts.port, host });
+  const { port } = app.server.address() as AddressInfo;
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shown}:${port}`,
+    app,
+    async stop() {
+      await app.close();
+    },
+  };
+}

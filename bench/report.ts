@@ -1,0 +1,187 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { VERSIONS } from '../stack/versions';
+import { WORKER_DEFAULTS } from '../workers/worker';
+import type { EmissionResult } from './emission';
+import type { LatencyResult } from './latency';
+import type { ScaleResult } from './scale';
+import { ratio } from './stats';
+import type { ThroughputResult } from './throughput';
+
+export interface Machine {
+  cpuModel: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  platform: string;
+  loadAverageAtStart: number[];
+  loadAverageAtEnd?: number[];
+}
+
+export function machine(): Machine {
+  let cpuModel = os.cpus()[0]?.model ?? 'unknown';
+  try {
+    cpuModel = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpuModel;
+  } catch {
+    // not Linux: os.cpus() is good enough
+  }
+  return {
+    cpuModel,
+    cores: os.cpus().length,
+    memoryGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
+    node: process.version,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadAverageAtStart: os.loadavg().map((x) => Number(x.toFixed(2))),
+  };
+}
+
+export interface BenchReport {
+  startedAt: string;
+  finishedAt: string;
+  command: string;
+  options: Record<string, unknown>;
+  machine: Machine;
+  engines: { temporalCli: string; kafka: string };
+  workerSettings: typeof WORKER_DEFAULTS;
+  throughput?: ThroughputResult;
+  latency?: LatencyResult;
+  emission?: EmissionResult;
+  scale?: ScaleResult;
+  ratios: Record<string, number>;
+}
+
+export const WORKER_SETTINGS_WHY: Record<keyof typeof WORKER_DEFAULTS, string> = {
+  maxCachedWorkflows:
+    'workflows kept in the worker between tasks. A city has a few hundred key projects, each with at most one review stage running, so 2,000 keeps every live workflow of a real deployment cached; beyond that an evicted workflow is replayed from history on its next task or query (slower, never lost), and memory stays bounded.',
+  maxConcurrentActivityTaskExecutions:
+    'activities are short Kafka sends (and a few visibility reads); 50 at once keeps the broker busy without flooding it when a backlog drains after an outage.',
+  maxConcurrentWorkflowTaskExecutions:
+    'workflow tasks are CPU-bound JavaScript; 40 slots keep both cores busy while some tasks wait on the server, without letting one burst starve activity completions.',
+};
+
+export function ratios(r: Pick<BenchReport, 'throughput' | 'latency' | 'emission'>): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (r.throughput) {
+    out.throughput = ratio(r.throughput.keyflow.projectsPerSecond, r.throughput.baseline.projectsPerSecond);
+    out.throughputCpu = ratio(r.throughput.keyflow.cpuSecondsPerProject, r.throughput.baseline.cpuSecondsPerProject);
+  }
+  if (r.latency) {
+    out.latencyP50 = ratio(r.latency.keyflowToKafka.p50, r.latency.baselineUpdate.p50);
+    out.latencyP95 = ratio(r.latency.keyflowToKafka.p95, r.latency.baselineUpdate.p95);
+    out.latencyP99 = ratio(r.latency.keyflowToKafka.p99, r.latency.baselineUpdate.p99);
+  }
+  if (r.emission) {
+    out.emission = ratio(r.emission.keyflow.eventsPerSecond, r.emission.producerPerformance.recordsPerSecond);
+    out.emissionCpu = ratio(r.emission.keyflow.cpuMillisPerEvent, r.emission.producerPerformance.cpuMillisPerEvent);
+  }
+  return out;
+}
+
+const f = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
+const r2 = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(x < 0.1 ? 3 : 2));
+const mib = (b: number) => (b / 2 ** 20).toFixed(0);
+const kib = (b: number) => (b / 2 ** 10).toFixed(0);
+
+/** The results table alone (also copied into docs/benchmarks.md). */
+export function ratiosTable(r: BenchReport): string {
+  const lines = ['| Measure | keyflow | baseline | ratio keyflow/baseline |', '|---|---:|---:|---:|'];
+  const t = r.throughput;
+  if (t) {
+    lines.push(
+      `| Throughput: projects through a joint review (1 stage, 5 approvals, 11 events) per second vs bare workflow with 5 updates | ${f(t.keyflow.projectsPerSecond, 2)} | ${f(t.baseline.projectsPerSecond, 2)} | ${r2(r.ratios.throughput)} |`,
+      `| Throughput, CPU seconds per project (client + worker + Temporal + Kafka processes) | ${f(t.keyflow.cpuSecondsPerProject, 3)} | ${f(t.baseline.cpuSecondsPerProject, 3)} | ${r2(r.ratios.throughputCpu)} |`,
+    );
+  }
+  const l = r.latency;
+  if (l) {
+    for (const p of ['p50', 'p95', 'p99'] as const) {
+      const key = `latency${p.toUpperCase()}`;
+      lines.push(`| Latency ${p} (ms): approval → its event readable from Kafka vs bare update round-trip | ${f(l.keyflowToKafka[p])} | ${f(l.baselineUpdate[p])} | ${r2(r.ratios[key])} |`);
+    }
+  }
+  const e = r.emission;
+  if (e) {
+    lines.push(
+      `| Emission (events/s, ${e.recordBytes}-byte events, acks=all, idempotent): keyflow emitEvent + publisher vs Kafka ProducerPerformance | ${f(e.keyflow.eventsPerSecond, 0)} | ${f(e.producerPerformance.recordsPerSecond, 0)} | ${r2(r.ratios.emission)} |`,
+      `| Emission, CPU milliseconds per event (sender + broker) | ${f(e.keyflow.cpuMillisPerEvent, 2)} | ${f(e.producerPerformance.cpuMillisPerEvent, 2)} | ${r2(r.ratios.emissionCpu)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function scaleTable(s: ScaleResult): string {
+  const lines = [
+    '| Live projects | Live workflows | Registrations/s | Worker RSS idle → live (MiB) | Cached workflows | RSS per cached workflow (KiB) | RSS per live workflow (KiB) | Weekly agenda (s, projects queried) | Inbox of fgw (s, items) | RSS after agenda + inbox (MiB) | CPU s per project added (all processes) |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const st of s.steps) {
+    lines.push(
+      `| ${st.projects} | ${st.liveWorkflows} | ${f(st.registrationsPerSecond, 0)} | ${mib(st.rssIdleBytes)} → ${mib(st.rssLiveBytes)} | ${st.cachedWorkflows} | ${kib(st.bytesPerCachedWorkflow)} | ${kib(st.bytesPerLiveWorkflow)} | ${f(st.agenda.seconds)} (${st.agenda.projectsQueried}) | ${f(st.inbox.seconds)} (${st.inbox.items}) | ${mib(st.rssAfterQueriesBytes)} | ${f(st.cpuSecondsPerProject, 2)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function markdown(r: BenchReport): string {
+  const m = r.machine;
+  const out: string[] = [];
+  out.push(`# keyflow benchmark, ${r.startedAt}`, '');
+  out.push(
+    `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}. Load average at start ${m.loadAverageAtStart.join(' / ')}${m.loadAverageAtEnd ? `, at end ${m.loadAverageAtEnd.join(' / ')}` : ''} (1/5/15 min; anything above 0 is other work on the machine).`,
+  );
+  out.push(`Engines: Temporal dev server (${r.engines.temporalCli}, SQLite file) and Apache Kafka ${r.engines.kafka} (KRaft, one broker), started fresh by the bench on free ports in a temporary folder.`);
+  out.push(`Command: \`${r.command}\`. Options: \`${JSON.stringify(r.options)}\`.`, '');
+  out.push('## Ratios (keyflow ÷ baseline, measured in the same run on the same server)', '');
+  out.push(ratiosTable(r), '');
+  out.push(
+    'Reading: for throughput and emission a ratio below 1 means keyflow does that fraction of the baseline per second; for latency and CPU a ratio above 1 means keyflow takes that many times as long, or as much CPU. Wall-clock figures depend on what else runs on the machine (see the load average); CPU seconds, read from /proc for each process, much less.',
+    '',
+  );
+  if (r.throughput) {
+    const t = r.throughput;
+    out.push(
+      `Throughput: ${t.projects} projects each, ${t.concurrency} in flight, after a warm-up. keyflow ${f(t.keyflow.seconds)} s, baseline ${f(t.baseline.seconds)} s; keyflow's end-to-end event rate meanwhile ${f(t.keyflow.eventsPerSecond, 0)} events/s into Kafka.`,
+    );
+  }
+  if (r.latency) {
+    const l = r.latency;
+    out.push(
+      `Latency: ${l.samples} approvals one at a time. The approval's own update round-trip (answer to the client) was p50 ${f(l.keyflowUpdate.p50)} / p95 ${f(l.keyflowUpdate.p95)} / p99 ${f(l.keyflowUpdate.p99)} ms; the rest of "approval → Kafka" is the outbox's publishEvent activity (schedule, send with acks=all, consumer fetch).`,
+    );
+  }
+  if (r.emission) {
+    const e = r.emission;
+    out.push(
+      `Emission: ${e.records} events each. keyflow: emitEvent (catalog, data validation, CloudEvent envelope, event id) through the worker's kafkajs publisher (idempotent, acks=all, one request in flight), ${e.lanes} projects at once, each project's events one after another as its outbox sends them. Baseline: \`${e.command}\` → "${e.producerPerformance.line}".`,
+    );
+  }
+  out.push('');
+  if (r.scale) {
+    out.push('## Scale (one dev server, one worker process)', '');
+    out.push(scaleTable(r.scale), '');
+    out.push(
+      `Each project is registered in preliminary work, so its lifecycle workflow starts the first review stage (${r.scale.reviewDepartments} departments) as a child: two live workflows per project. Steps are cumulative. RSS is the worker process's VmRSS (/proc), the median of five readings, idle = after start-up before any project; "per cached workflow" divides the growth by the workflows the cache can hold (min(live, maxCachedWorkflows)), "per live workflow" by all live workflows. The weekly agenda is the meeting's agenda source (activities/meeting/agendaSource.ts loadProjectAgendaItems: a visibility listing, then a getProjectState query per running project, 8 at a time); the inbox is client/reviews.ts departmentInbox (a visibility listing, then a departmentItems query per review, 8 at a time). Workflows beyond the cache are replayed from history to answer those queries.`,
+      '',
+    );
+  }
+  out.push('## Worker settings', '');
+  for (const [k, v] of Object.entries(r.workerSettings)) out.push(`- \`${k}\` = ${v}: ${WORKER_SETTINGS_WHY[k as keyof typeof WORKER_DEFAULTS]}`);
+  out.push('', 'Both workers (keyflow and baseline) run in their own process with these settings; the baseline worker has no activities.', '');
+  return out.join('\n');
+}
+
+export function writeReport(r: BenchReport, dir: string): { markdownFile: string; jsonFile: string } {
+  fs.mkdirSync(dir, { recursive: true });
+  const stamp = r.startedAt.replace(/[:.]/g, '-');
+  const md = markdown(r);
+  const markdownFile = path.join(dir, `${stamp}.md`);
+  const jsonFile = path.join(dir, `${stamp}.json`);
+  fs.writeFileSync(markdownFile, md);
+  fs.writeFileSync(jsonFile, `${JSON.stringify(r, null, 2)}\n`);
+  fs.writeFileSync(path.join(dir, 'latest.md'), md);
+  fs.writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(r, null, 2)}\n`);
+  return { markdownFile, jsonFile };
+}
+
+export const engines = () => ({ temporalCli: `${VERSIONS.temporalCli.pypi} ${VERSIONS.temporalCli.version}`, kafka: VERSIONS.kafka.version });

@@ -1,0 +1,173 @@
+/**
+ * Scale: many live project workflows on one dev server and one worker. Each project is
+ * registered in preliminary work (前期), so its lifecycle starts the first joint-review stage
+ * (立项用地规划许可, four departments) as a child: two live workflows per project. Measured per
+ * step: worker memory (RSS of the worker process) before and after, and how long a weekly
+ * agenda (the meeting's agenda source over every running project) and one department's inbox
+ * (every review it holds a task in) take to compile.
+ */
+import type { Client } from '@temporalio/client';
+import { loadProjectAgendaItems } from '../activities/meeting/agendaSource';
+import { registerProject } from '../client/projects';
+import { departmentInbox } from '../client/reviews';
+import { SA } from '../schemas/searchAttributes';
+import { TOPICS } from '../schemas/topics';
+import { loadCalendar } from '../seeds/holidays';
+import { loadJointReviewConfig } from '../seeds/jointReview';
+import { loadMeetingConfig } from '../seeds/meetingConfig';
+import { WORKER_DEFAULTS } from '../workers/worker';
+import { startChildWorker } from './childWorker';
+import { cpuMeter, type CpuSeconds } from './cpu';
+import { benchCode, benchProject, pool, range } from './fixtures';
+import { topicMessageCount } from './kafka';
+import type { Progress } from './progress';
+
+const INBOX_DEPARTMENT = 'fgw';
+const STARTER_CONCURRENCY = 64;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface ScaleStep {
+  projects: number;
+  liveWorkflows: number;
+  registerSeconds: number;
+  registrationsPerSecond: number;
+  /** From the last registration until every project's and review's start events were on Kafka. */
+  settleSeconds: number;
+  /** CPU used from the first registration until settled, and per project added. */
+  cpu: CpuSeconds;
+  cpuSecondsPerProject: number;
+  rssIdleBytes: number;
+  rssLiveBytes: number;
+  cachedWorkflows: number;
+  bytesPerCachedWorkflow: number;
+  bytesPerLiveWorkflow: number;
+  agenda: { seconds: number; projectsQueried: number; items: number };
+  inbox: { department: string; seconds: number; items: number };
+  rssAfterQueriesBytes: number;
+}
+
+export interface ScaleResult {
+  workerSettings: Record<string, number>;
+  reviewDepartments: number;
+  steps: ScaleStep[];
+}
+
+/** Median of a few RSS readings a moment apart: one reading may catch a GC half-way. */
+async function steadyRss(read: () => number): Promise<number> {
+  const xs: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    xs.push(read());
+    await sleep(500);
+  }
+  return xs.sort((a, b) => a - b)[2]!;
+}
+
+async function waitFor(what: string, progress: Progress, target: number, read: () => Promise<number>, stallMs = 180_000): Promise<void> {
+  progress.start(what, target);
+  let seen = 0;
+  let movedAt = Date.now();
+  for (;;) {
+    const now = await read();
+    if (now > seen) {
+      progress.tick(now - seen);
+      seen = now;
+      movedAt = Date.now();
+    }
+    if (seen >= target) break;
+    if (Date.now() - movedAt > stallMs) throw new Error(`${what}: stuck at ${seen}/${target} for ${stallMs / 1000} s`);
+    await sleep(1000);
+  }
+  progress.finish('done');
+}
+
+export async function measureScale(opts: {
+  client: Client;
+  temporalAddress: string;
+  brokers: string[];
+  pids: { temporal: number; kafka: number };
+  steps: number[];
+  nextSerial: () => number;
+  progress: Progress;
+  logDir: string;
+}): Promise<ScaleResult> {
+  const { client, progress } = opts;
+  const taskQueue = 'bench-scale';
+  const ctx = { client, taskQueue, jointReviewConfig: loadJointReviewConfig() };
+  const reviewDepartments = ctx.jointReviewConfig.stages[0]!.participants.length;
+  const names = { directory: loadMeetingConfig().directory };
+  const calendar = loadCalendar();
+  progress.note('scale: starting a fresh keyflow worker process');
+  const worker = await startChildWorker({ kind: 'keyflow', temporalAddress: opts.temporalAddress, kafkaBrokers: opts.brokers, taskQueue, logFile: `${opts.logDir}/worker-scale.log` });
+  try {
+    await sleep(3000);
+    const rssIdle = await steadyRss(worker.rss);
+    progress.note(`scale: worker idle at ${(rssIdle / 2 ** 20).toFixed(0)} MiB RSS`);
+    const projectsBase = await topicMessageCount(opts.brokers, TOPICS.projects);
+    const reviewsBase = await topicMessageCount(opts.brokers, TOPICS.reviews);
+    const steps: ScaleStep[] = [];
+    let live = 0;
+    for (const target of [...opts.steps].sort((a, b) => a - b)) {
+      const codes = range(0, target - live).map(() => benchCode(opts.nextSerial(), '01'));
+      progress.start(`scale ${target}: registering ${codes.length} projects (${STARTER_CONCURRENCY} at once)`, codes.length);
+      const meter = cpuMeter({ client: process.pid, worker: worker.pid, temporal: opts.pids.temporal, kafka: opts.pids.kafka });
+      const r0 = performance.now();
+      await pool(codes, STARTER_CONCURRENCY, async (code) => {
+        await registerProject(ctx, benchProject(code), 'bench');
+        progress.tick();
+      });
+      const registerSeconds = (performance.now() - r0) / 1000;
+      progress.finish(`${(codes.length / registerSeconds).toFixed(0)} registrations/s`);
+      live = target;
+
+      const s0 = performance.now();
+      await waitFor(`scale ${target}: project registered events on Kafka`, progress, live, async () => (await topicMessageCount(opts.brokers, TOPICS.projects)) - projectsBase);
+      await waitFor(
+        `scale ${target}: review task assignments on Kafka`,
+        progress,
+        live * reviewDepartments,
+        async () => (await topicMessageCount(opts.brokers, TOPICS.reviews)) - reviewsBase,
+      );
+      const inboxQuery = `${SA.kind.name} = 'review-stage' AND ${SA.openDepartments.name} = '${INBOX_DEPARTMENT}' AND ExecutionStatus = 'Running'`;
+      await waitFor(`scale ${target}: reviews visible to the inbox query`, progress, live, async () => (await client.workflow.count(inboxQuery)).count);
+      const settleSeconds = (performance.now() - s0) / 1000;
+      const cpu = meter.stop();
+
+      await sleep(3000);
+      const rssLive = await steadyRss(worker.rss);
+      const liveWorkflows = 2 * live;
+      const cached = Math.min(liveWorkflows, WORKER_DEFAULTS.maxCachedWorkflows);
+
+      progress.note(`scale ${target}: compiling the weekly agenda over all running projects…`);
+      const projectsQueried = (await client.workflow.count(`${SA.kind.name}='project' AND ExecutionStatus='Running'`)).count;
+      const a0 = performance.now();
+      const agendaItems = await loadProjectAgendaItems(client, new Date().toISOString(), names, calendar);
+      const agendaSeconds = (performance.now() - a0) / 1000;
+      progress.note(`scale ${target}: agenda over ${projectsQueried} projects in ${agendaSeconds.toFixed(1)} s (${agendaItems.length} items); inbox of ${INBOX_DEPARTMENT}…`);
+      const i0 = performance.now();
+      const inbox = await departmentInbox(ctx, INBOX_DEPARTMENT);
+      const inboxSeconds = (performance.now() - i0) / 1000;
+      progress.note(`scale ${target}: inbox of ${INBOX_DEPARTMENT}: ${inbox.length} items in ${inboxSeconds.toFixed(1)} s`);
+      const rssAfter = await steadyRss(worker.rss);
+      steps.push({
+        projects: live,
+        liveWorkflows,
+        registerSeconds,
+        registrationsPerSecond: codes.length / registerSeconds,
+        settleSeconds,
+        cpu,
+        cpuSecondsPerProject: cpu.total! / codes.length,
+        rssIdleBytes: rssIdle,
+        rssLiveBytes: rssLive,
+        cachedWorkflows: cached,
+        bytesPerCachedWorkflow: (rssLive - rssIdle) / cached,
+        bytesPerLiveWorkflow: (rssLive - rssIdle) / liveWorkflows,
+        agenda: { seconds: agendaSeconds, projectsQueried, items: agendaItems.length },
+        inbox: { department: INBOX_DEPARTMENT, seconds: inboxSeconds, items: inbox.length },
+        rssAfterQueriesBytes: rssAfter,
+      });
+    }
+    return { workerSettings: { ...WORKER_DEFAULTS }, reviewDepartments, steps };
+  } finally {
+    await worker.stop();
+  }
+}

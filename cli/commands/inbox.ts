@@ -1,0 +1,36 @@
+import { countyName, departmentId, JSON_OPTION, type Command } from '../command';
+import { loadCalendar } from '../../seeds/holidays';
+import { environment, withClient } from '../connect';
+import { writeJson, writeTable } from '../output';
+
+export const inbox: Command = {
+  words: ['inbox'],
+  args: ['DEPARTMENT'],
+  summary: "a department's open review tasks and 容缺 follow-ups, most urgent first",
+  usage: 'keyflow inbox DEPARTMENT [--json]',
+  help: [
+    '  DEPARTMENT   department id or name (zrzy, 自然资源和规划局)',
+    '  --json       the inbox as JSON: [{ projectCode, projectName, county, stageId, department, kind, deadline, deadlineDate, workingDaysLeft, status }]',
+    'Working days left: 0 = due today, negative = overdue by that many working days; for a returned task, the days left when it was returned.',
+  ].join('\n'),
+  options: { ...JSON_OPTION },
+  async run(input, io) {
+    const department = departmentId(input.args[0]!);
+    const { departmentInbox } = await import('../../client/reviews');
+    // Working days left are counted on the worker's calendar data, KEYFLOW_HOLIDAYS_DIR included.
+    const holidaysDir = environment(io.env).KEYFLOW_HOLIDAYS_DIR;
+    const calendar = holidaysDir ? loadCalendar(holidaysDir) : undefined;
+    const items = await withClient(io.env, (ctx) => departmentInbox(ctx, department, calendar ? { calendar } : {}));
+    if (input.json) {
+      writeJson(io, items);
+      return 0;
+    }
+    writeTable(
+      io,
+      ['DUE', 'LEFT', 'STATUS', 'KIND', 'STAGE', 'CODE', 'PROJECT', 'COUNTY'],
+      items.map((i) => [i.deadlineDate, i.workingDaysLeft, i.status, i.kind, i.stageId, i.projectCode, i.projectName, countyName(i.county)]),
+      `(nothing open for ${department})`,
+    );
+    return 0;
+  },
+};

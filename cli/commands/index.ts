@@ -1,0 +1,28 @@
+import type { Command } from '../command';
+import { agenda } from './agenda';
+import { addWorkingDays, isWorkingDay } from './calendar';
+import { checkRun } from './check';
+import { importProjectsCommand } from './import';
+import { inbox } from './inbox';
+import { projectReport, projectShow, projectTransition } from './project';
+import { projectsList } from './projects';
+import { seed } from './seed';
+import { start } from './start';
+import { taskAct } from './task';
+
+/** Every command, in the order `keyflow --help` lists them. */
+export const COMMANDS: readonly Command[] = [
+  start,
+  seed,
+  projectsList,
+  projectShow,
+  projectReport,
+  projectTransition,
+  inbox,
+  taskAct,
+  agenda,
+  checkRun,
+  isWorkingDay,
+  addWorkingDays,
+  importProjectsCommand,
+];

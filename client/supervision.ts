@@ -1,0 +1,133 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { ReviewCalendar } from '../domain/jointReview/deadlines';
+import { compareUrgency, departmentItems, toInboxItem } from '../domain/jointReview/urgency';
+import type { CountyWarnings, StalledProject, WarningGrid } from '../schemas/api';
+import type { InboxItem, ReviewState } from '../schemas/jointReview';
+import type { ProjectState, Stall } from '../schemas/lifecycle';
+import { SA } from '../schemas/searchAttributes';
+import { loadReferenceData } from '../seeds';
+import { loadCalendar } from '../seeds/holidays';
+import { getReviewStateQuery } from '../workflows/review/messages';
+import { toKeyflowError } from './errors';
+import { getProjectState, listProjects, type ClientContext } from './projects';
+
+/**
+ * What supervisors (督查) watch: stalled projects with their supervision orders, approvals past
+ * their deadline, and the warning lights per county. Visibility finds the workflows; each
+ * match is then asked for its own state, the source of truth.
+ */
+
+const QUERY_CONCURRENCY = 8;
+
+async function mapLimited<T, R>(items: readonly T[], fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const run = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(QUERY_CONCURRENCY, items.length) }, run));
+  return out;
+}
+
+const countyNames = (): Map<string, string> => new Map(loadReferenceData().counties.map((c) => [c.id, c.name]));
+
+/** Running projects that are stalled now, longest stalled first, each with its open supervision order. */
+export async function listStalledProjects(ctx: ClientContext): Promise<StalledProject[]> {
+  try {
+    const listed = await listProjects(ctx, { stalled: true, includeClosed: false });
+    const states = await mapLimited(listed, (p) =>
+      getProjectState(ctx, p.code).catch((err: unknown) => {
+        // Closed between the listing and the query: no longer stalled.
+        if ((err as { type?: string })?.type === 'ProjectNotFound') return undefined;
+        throw err;
+      }),
+    );
+    const names = countyNames();
+    const out: StalledProject[] = [];
+    for (const s of states) {
+      // Visibility trails the workflow by a moment: the state decides.
+      if (s?.stall) out.push(stalledOf(s, s.stall, names));
+    }
+    return out.sort((a, b) => (a.stall.since < b.stall.since ? -1 : a.stall.since > b.stall.since ? 1 : a.code < b.code ? -1 : 1));
+  } catch (err) {
+    throw toKeyflowError(err);
+  }
+}
+
+function stalledOf(s: ProjectState, stall: Stall, names: Map<string, string>): StalledProject {
+  return {
+    code: s.project.code,
+    name: s.project.name,
+    county: s.project.county,
+    countyName: names.get(s.project.county) ?? s.project.county,
+    stage: s.stage,
+    leadDepartment: s.project.leadDepartment,
+    responsibleLeader: s.project.responsibleLeader,
+    warning: s.warning.level,
+    stall,
+  };
+}
+
+let calendar: ReviewCalendar | undefined;
+function workersCalendar(): ReviewCalendar {
+  calendar ??= loadCalendar();
+  return calendar;
+}
+
+/**
+ * Review tasks past their deadline (审批超时), most overdue first, across all running reviews.
+ * Visibility finds the reviews the workflows marked overdue (KeyflowOverdue); the items are the
+ * reviews' own open tasks whose deadline has passed at `now`. Follow-ups of 容缺 approvals are the
+ * applicant's to deliver, not an overdue approval, and are left out.
+ */
+export async function listOverdueApprovals(ctx: ClientContext, opts: { now?: Date; calendar?: ReviewCalendar } = {}): Promise<InboxItem[]> {
+  const now = opts.now ?? new Date();
+  const cal = opts.calendar ?? workersCalendar();
+  try {
+    const query = `${SA.kind.name} = 'review-stage' AND ${SA.overdue.name} = true AND ExecutionStatus = 'Running'`;
+    const matches: Array<{ workflowId: string; runId: string }> = [];
+    for await (const wf of ctx.client.workflow.list({ query })) matches.push({ workflowId: wf.workflowId, runId: wf.runId });
+    const states = await mapLimited(matches, async (m) => {
+      try {
+        return await ctx.client.workflow.getHandle(m.workflowId, m.runId).query(getReviewStateQuery);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      }
+    });
+    const items: InboxItem[] = [];
+    for (const state of states.filter((s): s is ReviewState => s !== undefined)) {
+      for (const department of new Set(state.tasks.map((t) => t.department))) {
+        for (const item of departmentItems(state, department)) {
+          const seen = toInboxItem(item, now, cal);
+          if (seen.kind === 'task' && seen.status === 'overdue') items.push(seen);
+        }
+      }
+    }
+    return items.sort(compareUrgency);
+  } catch (err) {
+    throw toKeyflowError(err);
+  }
+}
+
+/**
+ * Warning lights (红黄绿灯) of the running projects per county/district/zone, in the reference
+ * data's order; every county appears, also with no project. Read from visibility alone.
+ */
+export async function warningGrid(ctx: ClientContext, now: Date = new Date()): Promise<WarningGrid> {
+  const listed = await listProjects(ctx, { includeClosed: false });
+  const rows = new Map<string, CountyWarnings>();
+  for (const c of loadReferenceData().counties) rows.set(c.id, { county: c.id, name: c.name, kind: c.kind, green: 0, yellow: 0, red: 0, stalled: 0, total: 0 });
+  for (const p of listed) {
+    const row = rows.get(p.county);
+    if (!row) continue; // a county the reference data no longer lists
+    const level = p.warning === 'red' || p.warning === 'yellow' ? p.warning : 'green';
+    row[level] += 1;
+    if (p.stalled) row.stalled += 1;
+    row.total += 1;
+  }
+  return { at: now.toISOString(), counties: [...rows.values()] };
+}

@@ -1,0 +1,162 @@
+/**
+ * The supervisors' dashboard in a real browser: Debian's chromium, headless, driven by
+ * playwright-core (no browser download), against the API on the seeded stack — the demo
+ * projects registered, one of them stalled, a four-compare check and the demo inspection tour
+ * published. The page must show the stalled project (linking to its history) and the rankings
+ * as charts, refresh itself, and fit a phone. Screenshots go to test-output/.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { hashToken, newToken } from '../../api/auth';
+import { startApi, type RunningApi } from '../../api/start';
+import { KeyflowError } from '../../client/errors';
+import { registerProject, type ClientContext } from '../../client/projects';
+import { listStalledProjects } from '../../client/supervision';
+import { runFourCompareNow } from '../../client/rankings';
+import { shanghaiDate } from '../../domain/calendar';
+import { monthOf } from '../../domain/lifecycle/months';
+import { loadDemoProjects } from '../../seeds';
+import { runDemoTour } from '../../seeds/demoTour';
+import { startHarness, type E2EHarness } from '../support/e2e';
+import { isolatedNamespace } from '../support/namespace';
+import { startStalledProject } from '../support/stalledProject';
+
+jest.setTimeout(180_000);
+
+const CHROMIUM = process.env.KEYFLOW_CHROMIUM ?? '/usr/bin/chromium';
+const OUTPUT = path.join(__dirname, '..', '..', 'test-output');
+const STALLED_FIRST = '2026-411104-13-03-000077'; // 果蔬冻干及预制菜加工项目, in the reserve pool
+const STALLED_LATER = '2026-411121-26-02-000034'; // 盐化工循环经济产业园配套项目, conceived
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('the supervisors’ dashboard in headless Chromium', () => {
+  let h: E2EHarness;
+  let ctx: ClientContext;
+  let api: RunningApi;
+  let browser: Browser;
+  let tokenDir: string;
+  const supervisorToken = newToken();
+  const demo = loadDemoProjects();
+
+  beforeAll(async () => {
+    if (!fs.existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM}: run scripts/ensure-chromium.sh (scripts/test.sh does)`);
+    const namespace = await isolatedNamespace('dashboard');
+    h = await startHarness('dashboard', { namespace });
+    ctx = { client: h.client, taskQueue: h.taskQueue };
+
+    // The seeded stack: every demo project, one of them standing in the reserve pool for 400 days.
+    for (const p of demo) {
+      if (p.code === STALLED_FIRST || p.code === STALLED_LATER) continue;
+      await registerProject(ctx, p, 'seed').catch((err: unknown) => {
+        if (!(err instanceof KeyflowError && err.type === 'ProjectAlreadyRegistered')) throw err;
+      });
+    }
+    await startStalledProject(ctx, demo.find((p) => p.code === STALLED_FIRST)!, { daysInStage: 400 });
+    await until('the stalled project', async () => ((await listStalledProjects(ctx)).length === 1 ? true : undefined));
+    // Rankings: this month's four-compare check of the counties (the seeded projects exist in
+    // it), and the demo inspection tour.
+    await runFourCompareNow(ctx, monthOf(shanghaiDate(new Date())));
+    await runDemoTour(ctx);
+
+    tokenDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyflow-dashboard-'));
+    const file = path.join(tokenDir, 'tokens.json');
+    fs.writeFileSync(file, JSON.stringify({ tokens: [{ id: 'dashboard-supervisor', role: 'supervisor', hash: hashToken(supervisorToken) }] }));
+    api = await startApi({ ctx, tokens: file, port: 0, logger: false, strictResponses: true });
+    fs.mkdirSync(OUTPUT, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.stop();
+    await h?.stop();
+    if (tokenDir) fs.rmSync(tokenDir, { recursive: true, force: true });
+  });
+
+  /** Opens the dashboard and signs in with the supervisor's token, as a person would. */
+  async function signIn(page: Page): Promise<void> {
+    const external: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(api.url)) external.push(r.url());
+    });
+    await page.goto(`${api.url}/dashboard`);
+    await page.locator('#token').fill(supervisorToken);
+    await page.locator('#login-form button[type=submit]').click();
+    await page.locator(`tr[data-code="${STALLED_FIRST}"]`).waitFor();
+    await page.locator('[data-testid=ranking-four-compare] svg[data-testid=ranking-chart]').waitFor();
+    await page.locator('[data-testid=ranking-tour] svg[data-testid=ranking-chart]').waitFor();
+    expect(external).toEqual([]); // no CDN, no font service, nothing from elsewhere
+  }
+
+  it('shows the stalled project and the rankings as charts, links to the history and refreshes itself', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await page.clock.install();
+    await signIn(page);
+
+    const row = page.locator(`tr[data-code="${STALLED_FIRST}"]`);
+    await expect(row.textContent()).resolves.toContain('果蔬冻干及预制菜加工项目');
+    await expect(row.textContent()).resolves.toContain(`督办-${STALLED_FIRST}-1`);
+    expect(await page.locator('#stalled-count').textContent()).toBe('1');
+    expect(await page.locator('#warnings [data-county]').count()).toBe(8);
+    expect(await page.locator('#warnings [data-county="411104"] .n-red').textContent()).toBe('红 1');
+    // Every county has a bar in the four-compare chart; every toured project in the tour's.
+    expect(await page.locator('[data-testid=ranking-four-compare] .bar-row').count()).toBe(8);
+    expect(await page.locator('[data-testid=ranking-tour] .bar-row').count()).toBe(12);
+    expect(await page.locator('[data-testid=ranking-four-compare] svg').isVisible()).toBe(true);
+    await page.screenshot({ path: path.join(OUTPUT, 'dashboard.png'), fullPage: true });
+
+    // The row links to the project's history.
+    await row.locator('a.project-link').click();
+    await page.waitForURL(`**/dashboard#/projects/${STALLED_FIRST}`);
+    const history = page.locator('[data-testid=project-history]');
+    await history.locator('h1').waitFor();
+    expect(await history.locator('h1').textContent()).toBe('果蔬冻干及预制菜加工项目');
+    expect(await history.textContent()).toContain('阶段无进展 no stage change');
+    await page.screenshot({ path: path.join(OUTPUT, 'dashboard-project.png'), fullPage: true });
+    await page.locator('a.back').click();
+    await row.waitFor();
+
+    // A second project stalls; a minute later the page shows it without anyone reloading.
+    await startStalledProject(ctx, demo.find((p) => p.code === STALLED_LATER)!, { daysInStage: 400 });
+    await until('the second stalled project in the API', async () => ((await listStalledProjects(ctx)).length === 2 ? true : undefined));
+    expect(await page.locator(`tr[data-code="${STALLED_LATER}"]`).count()).toBe(0);
+    await page.clock.fastForward('01:01');
+    await page.locator(`tr[data-code="${STALLED_LATER}"]`).waitFor();
+    expect(await page.locator('#stalled-count').textContent()).toBe('2');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('fits a phone-sized screen', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    await signIn(page);
+    // Nothing wider than the screen: no sideways scrolling on a phone.
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    const box = await page.locator(`tr[data-code="${STALLED_FIRST}"]`).boundingBox();
+    expect(box!.width).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: path.join(OUTPUT, 'dashboard-phone.png'), fullPage: true });
+    await context.close();
+  });
+});

@@ -1,0 +1,290 @@
+/**
+ * Generated bad inputs against the real stack: the lifecycle updates (transition,
+ * reportProgress) and a department's review action through keyflow's client, and the same
+ * through the HTTP API (a real socket). Every one is refused — a KeyflowError of a refusal type from the client,
+ * a 4xx from the API — and nothing changes: the workflows' state (their queries) and the
+ * events on Kafka are as before.
+ *
+ * Bad inputs are a valid request with one to three fields broken in ways the rules forbid
+ * (wrong type, out of range, malformed, a stage move that is not allowed, another department's
+ * task), or arbitrary JSON. No breakage supplies a missing reason, so no combination can turn
+ * valid again.
+ */
+import fc from 'fast-check';
+import type { FastifyInstance } from 'fastify';
+import { hashToken, newToken, tokenStore } from '../../api/auth';
+import { buildServer } from '../../api/server';
+import { KeyflowError } from '../../client/errors';
+import { getProjectState, registerProject, reportProgress, transitionProject, type ClientContext } from '../../client/projects';
+import { actOnTask, getReviewState, startReviewStage } from '../../client/reviews';
+import { ActOnTaskInput } from '../../schemas/jointReview';
+import { ProgressReport, TransitionRequest } from '../../schemas/lifecycle';
+import { Stage } from '../../schemas/project';
+import { TOPICS } from '../../schemas/topics';
+import { validate } from '../../schemas/validation';
+import { BENCH_DEPARTMENTS, BENCH_STAGE, benchCode, benchReview, reviewAnswers } from '../../bench/fixtures';
+import { highWatermarks, printCounts, sleep, spawnWorker, startFaultStack, type FaultStack, type WorkerProcess } from './harness';
+
+const TASK_QUEUE = 'faults-fuzz';
+const RUNS = 40;
+const REFUSALS = ['ValidationFailed', 'IllegalTransition', 'ApprovalsIncomplete', 'ProjectClosed', 'NotTaskOwner', 'TaskClosed', 'TaskNotFound'];
+const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const STAGES: readonly string[] = Stage.options;
+
+// ---- breakage ---------------------------------------------------------------------------------
+
+type Json = unknown;
+/** One broken field: `path` (dot-separated, `$` for the whole input) set to `value`, or removed. */
+type Break = { path: string; value?: Json; remove?: true };
+
+const set = (path: string, value: fc.Arbitrary<Json>): fc.Arbitrary<Break> => value.map((v) => ({ path, value: v }));
+const remove = (path: string): fc.Arbitrary<Break> => fc.constant({ path, remove: true as const });
+
+const notString = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string({ maxLength: 3 }), { maxLength: 2 }), fc.dictionary(fc.string({ maxLength: 3 }), fc.integer(), { maxKeys: 2 }));
+const notNumber = fc.oneof(fc.string({ maxLength: 6 }), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 }));
+const notObject = fc.oneof(fc.string({ maxLength: 6 }), fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 }));
+const blank = fc.constantFrom('', ' ', '\t', '   \n');
+const tooLong = (max: number) => fc.string({ minLength: max + 1, maxLength: max + 40 }).filter((s) => s.trim().length > max);
+const badRequestId = fc.oneof(notString, fc.string({ maxLength: 7 }), tooLong(128), blank.map((b) => `${b}abc${b}`));
+const badSlug = fc.oneof(notString, fc.string({ maxLength: 8 }).filter((s) => !SLUG.test(s)), fc.constantFrom('FGW', '-fgw', 'fg w', "fgw' OR 1=1"));
+const negative = fc.double({ min: -1e9, max: -0.01, noNaN: true });
+const badActor = fc.oneof(
+  notObject,
+  fc.constant({}),
+  blank.map((by) => ({ by })),
+  tooLong(120).map((by) => ({ by })),
+  badSlug.map((department) => ({ by: 'fuzz', department })),
+);
+const badReason = fc.oneof(notString, fc.string({ maxLength: 1 }), blank, tooLong(2000));
+const wholeInput = set('$', notObject);
+
+/** A valid base with its fresh request id, then the breaks applied. */
+function broken(base: () => Record<string, Json>, breaks: fc.Arbitrary<Break>[]): fc.Arbitrary<{ input: Json; breaks: Break[] }> {
+  return fc.array(fc.oneof(...breaks), { minLength: 1, maxLength: 3 }).map((bs) => {
+    let input: Json = structuredClone(base());
+    for (const b of bs) {
+      if (b.path === '$') {
+        input = b.value;
+        continue;
+      }
+      if (input === null || typeof input !== 'object' || Array.isArray(input)) continue;
+      const keys = b.path.split('.');
+      let at = input as Record<string, Json>;
+      for (const k of keys.slice(0, -1)) {
+        if (at[k] === null || typeof at[k] !== 'object' || Array.isArray(at[k])) at[k] = {};
+        at = at[k] as Record<string, Json>;
+      }
+      if (b.remove) delete at[keys[keys.length - 1]!];
+      else at[keys[keys.length - 1]!] = b.value;
+    }
+    return { input, breaks: bs };
+  });
+}
+
+let serial = 0;
+const requestId = () => `fuzz-${process.pid}-${++serial}-request`;
+const currentMonth = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+
+// The project is under construction's predecessor, started (新开工): it reports monthly and may move to underConstruction.
+const transitionBase = () => ({ requestId: requestId(), to: 'underConstruction', actor: { by: 'fgw:fuzz' } });
+const badTransition = broken(transitionBase, [
+  set('requestId', badRequestId),
+  remove('requestId'),
+  set('to', fc.oneof(notString, fc.string({ maxLength: 12 }).filter((s) => !STAGES.includes(s)))),
+  // Not allowed from started at all, or only with a reason (and no breakage gives one).
+  set('to', fc.constantFrom('started', 'completed', 'inProduction', 'conceived', 'reserve', 'preliminary', 'withdrawn')),
+  remove('to'),
+  set('actor', badActor),
+  remove('actor'),
+  set('reason', badReason),
+  wholeInput,
+]);
+
+const reportBase = () => ({
+  requestId: requestId(),
+  month: currentMonth(),
+  investmentThisMonth: 100,
+  investmentToDate: 100,
+  physicalProgress: 10,
+  actor: { by: 'fgw:fuzz' },
+});
+const badReport = broken(reportBase, [
+  set('requestId', badRequestId),
+  set('month', fc.oneof(notString, fc.string({ maxLength: 8 }).filter((s) => !/^\d{4}-(0[1-9]|1[0-2])$/.test(s)), fc.constantFrom('2026-13', '2026-00', '26-11', '2026-1'))),
+  set('month', fc.constantFrom('2099-01', '2030-12')), // not begun yet
+  remove('month'),
+  set('investmentThisMonth', fc.oneof(notNumber, negative, fc.double({ min: 100.01, max: 1e9, noNaN: true }))),
+  set('investmentToDate', fc.oneof(notNumber, negative)),
+  set('physicalProgress', fc.oneof(notNumber, fc.double({ min: 100.001, max: 1e9, noNaN: true }), negative)),
+  set('problems', fc.oneof(notObject.filter((x) => !Array.isArray(x)), fc.constant([{ text: 'ab' }]), fc.constant(Array.from({ length: 21 }, () => ({ text: '征地拆迁未完成' }))))),
+  set('resolvedProblemIds', fc.oneof(fc.constant(['P2026-11-999']), notObject.filter((x) => !Array.isArray(x)))),
+  set('progressNote', fc.oneof(tooLong(2000), fc.integer(), fc.boolean())),
+  set('correctionReason', fc.constantFrom('补报更正', '数据有误')), // nothing to correct
+  set('actor', badActor),
+  remove('actor'),
+  wholeInput,
+]);
+
+const actBase = () => ({ requestId: requestId(), department: 'fgw', actor: { by: 'fgw:fuzz', department: 'fgw' }, action: 'approve' });
+const otherParticipant = fc.constantFrom(...BENCH_DEPARTMENTS.filter((d) => d !== 'fgw'));
+const badAct = broken(actBase, [
+  set('requestId', badRequestId),
+  set('department', fc.oneof(badSlug, fc.constantFrom('xf', 'rf', 'dcs', 'scjg', 'nosuch'))), // not a task of this stage
+  set('actor', badActor),
+  set('actor', otherParticipant.map((department) => ({ by: `${department}:fuzz`, department }))), // not the task owner
+  set('actor.department', otherParticipant),
+  remove('actor.department'),
+  set('action', fc.oneof(notString, fc.constantFrom('APPROVE', 'approved', 'accept', ''))),
+  set('action', fc.constantFrom('reject', 'returnForSupplement', 'approveWithMissing')), // each needs a reason
+  set('missingMaterials', fc.oneof(fc.constant(['施工合同']), notObject)),
+  set('followUpWorkingDays', fc.oneof(fc.integer({ min: 1, max: 30 }), fc.integer({ max: 0 }), notNumber)),
+  set('reason', badReason),
+  wholeInput,
+]);
+
+const anyJson = fc.jsonValue({ maxDepth: 3 });
+
+// ---- the test ---------------------------------------------------------------------------------
+
+describe('generated bad inputs are refused and change nothing', () => {
+  let stack: FaultStack;
+  let worker: WorkerProcess | undefined;
+  let ctx: ClientContext;
+  let code: string;
+  let reviewCode: string;
+  let app: FastifyInstance | undefined;
+  let snapshot: () => Promise<string>;
+  let kafkaCounts: () => Promise<string>;
+  const counts = { client: 0, http: 0 };
+  const byType = new Map<string, number>();
+  const note = (key: string) => byType.set(key, (byType.get(key) ?? 0) + 1);
+
+  beforeAll(async () => {
+    stack = await startFaultStack('fuzz');
+    ctx = { client: stack.client, taskQueue: TASK_QUEUE };
+    worker = await spawnWorker(stack, TASK_QUEUE, 'worker');
+    code = benchCode(730_000);
+    reviewCode = benchCode(730_001);
+    await registerProject(
+      ctx,
+      {
+        code,
+        name: '漯河食品产业园冷链物流项目',
+        owner: '漯河冷链物流有限公司',
+        county: '411122',
+        industry: 'beverages',
+        category: 'new',
+        totalInvestment: 50000,
+        annualPlannedInvestment: 20000,
+        plannedStart: '2026-03-01',
+        plannedCompletion: '2027-12-31',
+        responsibleLeader: '副市长 王某',
+        leadDepartment: 'fgw',
+        stage: 'started',
+      },
+      'fuzz',
+    );
+    await startReviewStage(ctx, benchReview(reviewCode));
+    await reviewAnswers(ctx, reviewCode);
+    // Settled: the registration and the five assignments are on Kafka.
+    const total = async (topic: string) => [...(await highWatermarks(stack.brokers, topic)).values()].reduce((s, x) => s + x, 0);
+    for (let i = 0; (await total(TOPICS.projects)) < 1 || (await total(TOPICS.reviews)) < BENCH_DEPARTMENTS.length; i++) {
+      if (i > 600) throw new Error('setup events did not reach Kafka');
+      await sleep(100);
+    }
+    snapshot = async () => JSON.stringify([await getProjectState(ctx, code), await getReviewState(ctx, reviewCode, BENCH_STAGE)]);
+    kafkaCounts = async () => JSON.stringify([[...(await highWatermarks(stack.brokers, TOPICS.projects))], [...(await highWatermarks(stack.brokers, TOPICS.reviews))]]);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await worker?.stop();
+    await stack?.stop();
+  });
+
+  it('the valid bases the breakage starts from are valid', () => {
+    expect(() => validate(TransitionRequest, transitionBase())).not.toThrow();
+    expect(() => validate(ProgressReport, reportBase())).not.toThrow();
+    expect(() => validate(ActOnTaskInput, actBase())).not.toThrow();
+  });
+
+  /** Sends, expects a refusal of a known type, and the state unchanged. */
+  async function refusedByClient(call: () => Promise<unknown>, before: string): Promise<void> {
+    const err = await call().then(
+      (answer) => new Error(`accepted: ${JSON.stringify(answer)}`),
+      (e: unknown) => e,
+    );
+    if (!(err instanceof KeyflowError)) throw new Error(`not refused with a KeyflowError: ${String(err)}`);
+    if (!REFUSALS.includes(err.type)) throw new Error(`refused with ${err.type}: ${err.message}`);
+    expect(await snapshot()).toBe(before);
+    counts.client += 1;
+    note(err.type);
+  }
+
+  it('through the client: transition, reportProgress and actOnTask refuse every bad input', async () => {
+    const before = await snapshot();
+    const kafkaBefore = await kafkaCounts();
+    await fc.assert(fc.asyncProperty(badTransition, async ({ input }) => refusedByClient(() => transitionProject(ctx, code, input as never), before)), { numRuns: RUNS });
+    await fc.assert(fc.asyncProperty(badReport, async ({ input }) => refusedByClient(() => reportProgress(ctx, code, input as never), before)), { numRuns: RUNS });
+    await fc.assert(fc.asyncProperty(badAct, async ({ input }) => refusedByClient(() => actOnTask(ctx, reviewCode, BENCH_STAGE, input as never), before)), { numRuns: RUNS });
+    await fc.assert(
+      fc.asyncProperty(anyJson, async (input) => {
+        await refusedByClient(() => transitionProject(ctx, code, input as never), before);
+        await refusedByClient(() => reportProgress(ctx, code, input as never), before);
+        await refusedByClient(() => actOnTask(ctx, reviewCode, BENCH_STAGE, input as never), before);
+      }),
+      { numRuns: RUNS / 2 },
+    );
+    expect(await kafkaCounts()).toBe(kafkaBefore);
+  }, 300_000);
+
+  it('through the HTTP API: every bad request gets a 4xx', async () => {
+    const token = newToken();
+    app = buildServer({ ctx, tokens: tokenStore({ tokens: [{ id: 'fuzz-admin', role: 'admin', hash: hashToken(token) }] }), logger: false });
+    // Over a real socket (light-my-request's inject needs an ES module jest cannot load).
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    const before = await snapshot();
+    const kafkaBefore = await kafkaCounts();
+    const post = async (url: string, payload: Json | string, raw = false) => {
+      const res = await fetch(`${base}${url}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: raw ? (payload as string) : JSON.stringify(payload),
+      });
+      const body = await res.text();
+      if (res.status < 400 || res.status >= 500) throw new Error(`${url} answered ${res.status}: ${body.slice(0, 500)}`);
+      expect(await snapshot()).toBe(before);
+      counts.http += 1;
+      note(`HTTP ${res.status}`);
+    };
+    const transitions = `/projects/${code}/transitions`;
+    const reports = `/projects/${code}/reports`;
+    const actions = `/projects/${reviewCode}/reviews/${BENCH_STAGE}/tasks/fgw/actions`;
+    await fc.assert(fc.asyncProperty(badTransition, ({ input }) => post(transitions, input)), { numRuns: RUNS });
+    await fc.assert(fc.asyncProperty(badReport, ({ input }) => post(reports, input)), { numRuns: RUNS });
+    await fc.assert(fc.asyncProperty(badAct, ({ input }) => post(actions, input)), { numRuns: RUNS });
+    await fc.assert(
+      fc.asyncProperty(anyJson, async (input) => {
+        await post(transitions, input);
+        await post(reports, input);
+        await post(actions, input);
+      }),
+      { numRuns: RUNS / 2 },
+    );
+    // Bad paths with a valid body, and bodies that are not JSON at all.
+    const segment = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('..', '%', 'landUsePlanning2', 'FGW', "' OR 1=1"));
+    await fc.assert(
+      fc.asyncProperty(fc.record({ c: segment, s: segment, d: segment }), async ({ c, s, d }) => {
+        fc.pre(c !== reviewCode || s !== BENCH_STAGE || !BENCH_DEPARTMENTS.includes(d as never));
+        const url = `/projects/${encodeURIComponent(c)}/reviews/${encodeURIComponent(s)}/tasks/${encodeURIComponent(d)}/actions`;
+        await post(url, { requestId: requestId(), actor: { by: 'admin:fuzz', department: d }, action: 'approve' });
+      }),
+      { numRuns: RUNS },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 20 }).filter((s) => (() => { try { JSON.parse(s); return false; } catch { return true; } })()), (text) => post(transitions, text, true)),
+      { numRuns: RUNS / 2 },
+    );
+    expect(await kafkaCounts()).toBe(kafkaBefore);
+    printCounts(`[faults] fuzz: ${counts.client} bad inputs through the client and ${counts.http} bad requests through the HTTP API refused (${[...byType].map(([k, n]) => `${k} ${n}`).join(', ')}); state and Kafka unchanged`);
+  }, 300_000);
+});
