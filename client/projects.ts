@@ -1,5 +1,12 @@
 import { Client, WorkflowExecutionInfo, WorkflowIdReusePolicy } from '@temporalio/client';
-import type { ProgressReportInput, ProjectState, TransitionRequest } from '../schemas/lifecycle';
+import type {
+  CloseSupervisionOrderInput,
+  OpenSupervisionOrderInput,
+  ProgressReportInput,
+  ProjectState,
+  SupervisionOrder,
+  TransitionRequest,
+} from '../schemas/lifecycle';
 import { ProjectState as ProjectStateSchema, WarningLevel } from '../schemas/lifecycle';
 import type { JointReviewConfig } from '../schemas/jointReview';
 import type { LifecycleConfigInput } from '../schemas/lifecycleConfig';
@@ -10,7 +17,9 @@ import { validate } from '../schemas/validation';
 import { z } from 'zod';
 import type { projectLifecycle } from '../workflows/project/workflow';
 import {
+  closeSupervisionOrderUpdate,
   getProjectQuery,
+  openSupervisionOrderUpdate,
   getProjectStateQuery,
   projectWorkflowId,
   reportProgressUpdate,
@@ -111,6 +120,24 @@ export async function transitionProject(ctx: ClientContext, code: string, reques
 export async function reportProgress(ctx: ClientContext, code: string, report: ProgressReportInput): Promise<ReportResult> {
   try {
     return await handleFor(ctx, code).executeUpdate(reportProgressUpdate, { args: [report] });
+  } catch (err) {
+    throw await closedOr(ctx, code, err);
+  }
+}
+
+/** A supervisor opens a supervision order (督办单) on a project. */
+export async function openSupervisionOrder(ctx: ClientContext, code: string, request: OpenSupervisionOrderInput): Promise<SupervisionOrder> {
+  try {
+    return await handleFor(ctx, code).executeUpdate(openSupervisionOrderUpdate, { args: [request] });
+  } catch (err) {
+    throw await closedOr(ctx, code, err);
+  }
+}
+
+/** Closes a supervision order opened by hand, with a note on what was done. */
+export async function closeSupervisionOrder(ctx: ClientContext, code: string, request: CloseSupervisionOrderInput): Promise<SupervisionOrder> {
+  try {
+    return await handleFor(ctx, code).executeUpdate(closeSupervisionOrderUpdate, { args: [request] });
   } catch (err) {
     throw await closedOr(ctx, code, err);
   }

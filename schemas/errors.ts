@@ -19,6 +19,8 @@ export const FailureType = {
   TourAlreadyOpened: 'TourAlreadyOpened',
   NotTourOrganiser: 'NotTourOrganiser',
   NotFound: 'NotFound',
+  OrderNotFound: 'OrderNotFound',
+  OrderClosed: 'OrderClosed',
   MeetingNotFound: 'MeetingNotFound',
   DecisionsClosed: 'DecisionsClosed',
   FollowUpNotFound: 'FollowUpNotFound',

@@ -100,6 +100,27 @@ export const SupervisionOrder = z.object({
 });
 export type SupervisionOrder = z.infer<typeof SupervisionOrder>;
 
+/** A supervisor opens a supervision order (督办单) on a project by hand. */
+export const OpenSupervisionOrder = z.object({
+  requestId: RequestId,
+  actor: Actor,
+  reason: Reason,
+  /** Working days the escalated parties have; default the lifecycle configuration's. */
+  dueInWorkingDays: z.number().int('must be a whole number').min(1, 'must be at least 1').max(60, 'must be at most 60').optional(),
+  /** Who must act besides the supervisors; default the lead department and the responsible leader. */
+  escalateTo: z.array(z.string().trim().min(1)).max(10).optional(),
+});
+export type OpenSupervisionOrderInput = z.input<typeof OpenSupervisionOrder>;
+
+/** Closing a supervision order needs a note on what was done. */
+export const CloseSupervisionOrder = z.object({
+  requestId: RequestId,
+  actor: Actor,
+  orderId: z.string().min(1, 'must name the order'),
+  note: z.string().trim().min(4, 'must say what was done, in at least 4 characters').max(2000),
+});
+export type CloseSupervisionOrderInput = z.input<typeof CloseSupervisionOrder>;
+
 export const StallReason = z.enum(['noReport', 'noStageChange']);
 export type StallReason = z.infer<typeof StallReason>;
 
@@ -128,6 +149,8 @@ export const ProjectState = z.object({
   warningHistory: z.array(WarningChange),
   stall: Stall.nullable(),
   stallHistory: z.array(Stall),
+  /** Supervision orders opened by hand (those of stalls are under `stall`/`stallHistory`). */
+  orders: z.array(SupervisionOrder).default([]),
   openProblems: z.array(OpenProblem),
   approvals: z.record(z.string(), ApprovalStatus),
   closed: z.boolean(),

@@ -1,9 +1,14 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { closeSupervisionOrder, openSupervisionOrder } from '../../client/projects';
 import { listOverdueApprovals, listStalledProjects, warningGrid } from '../../client/supervision';
+import { ProjectParams } from '../../schemas/api';
+import { CloseSupervisionOrder, OpenSupervisionOrder, SupervisionOrder } from '../../schemas/lifecycle';
+import { ProjectCode } from '../../schemas/project';
 import { PageQuery, pageOf, StalledProject, WarningGrid } from '../../schemas/api';
 import { InboxItem } from '../../schemas/jointReview';
 import { paginate } from '../pagination';
-import { addRoute, type ApiDeps } from '../route';
+import { actorFor, addRoute, type ApiDeps } from '../route';
 
 const SUPERVISING = ['supervisor', 'meetingOffice', 'admin'] as const;
 
@@ -45,5 +50,38 @@ export async function supervisionRoutes(app: FastifyInstance, deps: ApiDeps): Pr
     access: SUPERVISING,
     response: WarningGrid,
     handler: () => warningGrid(ctx, deps.now()),
+  });
+
+  addRoute(app, deps, {
+    method: 'POST',
+    url: '/projects/:code/supervision-orders',
+    operationId: 'openSupervisionOrder',
+    summary: 'Open a supervision order (督办单) on a project, with a reason and a due date in working days',
+    description: 'Refused with 409 ProjectClosed on a closed project. The order goes to the supervisors and, unless escalateTo says otherwise, the lead department and the responsible leader.',
+    tag: 'supervision',
+    access: ['supervisor', 'admin'],
+    params: ProjectParams,
+    prepareBody: (raw, _params, principal) => actorFor(raw, principal),
+    body: OpenSupervisionOrder,
+    response: SupervisionOrder,
+    status: 201,
+    refusals: [404, 409],
+    handler: ({ params, body }) => openSupervisionOrder(ctx, params.code, body),
+  });
+
+  addRoute(app, deps, {
+    method: 'POST',
+    url: '/projects/:code/supervision-orders/:orderId/close',
+    operationId: 'closeSupervisionOrder',
+    summary: 'Close a supervision order opened by hand, with a note on what was done',
+    tag: 'supervision',
+    access: ['supervisor', 'admin'],
+    params: z.object({ code: ProjectCode, orderId: z.string().min(1) }),
+    prepareBody: (raw, params, principal) => ({ ...(actorFor(raw, principal) as object), orderId: params.orderId }),
+    body: CloseSupervisionOrder,
+    bodyDoc: CloseSupervisionOrder.omit({ orderId: true }),
+    response: SupervisionOrder,
+    refusals: [404, 409],
+    handler: ({ params, body }) => closeSupervisionOrder(ctx, params.code, body),
   });
 }

@@ -55,6 +55,7 @@ function stateOf(over: Partial<ProjectState> = {}): ProjectState {
     warningHistory: [],
     stall: null,
     stallHistory: [],
+    orders: [],
     openProblems: [],
     approvals: {},
     closed: false,

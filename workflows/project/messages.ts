@@ -2,7 +2,15 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { EmitRequest } from '../../schemas/events/envelope';
 import type { JointReviewConfig } from '../../schemas/jointReview';
 import type { LifecycleConfig } from '../../schemas/lifecycleConfig';
-import type { ProgressReportInput, ProjectState, TransitionRequest, WarningLevel } from '../../schemas/lifecycle';
+import type {
+  CloseSupervisionOrderInput,
+  OpenSupervisionOrderInput,
+  ProgressReportInput,
+  ProjectState,
+  SupervisionOrder,
+  TransitionRequest,
+  WarningLevel,
+} from '../../schemas/lifecycle';
 import type { Project, Stage } from '../../schemas/project';
 
 /** Input of the project lifecycle workflow, at registration (入库) and at every continue-as-new. */
@@ -56,3 +64,9 @@ export const transitionUpdate = defineUpdate<TransitionResult, [TransitionReques
 
 /** Monthly progress report (月报), or a correction of one. */
 export const reportProgressUpdate = defineUpdate<ReportResult, [ProgressReportInput]>('reportProgress');
+
+/** A supervisor opens a supervision order (督办单) by hand. */
+export const openSupervisionOrderUpdate = defineUpdate<SupervisionOrder, [OpenSupervisionOrderInput]>('openSupervisionOrder');
+
+/** A supervision order opened by hand is closed with a note. */
+export const closeSupervisionOrderUpdate = defineUpdate<SupervisionOrder, [CloseSupervisionOrderInput]>('closeSupervisionOrder');

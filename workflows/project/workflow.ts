@@ -18,7 +18,10 @@ import { completionRate, expectedRate, warningLevel } from '../../domain/lifecyc
 import { FailureType } from '../../schemas/errors';
 import { ReviewStageId, STAGES_BEFORE_CONSTRUCTION, StageOutcome } from '../../schemas/jointReview';
 import {
+  CloseSupervisionOrder,
+  OpenSupervisionOrder,
   ProgressReport,
+  SupervisionOrder,
   ProjectState,
   Stall,
   StallReason,
@@ -34,6 +37,8 @@ import { reviewStageInput, reviewStageOutcomeSignal, reviewStageWorkflowId } fro
 import type { reviewStage } from '../review/workflow';
 import {
   CarriedState,
+  closeSupervisionOrderUpdate,
+  openSupervisionOrderUpdate,
   getProjectQuery,
   getProjectStateQuery,
   ProjectWorkflowInput,
@@ -82,6 +87,7 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
     warningHistory: [],
     stall: null,
     stallHistory: [],
+    orders: [],
     openProblems: [],
     approvals: {},
     // A project registered already in production (or withdrawn) is recorded and closed at once.
@@ -93,6 +99,7 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
     generation: 0,
   };
   if (carried) state.generation += 1;
+  state.orders ??= []; // runs carried over from before manual orders existed
   // Histories recorded before joint review was wired in replay without starting any review.
   const reviewsWired = patched('lifecycle-starts-joint-review');
   if (reviewsWired && !carried && input.jointReview && ['conceived', 'reserve', 'preliminary'].includes(project.stage)) {
@@ -464,6 +471,72 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
             { field: 'resolvedProblemIds', rule: `must name open problems; unknown: ${unknown.join(', ')}` },
           ]);
         }
+      },
+    },
+  );
+
+  // ---- supervision orders opened by hand (督办) -------------------------------------------------
+  setHandler(
+    openSupervisionOrderUpdate,
+    async (raw): Promise<SupervisionOrder> => {
+      const req = OpenSupervisionOrder.parse(raw);
+      if (answered.has(req.requestId)) return answered.get(req.requestId) as SupervisionOrder;
+      const n = state.orders.length + 1;
+      const today = shanghaiDate(new Date());
+      const dueDate = await workingDaysAhead(today, req.dueInWorkingDays ?? config.stall.supervisionOrderDueWorkingDays, `manualOrder:${n}`);
+      const order: SupervisionOrder = {
+        id: `督办-${project.code}-M${n}`,
+        issuedAt: nowIso(),
+        dueDate,
+        escalatedTo: [...new Set([...config.stall.supervisors, ...(req.escalateTo ?? [project.leadDepartment, project.responsibleLeader])])],
+        reason: req.reason,
+      };
+      state.orders.push(order);
+      outbox.add('cn.keyflow.supervision.orderIssued', `manualOrder:${n}`, {
+        order,
+        projectName: project.name,
+        county: project.county,
+        responsibleLeader: project.responsibleLeader,
+        leadDepartment: project.leadDepartment,
+      });
+      remember(req.requestId, order);
+      return order;
+    },
+    {
+      validator: (raw) => {
+        const req = parseOrRefuse(OpenSupervisionOrder, raw);
+        if (answered.has(req.requestId)) return;
+        if (state.closed) refuse(FailureType.ProjectClosed, `project is closed in stage ${state.stage}; no supervision order can be opened`, { currentStage: state.stage });
+      },
+    },
+  );
+
+  setHandler(
+    closeSupervisionOrderUpdate,
+    async (raw): Promise<SupervisionOrder> => {
+      const req = CloseSupervisionOrder.parse(raw);
+      if (answered.has(req.requestId)) return answered.get(req.requestId) as SupervisionOrder;
+      const i = state.orders.findIndex((o) => o.id === req.orderId);
+      const closed: SupervisionOrder = { ...state.orders[i]!, closedAt: nowIso(), closedBecause: `${req.note} (${req.actor.by})` };
+      state.orders[i] = closed;
+      outbox.add('cn.keyflow.supervision.orderClosed', `manualOrderClosed:${req.orderId}`, {
+        orderId: closed.id,
+        closedAt: closed.closedAt!,
+        closedBecause: closed.closedBecause!,
+        dueDate: closed.dueDate,
+      });
+      remember(req.requestId, closed);
+      return closed;
+    },
+    {
+      validator: (raw) => {
+        const req = parseOrRefuse(CloseSupervisionOrder, raw);
+        if (answered.has(req.requestId)) return;
+        const order = state.orders.find((o) => o.id === req.orderId);
+        if (!order) {
+          refuse(FailureType.OrderNotFound, `project ${project.code} has no supervision order ${req.orderId} opened by hand`, [{ field: 'orderId', rule: 'must name an open supervision order of this project' }]);
+        }
+        if (order.closedAt) refuse(FailureType.OrderClosed, `supervision order ${order.id} was closed at ${order.closedAt}: ${order.closedBecause}`);
       },
     },
   );
