@@ -10,6 +10,7 @@ import { loadCalendar } from '../seeds/holidays';
 import { getReviewStateQuery } from '../workflows/review/messages';
 import { toKeyflowError } from './errors';
 import { getProjectState, listProjects, type ClientContext } from './projects';
+import { mapLimited, QUERY_CONCURRENCY } from './concurrency';
 
 /**
  * What supervisors (督查) watch: stalled projects with their supervision orders, approvals past
@@ -17,28 +18,13 @@ import { getProjectState, listProjects, type ClientContext } from './projects';
  * match is then asked for its own state, the source of truth.
  */
 
-const QUERY_CONCURRENCY = 8;
-
-async function mapLimited<T, R>(items: readonly T[], fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const run = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(QUERY_CONCURRENCY, items.length) }, run));
-  return out;
-}
-
 const countyNames = (): Map<string, string> => new Map(loadReferenceData().counties.map((c) => [c.id, c.name]));
 
 /** Running projects that are stalled now, longest stalled first, each with its open supervision order. */
 export async function listStalledProjects(ctx: ClientContext): Promise<StalledProject[]> {
   try {
     const listed = await listProjects(ctx, { stalled: true, includeClosed: false });
-    const states = await mapLimited(listed, (p) =>
+    const states = await mapLimited(listed, QUERY_CONCURRENCY, (p) =>
       getProjectState(ctx, p.code).catch((err: unknown) => {
         // Closed between the listing and the query: no longer stalled.
         if ((err as { type?: string })?.type === 'ProjectNotFound') return undefined;
@@ -90,7 +76,7 @@ export async function listOverdueApprovals(ctx: ClientContext, opts: { now?: Dat
     const query = `${SA.kind.name} = 'review-stage' AND ${SA.overdue.name} = true AND ExecutionStatus = 'Running'`;
     const matches: Array<{ workflowId: string; runId: string }> = [];
     for await (const wf of ctx.client.workflow.list({ query })) matches.push({ workflowId: wf.workflowId, runId: wf.runId });
-    const states = await mapLimited(matches, async (m) => {
+    const states = await mapLimited(matches, QUERY_CONCURRENCY, async (m) => {
       try {
         return await ctx.client.workflow.getHandle(m.workflowId, m.runId).query(getReviewStateQuery);
       } catch (err) {

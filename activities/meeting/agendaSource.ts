@@ -7,22 +7,7 @@ import type { AgendaItem, MeetingConfig } from '../../schemas/meeting';
 import { SA } from '../../schemas/searchAttributes';
 import { FOLLOW_UP_TRACKER_ID, getFollowUpsQuery } from '../../workflows/followUps/messages';
 import { getProjectStateQuery } from '../../workflows/project/messages';
-
-/** Project queries in flight at once: enough to be quick, few enough not to crowd the worker. */
-const QUERY_CONCURRENCY = 8;
-
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const run = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
-  return out;
-}
+import { mapLimited, QUERY_CONCURRENCY } from '../../client/concurrency';
 
 /**
  * The project part of the agenda, from live state: every running project's state (its own

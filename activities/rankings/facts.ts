@@ -7,22 +7,7 @@ import type { County } from '../../schemas/reference';
 import { SA } from '../../schemas/searchAttributes';
 import { getProjectStateQuery } from '../../workflows/project/messages';
 import { getReviewStateQuery } from '../../workflows/review/messages';
-
-/** Queries in flight at once: quick enough for a few hundred projects, gentle on the workers answering them. */
-const QUERY_CONCURRENCY = 8;
-
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const run = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
-  return out;
-}
+import { mapLimited, QUERY_CONCURRENCY } from '../../client/concurrency';
 
 /** Workflow ids (and runs) matching a visibility query, paging through every result. */
 async function listExecutions(client: Client, query: string): Promise<Array<{ workflowId: string; runId: string; status: string }>> {
