@@ -51,13 +51,13 @@ export interface BenchReport {
   ratios: Record<string, number>;
 }
 
+/** Why each worker setting has its value (workers/worker.ts WORKER_DEFAULTS), in words for the report. */
 export const WORKER_SETTINGS_WHY: Record<keyof typeof WORKER_DEFAULTS, string> = {
   maxCachedWorkflows:
-    'workflows kept in the worker between tasks. A city has a few hundred key projects, each with at most one review stage running, so 2,000 keeps every live workflow of a real deployment cached; beyond that an evicted workflow is replayed from history on its next task or query (slower, never lost), and memory stays bounded.',
+    'workflows kept in memory between their tasks, so a task or query does not replay the history first. A city has a few hundred key projects, each with at most one review stage running: 2,000 holds every live workflow of such a deployment; an evicted workflow is replayed on its next task or query (slower, never lost). The SDK would choose about 600 per GiB of V8 heap itself.',
   maxConcurrentActivityTaskExecutions:
-    'activities are short Kafka sends (and a few visibility reads); 50 at once keeps the broker busy without flooding it when a backlog drains after an outage.',
-  maxConcurrentWorkflowTaskExecutions:
-    'workflow tasks are CPU-bound JavaScript; 40 slots keep both cores busy while some tasks wait on the server, without letting one burst starve activity completions.',
+    'activities are short Kafka sends (and a few visibility reads); 50 at once keeps the broker busy without flooding it when the backlog drains after an outage (the SDK default is 100).',
+  maxConcurrentWorkflowTaskExecutions: 'the SDK default, kept: workflow tasks are short JavaScript runs on the worker\'s one workflow thread.',
 };
 
 export function ratios(r: Pick<BenchReport, 'throughput' | 'latency' | 'emission'>): Record<string, number> {
@@ -112,12 +112,18 @@ export function ratiosTable(r: BenchReport): string {
 
 export function scaleTable(s: ScaleResult): string {
   const lines = [
-    '| Live projects | Live workflows | Registrations/s | Worker RSS idle → live (MiB) | Cached workflows | RSS per cached workflow (KiB) | RSS per live workflow (KiB) | Weekly agenda (s, projects queried) | Inbox of fgw (s, items) | RSS after agenda + inbox (MiB) | CPU s per project added (all processes) |',
+    '| Live projects | Live workflows | Registrations/s | CPU s per project added | Worker RSS idle → live (MiB) | Cached workflows | RSS per cached workflow (KiB) | RSS per live workflow (KiB) | Weekly agenda, s (projects) | Inbox of fgw, s (items) | Worker RSS after (MiB) |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const st of s.steps) {
     lines.push(
-      `| ${st.projects} | ${st.liveWorkflows} | ${f(st.registrationsPerSecond, 0)} | ${mib(st.rssIdleBytes)} → ${mib(st.rssLiveBytes)} | ${st.cachedWorkflows} | ${kib(st.bytesPerCachedWorkflow)} | ${kib(st.bytesPerLiveWorkflow)} | ${f(st.agenda.seconds)} (${st.agenda.projectsQueried}) | ${f(st.inbox.seconds)} (${st.inbox.items}) | ${mib(st.rssAfterQueriesBytes)} | ${f(st.cpuSecondsPerProject, 2)} |`,
+      `| ${st.projects} | ${st.liveWorkflows} | ${f(st.registrationsPerSecond, 0)} | ${f(st.cpuSecondsPerProject, 2)} | ${mib(st.rssIdleBytes)} → ${mib(st.rssLiveBytes)} | ${st.cachedWorkflows} | ${kib(st.bytesPerCachedWorkflow)} | ${kib(st.bytesPerLiveWorkflow)} | ${f(st.warm.agenda.seconds)} (${st.warm.agenda.projectsQueried}) | ${f(st.warm.inbox.seconds)} (${st.warm.inbox.items}) | ${mib(st.warm.rssAfterBytes)} |`,
+    );
+  }
+  const c = s.cold;
+  if (c) {
+    lines.push(
+      `| ${c.projects}, cold: worker restarted, cache empty | ${2 * c.projects} | – | – | ${mib(c.rssIdleBytes)} (restarted) | 0 at start | – | – | ${f(c.agenda.seconds)} (${c.agenda.projectsQueried}) | ${f(c.inbox.seconds)} (${c.inbox.items}) | ${mib(c.rssAfterBytes)} |`,
     );
   }
   return lines.join('\n');
@@ -161,26 +167,59 @@ export function markdown(r: BenchReport): string {
     out.push('## Scale (one dev server, one worker process)', '');
     out.push(scaleTable(r.scale), '');
     out.push(
-      `Each project is registered in preliminary work, so its lifecycle workflow starts the first review stage (${r.scale.reviewDepartments} departments) as a child: two live workflows per project. Steps are cumulative. RSS is the worker process's VmRSS (/proc), the median of five readings, idle = after start-up before any project; "per cached workflow" divides the growth by the workflows the cache can hold (min(live, maxCachedWorkflows)), "per live workflow" by all live workflows. The weekly agenda is the meeting's agenda source (activities/meeting/agendaSource.ts loadProjectAgendaItems: a visibility listing, then a getProjectState query per running project, 8 at a time); the inbox is client/reviews.ts departmentInbox (a visibility listing, then a departmentItems query per review, 8 at a time). Workflows beyond the cache are replayed from history to answer those queries.`,
+      `Each project is registered in preliminary work, so its lifecycle workflow starts the first review stage (${r.scale.reviewDepartments} departments) as a child: two live workflows per project. Steps are cumulative. RSS is the worker process's VmRSS (/proc), the median of five readings, idle = after start-up before any project; "per cached workflow" divides the growth by the workflows the cache can hold (min(live, maxCachedWorkflows)), "per live workflow" by all live workflows. The weekly agenda is the meeting's agenda source (activities/meeting/agendaSource.ts loadProjectAgendaItems: a visibility listing, then a getProjectState query per running project, 8 at a time); the inbox is client/reviews.ts departmentInbox (a visibility listing, then a departmentItems query per review, 8 at a time). Workflows beyond the cache are replayed from history to answer those queries; the "cold" row shows that case for every workflow: the worker was restarted before compiling.`,
       '',
     );
+    const last = r.scale.steps[r.scale.steps.length - 1];
+    const c = r.scale.cold;
+    if (last && c) {
+      const queried = c.agenda.projectsQueried + c.inbox.items;
+      out.push(
+        `CPU while compiling agenda + inbox: warm ${f(last.warm.cpu.total!, 1)} s, cold ${f(c.cpu.total!, 1)} s for ${queried} workflow queries (${f((c.cpu.total! * 1000) / Math.max(1, queried), 0)} ms per query cold, ${f((last.warm.cpu.total! * 1000) / Math.max(1, queried), 0)} ms warm), all processes.`,
+        '',
+      );
+    }
+    if (last && last.projects < 10_000) {
+      const cpu = last.cpuSecondsPerProject * 10_000;
+      const coldMs = c ? (c.cpu.total! * 1000) / Math.max(1, c.agenda.projectsQueried + c.inbox.items) : NaN;
+      out.push(
+        `Not measured in this run: 10,000 projects (\`--scale 1000,10000\`). An estimate from this run's own figures, not a measurement: registering and settling 10,000 would take about ${f(cpu / 60, 0)} CPU minutes (≈ ${f(cpu / 60 / r.machine.cores, 0)} min on ${r.machine.cores} otherwise idle cores); with 20,000 live workflows and a cache of ${r.workerSettings.maxCachedWorkflows}, nearly every agenda and inbox query is a cold one, so both together would take about ${f((coldMs * 20_000) / 1000 / 60, 1)} CPU minutes; worker RSS is bounded by the cache: about ${mib(last.rssIdleBytes + last.bytesPerCachedWorkflow * r.workerSettings.maxCachedWorkflows)} MiB.`,
+        '',
+      );
+    }
   }
   out.push('## Worker settings', '');
   for (const [k, v] of Object.entries(r.workerSettings)) out.push(`- \`${k}\` = ${v}: ${WORKER_SETTINGS_WHY[k as keyof typeof WORKER_DEFAULTS]}`);
+  const full = r.scale?.steps.find((st) => st.cachedWorkflows >= r.workerSettings.maxCachedWorkflows) ?? r.scale?.steps[r.scale.steps.length - 1];
+  if (full) {
+    out.push(
+      `- Measured here: ${kib(full.bytesPerCachedWorkflow)} KiB of worker RSS per cached workflow, so a full cache of ${r.workerSettings.maxCachedWorkflows} is about ${mib(full.rssIdleBytes + full.bytesPerCachedWorkflow * r.workerSettings.maxCachedWorkflows)} MiB of worker RSS. The worker needs that much memory (and a V8 heap limit above it) before its cache fills; a smaller host needs a smaller cache.`,
+    );
+  }
   out.push('', 'Both workers (keyflow and baseline) run in their own process with these settings; the baseline worker has no activities.', '');
   return out.join('\n');
 }
 
+/** Writes `<time>.md` and `.json`, and `latest.md` / `latest.json` unless a newer run is there. */
 export function writeReport(r: BenchReport, dir: string): { markdownFile: string; jsonFile: string } {
   fs.mkdirSync(dir, { recursive: true });
   const stamp = r.startedAt.replace(/[:.]/g, '-');
   const md = markdown(r);
   const markdownFile = path.join(dir, `${stamp}.md`);
   const jsonFile = path.join(dir, `${stamp}.json`);
+  const json = `${JSON.stringify(r, null, 2)}\n`;
   fs.writeFileSync(markdownFile, md);
-  fs.writeFileSync(jsonFile, `${JSON.stringify(r, null, 2)}\n`);
-  fs.writeFileSync(path.join(dir, 'latest.md'), md);
-  fs.writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(r, null, 2)}\n`);
+  fs.writeFileSync(jsonFile, json);
+  let latest: string | undefined;
+  try {
+    latest = (JSON.parse(fs.readFileSync(path.join(dir, 'latest.json'), 'utf8')) as BenchReport).startedAt;
+  } catch {
+    // no earlier run
+  }
+  if (latest === undefined || latest <= r.startedAt) {
+    fs.writeFileSync(path.join(dir, 'latest.md'), md);
+    fs.writeFileSync(path.join(dir, 'latest.json'), json);
+  }
   return { markdownFile, jsonFile };
 }
 

@@ -3,10 +3,16 @@
  * folder, free ports), measures keyflow against a baseline on the same engines in the same run,
  * writes bench/results/<time>.md and .json (and latest.md / latest.json), and stops everything.
  *
- *   npm run bench                      full run (≈10–15 min on 2 cores)
- *   npm run bench -- --quick           small sizes, a minute or two, for trying it out
+ *   npm run bench                      default sizes (15–20 min on 2 cores)
+ *   npm run bench -- --quick           small sizes (≈5 min), for trying it out
  *   npm run bench -- --scale 1000,10000 --projects 200 --samples 200 --records 20000
- *   npm run bench -- --only throughput,latency
+ *   npm run bench -- --only throughput,latency        (also: emission, scale)
+ *   --concurrency N (projects in flight, default 20), --no-cold (skip the cold agenda/inbox),
+ *   --out DIR (default bench/results), --keep-state (keep the engines' folder and logs)
+ *   --render bench/results/<time>.json   writes that run's Markdown again
+ *
+ * A 10,000-project scale step registers 20,000 workflows and takes most of an hour on 2 cores:
+ * ask for it with --scale.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -40,6 +46,7 @@ function options() {
       only: { type: 'string' },
       out: { type: 'string' },
       'keep-state': { type: 'boolean', default: false },
+      'no-cold': { type: 'boolean', default: false },
     },
   });
   const int = (name: string, v: string | undefined, fallback: number): number => {
@@ -49,24 +56,34 @@ function options() {
     return n;
   };
   const quick = values.quick ?? false;
-  const scale = (values.scale ?? (quick ? '300' : '1000,10000')).split(',').map((s) => int('scale', s.trim(), 1));
+  const scale = (values.scale ?? (quick ? '200' : '1000')).split(',').map((s) => int('scale', s.trim(), 1));
   const only = (values.only ?? PHASES.join(',')).split(',').map((s) => s.trim());
   for (const p of only) if (!(PHASES as readonly string[]).includes(p)) throw new Error(`--only takes ${PHASES.join(', ')} (got ${p})`);
   return {
     quick,
-    projects: int('projects', values.projects, quick ? 40 : 200),
+    projects: int('projects', values.projects, quick ? 30 : 100),
     concurrency: int('concurrency', values.concurrency, 20),
-    warmup: quick ? 5 : 20,
+    warmup: quick ? 5 : 10,
     samples: int('samples', values.samples, quick ? 50 : 200),
-    records: int('records', values.records, quick ? 2000 : 20000),
+    records: int('records', values.records, quick ? 2000 : 10000),
     scale,
     only: only as Phase[],
     out: path.resolve(values.out ?? path.join(__dirname, 'results')),
     keepState: values['keep-state'] ?? false,
+    cold: !(values['no-cold'] ?? false),
   };
 }
 
 async function main(): Promise<void> {
+  // `--render <report.json>`: writes the Markdown of an earlier run again (after a change to the report's wording).
+  const render = process.argv.indexOf('--render');
+  if (render > 0) {
+    const file = path.resolve(process.argv[render + 1] ?? '');
+    const report = JSON.parse(fs.readFileSync(file, 'utf8')) as BenchReport;
+    const { markdownFile } = writeReport(report, path.dirname(file));
+    process.stderr.write(`[bench] rendered ${markdownFile}\n`);
+    return;
+  }
   const opts = options();
   const progress = new Progress();
   const startedAt = new Date().toISOString();
@@ -105,7 +122,13 @@ async function main(): Promise<void> {
   try {
     progress.note(`starting a Temporal dev server and a Kafka broker in ${stateDir}…`);
     kafkaLibs(); // fetch once before the broker and the producer tool both need it
-    [temporal, kafka] = await Promise.all([startTemporalDevServer({ stateDir }), startKafkaBroker({ stateDir })]);
+    const [t, k] = await Promise.allSettled([startTemporalDevServer({ stateDir }), startKafkaBroker({ stateDir })]);
+    // Whichever started is stopped by the cleanup below, also when the other did not.
+    if (t.status === 'fulfilled') temporal = t.value;
+    if (k.status === 'fulfilled') kafka = k.value;
+    if (t.status === 'rejected') throw t.reason;
+    if (k.status === 'rejected') throw k.reason;
+    if (!temporal || !kafka) throw new Error('the engines did not start');
     progress.note(`Temporal ${temporal.address}, Kafka ${kafka.brokers.join(',')}`);
     connection = await Connection.connect({ address: temporal.address });
     const client = new Client({ connection });
@@ -135,7 +158,7 @@ async function main(): Promise<void> {
       report.emission = await measureEmission({ kafkaPid: kafka.process.pid, brokers, records: opts.records, sampleEvent, nextSerial, progress });
     }
     if (opts.only.includes('scale')) {
-      report.scale = await measureScale({ client, temporalAddress: temporal.address, brokers, pids: { temporal: temporal.process.pid, kafka: kafka.process.pid }, steps: opts.scale, nextSerial, progress, logDir });
+      report.scale = await measureScale({ client, temporalAddress: temporal.address, brokers, pids: { temporal: temporal.process.pid, kafka: kafka.process.pid }, steps: opts.scale, cold: opts.cold, nextSerial, progress, logDir });
     }
 
     /** Only when emission runs without latency: a short latency run for a real sample event. */

@@ -2,13 +2,15 @@
  * Scale: many live project workflows on one dev server and one worker. Each project is
  * registered in preliminary work (前期), so its lifecycle starts the first joint-review stage
  * (立项用地规划许可, four departments) as a child: two live workflows per project. Measured per
- * step: worker memory (RSS of the worker process) before and after, and how long a weekly
- * agenda (the meeting's agenda source over every running project) and one department's inbox
- * (every review it holds a task in) take to compile.
+ * step: worker memory (RSS of the worker process) before and after, CPU per project added, and
+ * how long a weekly agenda (the meeting's agenda source over every running project) and one
+ * department's inbox (every review it holds a task in) take to compile. After the last step the
+ * worker is restarted and both are compiled again with an empty cache ("cold"): every workflow
+ * is replayed from its history to answer, as beyond the cache size.
  */
 import type { Client } from '@temporalio/client';
 import { loadProjectAgendaItems } from '../activities/meeting/agendaSource';
-import { registerProject } from '../client/projects';
+import { registerProject, type ClientContext } from '../client/projects';
 import { departmentInbox } from '../client/reviews';
 import { SA } from '../schemas/searchAttributes';
 import { TOPICS } from '../schemas/topics';
@@ -16,7 +18,7 @@ import { loadCalendar } from '../seeds/holidays';
 import { loadJointReviewConfig } from '../seeds/jointReview';
 import { loadMeetingConfig } from '../seeds/meetingConfig';
 import { WORKER_DEFAULTS } from '../workers/worker';
-import { startChildWorker } from './childWorker';
+import { startChildWorker, type ChildWorker } from './childWorker';
 import { cpuMeter, type CpuSeconds } from './cpu';
 import { benchCode, benchProject, pool, range } from './fixtures';
 import { topicMessageCount } from './kafka';
@@ -25,6 +27,14 @@ import type { Progress } from './progress';
 const INBOX_DEPARTMENT = 'fgw';
 const STARTER_CONCURRENCY = 64;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface Compiled {
+  agenda: { seconds: number; projectsQueried: number; items: number };
+  inbox: { department: string; seconds: number; items: number };
+  /** CPU of client, worker, Temporal and Kafka while compiling both. */
+  cpu: CpuSeconds;
+  rssAfterBytes: number;
+}
 
 export interface ScaleStep {
   projects: number;
@@ -41,15 +51,16 @@ export interface ScaleStep {
   cachedWorkflows: number;
   bytesPerCachedWorkflow: number;
   bytesPerLiveWorkflow: number;
-  agenda: { seconds: number; projectsQueried: number; items: number };
-  inbox: { department: string; seconds: number; items: number };
-  rssAfterQueriesBytes: number;
+  /** Agenda and inbox compiled by the worker that ran the step (its cache as the step left it). */
+  warm: Compiled;
 }
 
 export interface ScaleResult {
   workerSettings: Record<string, number>;
   reviewDepartments: number;
   steps: ScaleStep[];
+  /** The last step compiled again by a freshly started worker (empty cache). */
+  cold?: Compiled & { projects: number; rssIdleBytes: number };
 }
 
 /** Median of a few RSS readings a moment apart: one reading may catch a GC half-way. */
@@ -86,30 +97,59 @@ export async function measureScale(opts: {
   brokers: string[];
   pids: { temporal: number; kafka: number };
   steps: number[];
+  cold: boolean;
   nextSerial: () => number;
   progress: Progress;
   logDir: string;
 }): Promise<ScaleResult> {
   const { client, progress } = opts;
   const taskQueue = 'bench-scale';
-  const ctx = { client, taskQueue, jointReviewConfig: loadJointReviewConfig() };
-  const reviewDepartments = ctx.jointReviewConfig.stages[0]!.participants.length;
+  const ctx: ClientContext = { client, taskQueue, jointReviewConfig: loadJointReviewConfig() };
+  const reviewDepartments = ctx.jointReviewConfig!.stages[0]!.participants.length;
   const names = { directory: loadMeetingConfig().directory };
   const calendar = loadCalendar();
-  progress.note('scale: starting a fresh keyflow worker process');
-  const worker = await startChildWorker({ kind: 'keyflow', temporalAddress: opts.temporalAddress, kafkaBrokers: opts.brokers, taskQueue, logFile: `${opts.logDir}/worker-scale.log` });
-  try {
+  let generation = 0;
+  const freshWorker = async () => {
+    generation += 1;
+    const w = await startChildWorker({ kind: 'keyflow', temporalAddress: opts.temporalAddress, kafkaBrokers: opts.brokers, taskQueue, logFile: `${opts.logDir}/worker-scale-${generation}.log` });
     await sleep(3000);
-    const rssIdle = await steadyRss(worker.rss);
+    return { worker: w, rssIdle: await steadyRss(w.rss) };
+  };
+  const meterOf = (w: ChildWorker) => cpuMeter({ client: process.pid, worker: w.pid, temporal: opts.pids.temporal, kafka: opts.pids.kafka });
+
+  const compile = async (w: ChildWorker, label: string): Promise<Compiled> => {
+    const meter = meterOf(w);
+    const projectsQueried = (await client.workflow.count(`${SA.kind.name}='project' AND ExecutionStatus='Running'`)).count;
+    progress.note(`${label}: compiling the weekly agenda over ${projectsQueried} running projects…`);
+    const a0 = performance.now();
+    const agendaItems = await loadProjectAgendaItems(client, new Date().toISOString(), names, calendar);
+    const agendaSeconds = (performance.now() - a0) / 1000;
+    progress.note(`${label}: agenda in ${agendaSeconds.toFixed(1)} s (${agendaItems.length} items); inbox of ${INBOX_DEPARTMENT}…`);
+    const i0 = performance.now();
+    const inbox = await departmentInbox(ctx, INBOX_DEPARTMENT);
+    const inboxSeconds = (performance.now() - i0) / 1000;
+    const cpu = meter.stop();
+    progress.note(`${label}: inbox of ${INBOX_DEPARTMENT}: ${inbox.length} items in ${inboxSeconds.toFixed(1)} s`);
+    return {
+      agenda: { seconds: agendaSeconds, projectsQueried, items: agendaItems.length },
+      inbox: { department: INBOX_DEPARTMENT, seconds: inboxSeconds, items: inbox.length },
+      cpu,
+      rssAfterBytes: await steadyRss(w.rss),
+    };
+  };
+
+  progress.note('scale: starting a fresh keyflow worker process');
+  let { worker, rssIdle } = await freshWorker();
+  try {
     progress.note(`scale: worker idle at ${(rssIdle / 2 ** 20).toFixed(0)} MiB RSS`);
     const projectsBase = await topicMessageCount(opts.brokers, TOPICS.projects);
     const reviewsBase = await topicMessageCount(opts.brokers, TOPICS.reviews);
     const steps: ScaleStep[] = [];
     let live = 0;
-    for (const target of [...opts.steps].sort((a, b) => a - b)) {
+    for (const target of [...new Set(opts.steps)].sort((a, b) => a - b)) {
       const codes = range(0, target - live).map(() => benchCode(opts.nextSerial(), '01'));
+      const meter = meterOf(worker);
       progress.start(`scale ${target}: registering ${codes.length} projects (${STARTER_CONCURRENCY} at once)`, codes.length);
-      const meter = cpuMeter({ client: process.pid, worker: worker.pid, temporal: opts.pids.temporal, kafka: opts.pids.kafka });
       const r0 = performance.now();
       await pool(codes, STARTER_CONCURRENCY, async (code) => {
         await registerProject(ctx, benchProject(code), 'bench');
@@ -136,18 +176,7 @@ export async function measureScale(opts: {
       const rssLive = await steadyRss(worker.rss);
       const liveWorkflows = 2 * live;
       const cached = Math.min(liveWorkflows, WORKER_DEFAULTS.maxCachedWorkflows);
-
-      progress.note(`scale ${target}: compiling the weekly agenda over all running projects…`);
-      const projectsQueried = (await client.workflow.count(`${SA.kind.name}='project' AND ExecutionStatus='Running'`)).count;
-      const a0 = performance.now();
-      const agendaItems = await loadProjectAgendaItems(client, new Date().toISOString(), names, calendar);
-      const agendaSeconds = (performance.now() - a0) / 1000;
-      progress.note(`scale ${target}: agenda over ${projectsQueried} projects in ${agendaSeconds.toFixed(1)} s (${agendaItems.length} items); inbox of ${INBOX_DEPARTMENT}…`);
-      const i0 = performance.now();
-      const inbox = await departmentInbox(ctx, INBOX_DEPARTMENT);
-      const inboxSeconds = (performance.now() - i0) / 1000;
-      progress.note(`scale ${target}: inbox of ${INBOX_DEPARTMENT}: ${inbox.length} items in ${inboxSeconds.toFixed(1)} s`);
-      const rssAfter = await steadyRss(worker.rss);
+      const compiled = await compile(worker, `scale ${target}`);
       steps.push({
         projects: live,
         liveWorkflows,
@@ -161,12 +190,17 @@ export async function measureScale(opts: {
         cachedWorkflows: cached,
         bytesPerCachedWorkflow: (rssLive - rssIdle) / cached,
         bytesPerLiveWorkflow: (rssLive - rssIdle) / liveWorkflows,
-        agenda: { seconds: agendaSeconds, projectsQueried, items: agendaItems.length },
-        inbox: { department: INBOX_DEPARTMENT, seconds: inboxSeconds, items: inbox.length },
-        rssAfterQueriesBytes: rssAfter,
+        warm: compiled,
       });
     }
-    return { workerSettings: { ...WORKER_DEFAULTS }, reviewDepartments, steps };
+    let cold: ScaleResult['cold'];
+    if (opts.cold && live > 0) {
+      progress.note(`scale ${live}: restarting the worker (empty cache) to compile again cold…`);
+      await worker.stop();
+      ({ worker, rssIdle } = await freshWorker());
+      cold = { projects: live, rssIdleBytes: rssIdle, ...(await compile(worker, `scale ${live} cold`)) };
+    }
+    return { workerSettings: { ...WORKER_DEFAULTS }, reviewDepartments, steps, ...(cold ? { cold } : {}) };
   } finally {
     await worker.stop();
   }

@@ -155,10 +155,20 @@ export const ProjectFilter = z.object({
 });
 export type ProjectFilter = z.input<typeof ProjectFilter>;
 
+/**
+ * keyflow's workflows are the ones on its own task queue: another deployment (or a test) sharing
+ * the namespace is not listed, and its workflows — which may have no worker to answer a query —
+ * are never asked.
+ */
+export function onTaskQueue(taskQueue: string): string {
+  return `TaskQueue = '${taskQueue.replace(/'/g, '')}'`;
+}
+
 /** Temporal visibility query for a filter. Values are validated above, so quoting is safe. */
-export function projectListQuery(filter: ProjectFilter): string {
+export function projectListQuery(filter: ProjectFilter, taskQueue?: string): string {
   const f = validate(ProjectFilter, filter, 'filter');
   const parts = ["KeyflowKind = 'project'"];
+  if (taskQueue) parts.push(onTaskQueue(taskQueue));
   if (f.stage) parts.push(`KeyflowStage = '${f.stage}'`);
   if (f.county) parts.push(`KeyflowCounty = '${f.county}'`);
   if (f.industry) parts.push(`KeyflowIndustry = '${f.industry}'`);
@@ -202,7 +212,7 @@ function toListing(wf: WorkflowExecutionInfo): ProjectListing {
 export async function listProjects(ctx: ClientContext, filter: ProjectFilter = {}): Promise<ProjectListing[]> {
   const out: ProjectListing[] = [];
   try {
-    const query = projectListQuery(filter);
+    const query = projectListQuery(filter, ctx.taskQueue);
     for await (const wf of ctx.client.workflow.list({ query })) out.push(toListing(wf));
   } catch (err) {
     throw toKeyflowError(err);

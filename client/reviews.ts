@@ -35,7 +35,7 @@ import {
   submitMissingMaterialUpdate,
 } from '../workflows/review/messages';
 import { KeyflowError, toKeyflowError } from './errors';
-import type { ClientContext } from './projects';
+import { onTaskQueue, type ClientContext } from './projects';
 
 export { TIE_RULE as INBOX_ORDER };
 
@@ -181,7 +181,7 @@ export async function departmentInbox(
 ): Promise<InboxItem[]> {
   try {
     const id = departmentId(department);
-    const query = `${SA.kind.name} = 'review-stage' AND ${SA.openDepartments.name} = '${id}' AND ExecutionStatus = 'Running'`;
+    const query = `${SA.kind.name} = 'review-stage' AND ${SA.openDepartments.name} = '${id}' AND ExecutionStatus = 'Running' AND ${onTaskQueue(ctx.taskQueue)}`;
     const matches: Array<{ workflowId: string; runId: string }> = [];
     for await (const wf of ctx.client.workflow.list({ query })) matches.push({ workflowId: wf.workflowId, runId: wf.runId });
     const items: DepartmentItem[] = [];

@@ -9,7 +9,7 @@ import { loadReferenceData } from '../seeds';
 import { loadCalendar } from '../seeds/holidays';
 import { getReviewStateQuery } from '../workflows/review/messages';
 import { toKeyflowError } from './errors';
-import { getProjectState, listProjects, type ClientContext } from './projects';
+import { getProjectState, listProjects, onTaskQueue, type ClientContext } from './projects';
 import { mapLimited, QUERY_CONCURRENCY } from './concurrency';
 
 /**
@@ -73,7 +73,7 @@ export async function listOverdueApprovals(ctx: ClientContext, opts: { now?: Dat
   const now = opts.now ?? new Date();
   const cal = opts.calendar ?? workersCalendar();
   try {
-    const query = `${SA.kind.name} = 'review-stage' AND ${SA.overdue.name} = true AND ExecutionStatus = 'Running'`;
+    const query = `${SA.kind.name} = 'review-stage' AND ${SA.overdue.name} = true AND ExecutionStatus = 'Running' AND ${onTaskQueue(ctx.taskQueue)}`;
     const matches: Array<{ workflowId: string; runId: string }> = [];
     for await (const wf of ctx.client.workflow.list({ query })) matches.push({ workflowId: wf.workflowId, runId: wf.runId });
     const states = await mapLimited(matches, QUERY_CONCURRENCY, async (m) => {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, type-checks, lints, then runs every test
-# (unit + time-skipping, and e2e against a real Temporal dev server and Kafka broker that the
-# suite starts and stops itself).
+# (unit + time-skipping, e2e against a real Temporal dev server and Kafka broker that the
+# suite starts and stops itself, and the fault suite, whose files each start a stack of their own
+# to kill, stop and restart: about 5 minutes on 2 cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -15,7 +16,8 @@ echo "[keyflow] build (the CLI tests run the built keyflow binary)…" >&2
 ./scripts/ensure-chromium.sh
 echo "[keyflow] tests…" >&2
 status=0
-npx jest --ci --json --outputFile=test-output/jest.json "$@" || status=$?
+# --forceExit: a stray client socket must not keep CI waiting after the last test has reported.
+npx jest --ci --forceExit --json --outputFile=test-output/jest.json "$@" || status=$?
 node -e '
   const r = require("./test-output/jest.json");
   console.log(`keyflow: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);

@@ -20,9 +20,14 @@ export async function loadProjectAgendaItems(
   at: string,
   names: Pick<MeetingConfig, 'directory'>,
   calendar: WorkingDayCalendar,
+  taskQueue?: string,
 ): Promise<AgendaItem[]> {
+  // keyflow's projects are the ones its own worker runs: workflows on another task queue (another
+  // deployment sharing the namespace, or a test's) are not this meeting's business, and asking
+  // them would wait on a worker that may not exist.
+  const onQueue = taskQueue ? ` AND TaskQueue = '${taskQueue.replace(/'/g, '')}'` : '';
   const projects: Array<{ workflowId: string; runId: string }> = [];
-  for await (const wf of client.workflow.list({ query: `${SA.kind.name}='project' AND ExecutionStatus='Running'` })) {
+  for await (const wf of client.workflow.list({ query: `${SA.kind.name}='project' AND ExecutionStatus='Running'${onQueue}` })) {
     projects.push({ workflowId: wf.workflowId, runId: wf.runId });
   }
   const states = (
@@ -39,7 +44,7 @@ export async function loadProjectAgendaItems(
   const byCode = new Map(states.map((s) => [s.project.code, s]));
   const items = states.flatMap((s) => projectAgendaItems(s, at, names, calendar));
 
-  const reviewQuery = `${SA.kind.name}='review-stage' AND ${SA.overdue.name}=true AND ExecutionStatus='Running'`;
+  const reviewQuery = `${SA.kind.name}='review-stage' AND ${SA.overdue.name}=true AND ExecutionStatus='Running'${onQueue}`;
   for await (const wf of client.workflow.list({ query: reviewQuery })) {
     const sa = wf.typedSearchAttributes;
     const projectCode = sa.get(SA.projectCode);

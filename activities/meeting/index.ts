@@ -54,7 +54,7 @@ export function meetingActivities(deps: ActivityDeps) {
     },
     /** Stalled, red, overdue-approval and open-problem items, from live state. */
     async loadProjectAgendaItems(req: { at: string; config: Pick<MeetingConfig, 'directory'> }): Promise<AgendaItem[]> {
-      return loadProjectAgendaItems(needClient(deps), req.at, req.config, calendar);
+      return loadProjectAgendaItems(needClient(deps), req.at, req.config, calendar, Context.current().info.taskQueue);
     },
     /** Open follow-up items of earlier meetings, from the follow-up tracker. */
     async loadFollowUpAgendaItems(req: { at: string }): Promise<AgendaItem[]> {

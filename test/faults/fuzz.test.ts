@@ -59,8 +59,8 @@ const badReason = fc.oneof(notString, fc.string({ maxLength: 1 }), blank, tooLon
 const wholeInput = set('$', notObject);
 
 /** A valid base with its fresh request id, then the breaks applied. */
-function broken(base: () => Record<string, Json>, breaks: fc.Arbitrary<Break>[]): fc.Arbitrary<{ input: Json; breaks: Break[] }> {
-  return fc.array(fc.oneof(...breaks), { minLength: 1, maxLength: 3 }).map((bs) => {
+function broken(base: () => Record<string, Json>, breaks: fc.Arbitrary<Break>[], most = 3): fc.Arbitrary<{ input: Json; breaks: Break[] }> {
+  return fc.array(fc.oneof(...breaks), { minLength: 1, maxLength: most }).map((bs) => {
     let input: Json = structuredClone(base());
     for (const b of bs) {
       if (b.path === '$') {
@@ -85,20 +85,27 @@ let serial = 0;
 const requestId = () => `fuzz-${process.pid}-${++serial}-request`;
 const currentMonth = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
 
-// The project is under construction's predecessor, started (新开工): it reports monthly and may move to underConstruction.
+// Breaks the schema lets through and the workflow's rules refuse (one at a time in the `rule*`
+// arbitraries, so the rule and not the schema is what refuses).
+
+// The project is in stage started (新开工): it reports monthly and may move on to underConstruction.
 const transitionBase = () => ({ requestId: requestId(), to: 'underConstruction', actor: { by: 'fgw:fuzz' } });
+const transitionRules = [
+  // Not allowed from started at all, or only with a reason (and no breakage gives one).
+  set('to', fc.constantFrom('started', 'completed', 'inProduction', 'conceived', 'reserve', 'preliminary', 'withdrawn')),
+];
 const badTransition = broken(transitionBase, [
   set('requestId', badRequestId),
   remove('requestId'),
   set('to', fc.oneof(notString, fc.string({ maxLength: 12 }).filter((s) => !STAGES.includes(s)))),
-  // Not allowed from started at all, or only with a reason (and no breakage gives one).
-  set('to', fc.constantFrom('started', 'completed', 'inProduction', 'conceived', 'reserve', 'preliminary', 'withdrawn')),
   remove('to'),
   set('actor', badActor),
   remove('actor'),
   set('reason', badReason),
   wholeInput,
+  ...transitionRules,
 ]);
+const ruleTransition = broken(transitionBase, transitionRules, 1);
 
 const reportBase = () => ({
   requestId: requestId(),
@@ -108,31 +115,40 @@ const reportBase = () => ({
   physicalProgress: 10,
   actor: { by: 'fgw:fuzz' },
 });
+const reportRules = [
+  set('month', fc.constantFrom('2099-01', '2030-12')), // not begun yet
+  set('investmentThisMonth', fc.integer({ min: 101, max: 1_000_000 })), // more than the year to date
+  set('resolvedProblemIds', fc.constant(['P2026-11-999'])), // no such open problem
+  set('correctionReason', fc.constantFrom('补报更正', '数据有误')), // nothing to correct
+];
 const badReport = broken(reportBase, [
   set('requestId', badRequestId),
   set('month', fc.oneof(notString, fc.string({ maxLength: 8 }).filter((s) => !/^\d{4}-(0[1-9]|1[0-2])$/.test(s)), fc.constantFrom('2026-13', '2026-00', '26-11', '2026-1'))),
-  set('month', fc.constantFrom('2099-01', '2030-12')), // not begun yet
   remove('month'),
   set('investmentThisMonth', fc.oneof(notNumber, negative, fc.double({ min: 100.01, max: 1e9, noNaN: true }))),
   set('investmentToDate', fc.oneof(notNumber, negative)),
   set('physicalProgress', fc.oneof(notNumber, fc.double({ min: 100.001, max: 1e9, noNaN: true }), negative)),
   set('problems', fc.oneof(notObject.filter((x) => !Array.isArray(x)), fc.constant([{ text: 'ab' }]), fc.constant(Array.from({ length: 21 }, () => ({ text: '征地拆迁未完成' }))))),
-  set('resolvedProblemIds', fc.oneof(fc.constant(['P2026-11-999']), notObject.filter((x) => !Array.isArray(x)))),
+  set('resolvedProblemIds', notObject.filter((x) => !Array.isArray(x))),
   set('progressNote', fc.oneof(tooLong(2000), fc.integer(), fc.boolean())),
-  set('correctionReason', fc.constantFrom('补报更正', '数据有误')), // nothing to correct
   set('actor', badActor),
   remove('actor'),
   wholeInput,
+  ...reportRules,
 ]);
+const ruleReport = broken(reportBase, reportRules, 1);
 
 const actBase = () => ({ requestId: requestId(), department: 'fgw', actor: { by: 'fgw:fuzz', department: 'fgw' }, action: 'approve' });
 const otherParticipant = fc.constantFrom(...BENCH_DEPARTMENTS.filter((d) => d !== 'fgw'));
-const badAct = broken(actBase, [
-  set('requestId', badRequestId),
-  set('department', fc.oneof(badSlug, fc.constantFrom('xf', 'rf', 'dcs', 'scjg', 'nosuch'))), // not a task of this stage
-  set('actor', badActor),
+const actRules = [
+  set('department', fc.constantFrom('xf', 'rf', 'dcs', 'scjg', 'nosuch')), // no task of this stage
   set('actor', otherParticipant.map((department) => ({ by: `${department}:fuzz`, department }))), // not the task owner
   set('actor.department', otherParticipant),
+];
+const badAct = broken(actBase, [
+  set('requestId', badRequestId),
+  set('department', badSlug),
+  set('actor', badActor),
   remove('actor.department'),
   set('action', fc.oneof(notString, fc.constantFrom('APPROVE', 'approved', 'accept', ''))),
   set('action', fc.constantFrom('reject', 'returnForSupplement', 'approveWithMissing')), // each needs a reason
@@ -140,7 +156,9 @@ const badAct = broken(actBase, [
   set('followUpWorkingDays', fc.oneof(fc.integer({ min: 1, max: 30 }), fc.integer({ max: 0 }), notNumber)),
   set('reason', badReason),
   wholeInput,
+  ...actRules,
 ]);
+const ruleAct = broken(actBase, actRules, 1);
 
 const anyJson = fc.jsonValue({ maxDepth: 3 });
 
@@ -194,7 +212,7 @@ describe('generated bad inputs are refused and change nothing', () => {
     }
     snapshot = async () => JSON.stringify([await getProjectState(ctx, code), await getReviewState(ctx, reviewCode, BENCH_STAGE)]);
     kafkaCounts = async () => JSON.stringify([[...(await highWatermarks(stack.brokers, TOPICS.projects))], [...(await highWatermarks(stack.brokers, TOPICS.reviews))]]);
-  });
+  }, 360_000);
   afterAll(async () => {
     await app?.close();
     await worker?.stop();
@@ -226,6 +244,9 @@ describe('generated bad inputs are refused and change nothing', () => {
     await fc.assert(fc.asyncProperty(badTransition, async ({ input }) => refusedByClient(() => transitionProject(ctx, code, input as never), before)), { numRuns: RUNS });
     await fc.assert(fc.asyncProperty(badReport, async ({ input }) => refusedByClient(() => reportProgress(ctx, code, input as never), before)), { numRuns: RUNS });
     await fc.assert(fc.asyncProperty(badAct, async ({ input }) => refusedByClient(() => actOnTask(ctx, reviewCode, BENCH_STAGE, input as never), before)), { numRuns: RUNS });
+    await fc.assert(fc.asyncProperty(ruleTransition, async ({ input }) => refusedByClient(() => transitionProject(ctx, code, input as never), before)), { numRuns: RUNS / 4 });
+    await fc.assert(fc.asyncProperty(ruleReport, async ({ input }) => refusedByClient(() => reportProgress(ctx, code, input as never), before)), { numRuns: RUNS / 4 });
+    await fc.assert(fc.asyncProperty(ruleAct, async ({ input }) => refusedByClient(() => actOnTask(ctx, reviewCode, BENCH_STAGE, input as never), before)), { numRuns: RUNS / 4 });
     await fc.assert(
       fc.asyncProperty(anyJson, async (input) => {
         await refusedByClient(() => transitionProject(ctx, code, input as never), before);
@@ -262,6 +283,9 @@ describe('generated bad inputs are refused and change nothing', () => {
     await fc.assert(fc.asyncProperty(badTransition, ({ input }) => post(transitions, input)), { numRuns: RUNS });
     await fc.assert(fc.asyncProperty(badReport, ({ input }) => post(reports, input)), { numRuns: RUNS });
     await fc.assert(fc.asyncProperty(badAct, ({ input }) => post(actions, input)), { numRuns: RUNS });
+    await fc.assert(fc.asyncProperty(ruleTransition, ({ input }) => post(transitions, input)), { numRuns: RUNS / 4 });
+    await fc.assert(fc.asyncProperty(ruleReport, ({ input }) => post(reports, input)), { numRuns: RUNS / 4 });
+    await fc.assert(fc.asyncProperty(ruleAct, ({ input }) => post(actions, input)), { numRuns: RUNS / 4 });
     await fc.assert(
       fc.asyncProperty(anyJson, async (input) => {
         await post(transitions, input);

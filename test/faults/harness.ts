@@ -15,7 +15,7 @@ import { eventId } from '../../activities/events/eventId';
 import { KeyflowError } from '../../client/errors';
 import { eventTypeInfo } from '../../schemas/events/catalog';
 import { startKafkaBroker, type KafkaBroker } from '../../stack/kafkaBroker';
-import { freePort } from '../../stack/ports';
+import { freePort, isPortFree } from '../../stack/ports';
 import { startTemporalDevServer, type TemporalDevServer } from '../../stack/temporalServer';
 import { BENCH_DEPARTMENTS, BENCH_STAGE } from '../../bench/fixtures';
 
@@ -34,13 +34,60 @@ export interface FaultStack {
   stop(): Promise<void>;
 }
 
-export async function startFaultStack(name: string): Promise<FaultStack> {
-  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `keyflow-faults-${name}-`));
-  const ports = { temporal: await freePort(), ui: await freePort(), kafka: await freePort(), controller: await freePort() };
+/**
+ * A free port below the kernel's range for outgoing connections: no client socket is ever given
+ * it, so it is still free when an engine comes back on it after being stopped.
+ */
+async function quietPort(taken: Set<number>): Promise<number> {
+  let firstEphemeral = 32768;
+  try {
+    firstEphemeral = Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || firstEphemeral;
+  } catch {
+    // not Linux: keep the usual start of the range
+  }
+  const low = 20000;
+  const high = Math.min(firstEphemeral, 32768);
+  for (let i = 0; high - low > 100 && i < 200; i++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (!taken.has(port) && (await isPortFree(port))) {
+      taken.add(port);
+      return port;
+    }
+  }
+  return freePort();
+}
+
+/** Starts Temporal and Kafka; if one fails the other is stopped, and the pair is tried again on other ports. */
+export async function startFaultStack(name: string, attempts = 3): Promise<FaultStack> {
+  for (let attempt = 1; ; attempt++) {
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `keyflow-faults-${name}-`));
+    try {
+      return await startOn(stateDir);
+    } catch (err) {
+      fs.rmSync(stateDir, { recursive: true, force: true });
+      if (attempt >= attempts) throw err;
+      process.stderr.write(`[faults] ${name}: stack did not start (${String(err).split('\n')[0]}); trying other ports\n`);
+    }
+  }
+}
+
+async function startOn(stateDir: string): Promise<FaultStack> {
+  const taken = new Set<number>();
+  const ports = { temporal: await quietPort(taken), ui: await quietPort(taken), kafka: await quietPort(taken), controller: await quietPort(taken) };
   const startTemporal = () => startTemporalDevServer({ stateDir, port: ports.temporal, uiPort: ports.ui });
   const startKafka = () => startKafkaBroker({ stateDir, port: ports.kafka, controllerPort: ports.controller });
-  const [temporal, kafka] = await Promise.all([startTemporal(), startKafka()]);
-  const connection = await Connection.connect({ address: temporal.address });
+  const [t, k] = await Promise.allSettled([startTemporal(), startKafka()]);
+  let connection: Connection;
+  try {
+    if (t.status === 'rejected') throw t.reason;
+    if (k.status === 'rejected') throw k.reason;
+    connection = await Connection.connect({ address: t.value.address });
+  } catch (err) {
+    await Promise.allSettled([t.status === 'fulfilled' && t.value.stop(), k.status === 'fulfilled' && k.value.stop()]);
+    throw err;
+  }
+  const temporal = t.value;
+  const kafka = k.value;
   const stack: FaultStack = {
     stateDir,
     temporal,

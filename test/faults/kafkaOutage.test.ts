@@ -36,7 +36,7 @@ describe('the Kafka broker is down for 30 seconds while events are being emitted
   let worker: WorkerProcess | undefined;
   beforeAll(async () => {
     stack = await startFaultStack('kafka');
-  });
+  }, 360_000);
   afterAll(async () => {
     await worker?.stop();
     await stack?.stop();

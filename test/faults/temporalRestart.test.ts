@@ -19,7 +19,7 @@ describe('the Temporal dev server restarts mid-run', () => {
   let worker: WorkerProcess | undefined;
   beforeAll(async () => {
     stack = await startFaultStack('temporal');
-  });
+  }, 360_000);
   afterAll(async () => {
     await worker?.stop();
     await stack?.stop();

@@ -17,7 +17,7 @@ describe('the worker is killed (SIGKILL) mid-review and started again', () => {
   let stack: FaultStack;
   beforeAll(async () => {
     stack = await startFaultStack('kill');
-  });
+  }, 360_000);
   afterAll(async () => {
     await stack?.stop();
   });

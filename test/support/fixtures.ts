@@ -1,15 +1,22 @@
 import type { ProjectInput } from '../../schemas/project';
 
-let serial = 0;
+const used = new Set<string>();
 /**
  * A valid project in 临颍县 with a code unique to this test process, so tests sharing one
  * Temporal server never collide on workflow ids.
  */
 export function aProject(overrides: Partial<ProjectInput> = {}): ProjectInput {
-  serial += 1;
-  const n = String((process.pid * 1000 + serial) % 1_000_000).padStart(6, '0');
+  // Test files run in parallel processes and share one Kafka: industry code and serial are
+  // random (10^8 codes), and a process never repeats one.
+  let code: string;
+  do {
+    const industry = String(Math.floor(Math.random() * 100)).padStart(2, '0');
+    const n = String(Math.floor(Math.random() * 1_000_000)).padStart(6, '0');
+    code = `2026-411122-${industry}-03-${n}`;
+  } while (used.has(code));
+  used.add(code);
   return {
-    code: `2026-411122-13-03-${n}`,
+    code,
     name: '华润怡宝六十万吨纯净水项目',
     owner: '华润怡宝饮料（漯河）有限公司',
     county: '411122',
