@@ -44,6 +44,7 @@ const TOKENS: Record<Who, string> = {
 
 interface Answer {
   status: number;
+  // Bodies of every endpoint pass through here; each test narrows the one it reads with its assertions.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
   headers: Headers;

@@ -44,6 +44,7 @@ describe('API tokens', () => {
   });
 
   it('ships demo tokens that load', () => {
+    // require, not import: the test checks the file as shipped is read at run time, not bundled at compile time.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     expect(tokenStore(require('../../seeds/api-tokens.json')).verify('keyflow-demo-supervisor')).toEqual({ tokenId: 'demo-supervisor', role: 'supervisor' });
   });
