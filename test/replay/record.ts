@@ -14,6 +14,9 @@ import { EventPublisher } from '../../activities/events/publisher';
 import { atShanghaiTime, addCalendarDays, shanghaiDate } from '../../domain/calendar';
 import { addMonths, lastDayOfMonth, monthOf } from '../../domain/lifecycle/months';
 import { registerProject, reportProgress, transitionProject } from '../../client/projects';
+import { actOnTask, resubmitTask, startReviewStage, submitMissingMaterial } from '../../client/reviews';
+import { loadJointReviewConfig } from '../../seeds/jointReview';
+import { getReviewStateQuery, reviewStageInput } from '../../workflows/review/messages';
 import { calendarWithSynthetic2027 } from '../support/calendars';
 import { aProject } from '../support/fixtures';
 import { createTimeSkippingEnv } from '../support/timeSkipping';
@@ -114,11 +117,69 @@ async function projectPreliminaryV1(): Promise<void> {
   }
 }
 
+/**
+ * One review stage on its own (v1: update handlers registered after the first calendar answer):
+ * a return for supplement and its resubmission, an approval with missing materials (容缺) and its
+ * follow-up, a reminder, the other approvals.
+ */
+async function reviewStageV1(): Promise<void> {
+  const env = await createTimeSkippingEnv();
+  const taskQueue = 'record-review';
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../../workflows'),
+    activities: createActivities({ publisher: quietPublisher, calendar: calendarWithSynthetic2027() }),
+  });
+  const ctx = { client: env.client, taskQueue };
+  const running = worker.run();
+  try {
+    const config = loadJointReviewConfig();
+    const code = '2026-411122-13-03-990001';
+    const input = reviewStageInput({ code, name: '漯河统一企业高端方便面生产线', county: 'etdz', leadDepartment: 'fgw' }, config, 'landUsePlanning', 'xzsp:recorder');
+    const started = await startReviewStage(ctx, input);
+    const handle = env.client.workflow.getHandle(started.workflowId, started.runId);
+    for (let i = 0; i < 50; i += 1) {
+      const ready = await handle.query(getReviewStateQuery).catch(() => null);
+      if (ready) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const departments = input.stage.participants.map((p) => p.department);
+    const [returned, withMissing, ...rest] = departments;
+    const actor = (d: string) => ({ by: `${d}:recorder`, department: d });
+    await env.sleep(24 * 3600 * 1000);
+    await actOnTask(ctx, code, 'landUsePlanning', { requestId: 'record-return', department: returned!, actor: actor(returned!), action: 'returnForSupplement', reason: '缺少规划总平面图' });
+    await env.sleep(24 * 3600 * 1000);
+    await resubmitTask(ctx, code, 'landUsePlanning', { requestId: 'record-resubmit', department: returned!, actor: { by: 'applicant:recorder' } });
+    await actOnTask(ctx, code, 'landUsePlanning', {
+      requestId: 'record-missing',
+      department: withMissing!,
+      actor: actor(withMissing!),
+      action: 'approveWithMissing',
+      reason: '容缺受理',
+      missingMaterials: ['环评批复'],
+    });
+    await env.sleep(3 * 24 * 3600 * 1000);
+    for (const d of [returned!, ...rest]) {
+      await actOnTask(ctx, code, 'landUsePlanning', { requestId: `record-approve-${d}`, department: d, actor: actor(d), action: 'approve' });
+    }
+    await submitMissingMaterial(ctx, code, 'landUsePlanning', { requestId: 'record-material', department: withMissing!, actor: { by: 'applicant:recorder' } });
+    await handle.result();
+    const runs = await saveChain(env.client, started.workflowId, started.runId, 'reviewStage.v1');
+    console.log(`reviewStage.v1: ${runs} runs recorded`);
+  } finally {
+    worker.shutdown();
+    await running;
+    await env.teardown();
+  }
+}
+
 async function main(): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
   const only = process.argv[2];
   if (!only || only === 'projectLifecycle') await projectLifecycleV1();
   if (!only || only === 'projectPreliminary') await projectPreliminaryV1();
+  if (!only || only === 'reviewStage') await reviewStageV1();
 }
 
 main().catch((err) => {
