@@ -118,11 +118,12 @@ async function projectPreliminaryV1(): Promise<void> {
 }
 
 /**
- * One review stage on its own (v1: update handlers registered after the first calendar answer):
+ * One review stage on its own. v1 was recorded before the 'review-updates-before-start' patch
+ * (updates registered after the first calendar answer), v2 after it. The scenario:
  * a return for supplement and its resubmission, an approval with missing materials (容缺) and its
  * follow-up, a reminder, the other approvals.
  */
-async function reviewStageV1(): Promise<void> {
+async function reviewStageScenario(name: string): Promise<void> {
   const env = await createTimeSkippingEnv();
   const taskQueue = 'record-review';
   const worker = await Worker.create({
@@ -165,8 +166,8 @@ async function reviewStageV1(): Promise<void> {
     }
     await submitMissingMaterial(ctx, code, 'landUsePlanning', { requestId: 'record-material', department: withMissing!, actor: { by: 'applicant:recorder' } });
     await handle.result();
-    const runs = await saveChain(env.client, started.workflowId, started.runId, 'reviewStage.v1');
-    console.log(`reviewStage.v1: ${runs} runs recorded`);
+    const runs = await saveChain(env.client, started.workflowId, started.runId, name);
+    console.log(`${name}: ${runs} runs recorded`);
   } finally {
     worker.shutdown();
     await running;
@@ -179,7 +180,7 @@ async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'projectLifecycle') await projectLifecycleV1();
   if (!only || only === 'projectPreliminary') await projectPreliminaryV1();
-  if (!only || only === 'reviewStage') await reviewStageV1();
+  if (!only || only === 'reviewStage') await reviewStageScenario('reviewStage.v2');
 }
 
 main().catch((err) => {

@@ -10,7 +10,7 @@ import { KeyflowError } from '../../client/errors';
 import { actOnTask, getReviewState, resubmitTask, startReviewStage, submitMissingMaterial } from '../../client/reviews';
 import type { ClientContext } from '../../client/projects';
 import { addWorkingDays, defaultCalendar, endOfWorkingDay, shanghaiDate, workingDaysBetween } from '../../domain/calendar';
-import type { ActOnTaskInputRaw, ReviewStageId, ReviewStageInput, ReviewStageResult, ReviewState } from '../../schemas/jointReview';
+import type { ActOnTaskInputRaw, ActionResult, ReviewStageId, ReviewStageInput, ReviewStageResult, ReviewState } from '../../schemas/jointReview';
 import { loadJointReviewConfig } from '../../seeds/jointReview';
 import { reviewStageInput, reviewStageWorkflowId } from '../../workflows/review/messages';
 import { calendarWithSynthetic2027 } from '../support/calendars';
@@ -60,6 +60,30 @@ function resultOf(ctx: ClientContext, code: string, stageId: ReviewStageId = 'la
 async function searchAttributes(ctx: ClientContext, code: string): Promise<Record<string, unknown>> {
   const d = await ctx.client.workflow.getHandle(reviewStageWorkflowId(code, 'landUsePlanning')).describe();
   return d.searchAttributes as Record<string, unknown>;
+}
+
+/**
+ * Starts a review while no worker polls, sends `action` at once, and only then starts the
+ * worker: the first workflow task carries both the start and the action, as when a department's
+ * client acts the moment a review appears.
+ */
+async function withActionSentWithTheStart(
+  inputAt: (now: Date) => ReviewStageInput,
+  action: ActOnTaskInputRaw,
+  body: (h: ReviewTestEnv, ctx: ClientContext, code: string, acting: Promise<ActionResult>) => Promise<void>,
+): Promise<void> {
+  const h = await reviewTestEnv();
+  try {
+    const ctx = { client: h.client, taskQueue: h.taskQueue };
+    const input = inputAt(await h.now());
+    await startReviewStage(ctx, input);
+    const acting = actOnTask(ctx, input.project.code, input.stage.id, action);
+    acting.catch(() => undefined); // observed by the body
+    await new Promise((r) => setTimeout(r, 1000)); // lets the update reach the server before any worker polls
+    await h.run(() => body(h, ctx, input.project.code, acting));
+  } finally {
+    await h.teardown();
+  }
 }
 
 async function refusal(p: Promise<unknown>): Promise<KeyflowError> {
@@ -284,6 +308,35 @@ describe('reviewStage on the time-skipping server', () => {
         ['approve', late.lateByWorkingDays],
       ]);
     });
+  });
+
+  it('accepts an action that reaches the server with the start, before the workflow has counted its deadlines', async () => {
+    await withActionSentWithTheStart(
+      () => stageInput(projectCode(), [['fgw', 3], ['zrzy', 4]]),
+      approve('fgw', 'at-once-fgw'),
+      async (h, ctx, code, acting) => {
+        expect(await acting).toMatchObject({ department: 'fgw', action: 'approve', late: false, stageStatus: 'inReview' });
+        const state = await getReviewState(ctx, code, 'landUsePlanning');
+        expect(state.tasks.find((t) => t.department === 'fgw')).toMatchObject({ status: 'approved' });
+        // Every task's assignment is announced before the first decision.
+        await eventually(() => h.publisher.ofType('taskDecided').length === 1, 'the decision event');
+        expect(h.publisher.events.map((e) => e.type.replace('cn.keyflow.review.', '')).slice(0, 3)).toEqual(['taskAssigned', 'taskAssigned', 'taskDecided']);
+      },
+    );
+  });
+
+  it('refuses an action that came with a start whose deadlines the calendar cannot count, and announces nothing', async () => {
+    await withActionSentWithTheStart(
+      (now) => stageInput(projectCode(), [['fgw', 2], ['zrzy', calendarRoom(now) + 1]]),
+      approve('fgw', 'at-once-fgw'),
+      async (h, ctx, code, acting) => {
+        const err = await acting.catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(KeyflowError);
+        expect(err).toMatchObject({ type: 'TaskClosed' });
+        expect((await resultOf(ctx, code).catch((e: unknown) => e)) as WorkflowFailedError).toBeInstanceOf(WorkflowFailedError);
+        expect(h.publisher.events).toEqual([]);
+      },
+    );
   });
 
   it("refuses a department acting on another department's task, a closed task and an unknown one; repeats return the first result", async () => {

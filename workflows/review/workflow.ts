@@ -3,6 +3,7 @@ import {
   condition,
   getExternalWorkflowHandle,
   log,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -73,9 +74,9 @@ class Serial {
 export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewStageResult> {
   const input = parsed(ReviewStageInput, rawInput, 'input');
   const acceptedAt = workflowInfo().startTime;
-  const started = await withRecordedCalendar((cal) => startReview(cal, input, acceptedAt));
-  if (isRefusal(started)) throw failureOf(started);
-  let state: ReviewState = started;
+  /** Set once the deadlines are counted (the first serial section); every handler runs after it. */
+  let state!: ReviewState;
+  let started = false;
 
   const outbox = new Outbox(input.project.code);
   const serial = new Serial();
@@ -142,6 +143,7 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
    * calendar cannot make fails the update with UnknownHolidayYear, also changing nothing.
    */
   const check = (rule: (cal: typeof rulesOnly) => Acted | Refusal): void => {
+    if (!started) return; // not counted yet: the handler checks, after the start
     try {
       const r = rule(rulesOnly);
       if (isRefusal(r)) throw failureOf(r);
@@ -150,85 +152,113 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
     }
   };
 
-  setHandler(
-    actOnTaskUpdate,
-    (raw) =>
-      serial.run(async () => {
-        const req = parsed(ActOnTaskInput, raw, 'input');
-        const fingerprint = `actOnTask:${req.department}:${req.action}`;
-        const repeat = repeatOf(req.requestId, fingerprint);
-        if (repeat) return repeat;
-        const now = new Date();
-        const acted = await withRecordedCalendar((cal) => actOnTask(cal, state, req, now));
-        if (isRefusal(acted)) throw failureOf(acted);
-        return apply(acted, fingerprint, now);
-      }),
-    {
-      validator: (raw) => {
-        const req = parsed(ActOnTaskInput, raw, 'input');
-        if (repeatOf(req.requestId, `actOnTask:${req.department}:${req.action}`)) return;
-        check((cal) => actOnTask(cal, state, req, new Date()));
+  /** An update queued behind a start that failed (its calendar could not count a deadline) has no review to act on. */
+  const refuseUnlessStarted = (): void => {
+    if (!started) throw ApplicationFailure.nonRetryable('the review did not start: its deadlines could not be counted', FailureType.TaskClosed);
+  };
+
+  /**
+   * The departments' and the applicant's updates. Each runs in the serial section after the
+   * start, so one that arrives with the start (a client acting at once) waits for the deadlines
+   * instead of being refused for want of a handler.
+   */
+  const registerUpdates = (): void => {
+    setHandler(
+      actOnTaskUpdate,
+      (raw) =>
+        serial.run(async () => {
+          refuseUnlessStarted();
+          const req = parsed(ActOnTaskInput, raw, 'input');
+          const fingerprint = `actOnTask:${req.department}:${req.action}`;
+          const repeat = repeatOf(req.requestId, fingerprint);
+          if (repeat) return repeat;
+          const now = new Date();
+          const acted = await withRecordedCalendar((cal) => actOnTask(cal, state, req, now));
+          if (isRefusal(acted)) throw failureOf(acted);
+          return apply(acted, fingerprint, now);
+        }),
+      {
+        validator: (raw) => {
+          const req = parsed(ActOnTaskInput, raw, 'input');
+          if (repeatOf(req.requestId, `actOnTask:${req.department}:${req.action}`)) return;
+          check((cal) => actOnTask(cal, state, req, new Date()));
+        },
       },
-    },
-  );
+    );
 
-  setHandler(
-    resubmitUpdate,
-    (raw) =>
-      serial.run(async () => {
-        const req = parsed(ResubmitInput, raw, 'input');
-        const fingerprint = `resubmit:${req.department}`;
-        const repeat = repeatOf(req.requestId, fingerprint);
-        if (repeat) return repeat;
-        const now = new Date();
-        const acted = await withRecordedCalendar((cal) => resubmit(cal, state, req, now));
-        if (isRefusal(acted)) throw failureOf(acted);
-        return apply(acted, fingerprint, now);
-      }),
-    {
-      validator: (raw) => {
-        const req = parsed(ResubmitInput, raw, 'input');
-        if (repeatOf(req.requestId, `resubmit:${req.department}`)) return;
-        check((cal) => resubmit(cal, state, req, new Date()));
+    setHandler(
+      resubmitUpdate,
+      (raw) =>
+        serial.run(async () => {
+          refuseUnlessStarted();
+          const req = parsed(ResubmitInput, raw, 'input');
+          const fingerprint = `resubmit:${req.department}`;
+          const repeat = repeatOf(req.requestId, fingerprint);
+          if (repeat) return repeat;
+          const now = new Date();
+          const acted = await withRecordedCalendar((cal) => resubmit(cal, state, req, now));
+          if (isRefusal(acted)) throw failureOf(acted);
+          return apply(acted, fingerprint, now);
+        }),
+      {
+        validator: (raw) => {
+          const req = parsed(ResubmitInput, raw, 'input');
+          if (repeatOf(req.requestId, `resubmit:${req.department}`)) return;
+          check((cal) => resubmit(cal, state, req, new Date()));
+        },
       },
-    },
-  );
+    );
 
-  setHandler(
-    submitMissingMaterialUpdate,
-    (raw) =>
-      serial.run(async () => {
-        const req = parsed(SubmitMissingMaterialInput, raw, 'input');
-        const fingerprint = `submitMissingMaterial:${req.department}`;
-        const repeat = repeatOf(req.requestId, fingerprint);
-        if (repeat) return repeat;
-        const now = new Date();
-        const acted = await withRecordedCalendar((cal) => submitMissingMaterial(cal, state, req, now));
-        if (isRefusal(acted)) throw failureOf(acted);
-        return apply(acted, fingerprint, now);
-      }),
-    {
-      validator: (raw) => {
-        const req = parsed(SubmitMissingMaterialInput, raw, 'input');
-        if (repeatOf(req.requestId, `submitMissingMaterial:${req.department}`)) return;
-        check((cal) => submitMissingMaterial(cal, state, req, new Date()));
+    setHandler(
+      submitMissingMaterialUpdate,
+      (raw) =>
+        serial.run(async () => {
+          refuseUnlessStarted();
+          const req = parsed(SubmitMissingMaterialInput, raw, 'input');
+          const fingerprint = `submitMissingMaterial:${req.department}`;
+          const repeat = repeatOf(req.requestId, fingerprint);
+          if (repeat) return repeat;
+          const now = new Date();
+          const acted = await withRecordedCalendar((cal) => submitMissingMaterial(cal, state, req, now));
+          if (isRefusal(acted)) throw failureOf(acted);
+          return apply(acted, fingerprint, now);
+        }),
+      {
+        validator: (raw) => {
+          const req = parsed(SubmitMissingMaterialInput, raw, 'input');
+          if (repeatOf(req.requestId, `submitMissingMaterial:${req.department}`)) return;
+          check((cal) => submitMissingMaterial(cal, state, req, new Date()));
+        },
       },
-    },
-  );
+    );
+  };
 
-  setHandler(getReviewStateQuery, () => state);
-  setHandler(departmentItemsQuery, (department) => departmentItems(state, department));
-  setHandler(requestResultQuery, (requestId) => answered.get(requestId)?.result ?? null);
+  // Histories recorded before this patch registered the updates after the first calendar answer.
+  const updatesFirst = patched('review-updates-before-start');
+  const startUp = serial.run(async () => {
+    const counted = await withRecordedCalendar((cal) => startReview(cal, input, acceptedAt));
+    if (isRefusal(counted)) throw failureOf(counted);
+    state = counted;
+    started = true;
+    if (!updatesFirst) registerUpdates();
+    setHandler(getReviewStateQuery, () => state);
+    setHandler(departmentItemsQuery, (department) => departmentItems(state, department));
+    setHandler(requestResultQuery, (requestId) => answered.get(requestId)?.result ?? null);
 
-  upsertSearchAttributes([
-    { key: SA.kind, value: 'review-stage' },
-    { key: SA.projectCode, value: input.project.code },
-    { key: SA.reviewStage, value: input.stage.id },
-    { key: SA.leadDepartment, value: input.stage.leadDepartment },
-    { key: SA.county, value: input.project.county },
-  ]);
-  for (const t of state.tasks) emit(events.assigned(state, t));
-  showInVisibility();
+    upsertSearchAttributes([
+      { key: SA.kind, value: 'review-stage' },
+      { key: SA.projectCode, value: input.project.code },
+      { key: SA.reviewStage, value: input.stage.id },
+      { key: SA.leadDepartment, value: input.stage.leadDepartment },
+      { key: SA.county, value: input.project.county },
+    ]);
+    for (const t of state.tasks) emit(events.assigned(state, t));
+    showInVisibility();
+  });
+  // After the start is queued: setHandler runs updates that came with the start at once, and
+  // they must queue behind it.
+  if (updatesFirst) registerUpdates();
+  await startUp;
 
   /** Reminders and escalations that have come due. */
   const soundAlarms = (): Promise<void> =>
