@@ -38,7 +38,8 @@ function label(s: Stage): string {
 /**
  * Whether a project in `from` may move to `to`. Forward moves go one stage at a time; going
  * back or withdrawing needs a stated reason; construction starts only once the approvals that
- * joint review must give before construction are all in.
+ * joint review must give before construction are all in, and production only once completion
+ * acceptance has approved. `approvalsMissing` lists those still open for the stage asked for.
  */
 export function checkTransition(args: {
   from: Stage;
@@ -71,6 +72,13 @@ export function checkTransition(args: {
       ok: false,
       type: 'ApprovalsIncomplete',
       message: `construction cannot start before joint review approves: ${approvalsMissing.join(', ')} still open`,
+    };
+  }
+  if (to === 'inProduction' && approvalsMissing.length > 0) {
+    return {
+      ok: false,
+      type: 'ApprovalsIncomplete',
+      message: `the project cannot go into production before joint completion acceptance (竣工联合验收) approves: ${approvalsMissing.join(', ')} still open`,
     };
   }
   return { ok: true, direction: 'forward' };

@@ -1,7 +1,8 @@
 /**
  * The project lifecycle hands preliminary work to joint review (联审联批): entering 前期 starts
  * the first review stage; each approved stage starts the next; construction cannot start until
- * every stage before construction is approved.
+ * every stage before construction is approved. Completion (竣工) starts joint completion
+ * acceptance, and production (投产) waits for it.
  */
 import { actOnTask, getReviewState } from '../../client/reviews';
 import { getProjectState, registerProject, transitionProject } from '../../client/projects';
@@ -58,6 +59,43 @@ describe('lifecycle and joint review', () => {
       const completed = () => t.publisher.events.filter((e) => e.type === 'cn.keyflow.review.stageCompleted' && e.subject === code);
       await eventually(() => completed().length === STAGES_BEFORE_CONSTRUCTION.length, 'stageCompleted events');
       expect(completed().map((e) => (e.data as { stageId: string }).stageId)).toEqual([...STAGES_BEFORE_CONSTRUCTION]);
+
+      // Completion (竣工) starts joint completion acceptance; production waits for it.
+      await transitionProject(ctx, code, { requestId: 'build-0001', to: 'underConstruction', actor: { by: 'owner' } });
+      await transitionProject(ctx, code, { requestId: 'complete-0001', to: 'completed', actor: { by: 'owner' } });
+      const acceptance = await eventually(() => getReviewState(ctx, code, 'completionAcceptance').catch(() => undefined), 'completion acceptance started');
+      expect((await getProjectState(ctx, code)).approvals.completionAcceptance).toBe('inReview');
+      await expect(transitionProject(ctx, code, { requestId: 'produce-too-early', to: 'inProduction', actor: { by: 'owner' } })).rejects.toMatchObject({
+        type: 'ApprovalsIncomplete',
+        message: expect.stringContaining('completionAcceptance'),
+      });
+      expect((await getProjectState(ctx, code)).stage).toBe('completed');
+      for (const task of acceptance.tasks) {
+        await actOnTask(ctx, code, 'completionAcceptance', {
+          requestId: `accept-${task.department}`,
+          department: task.department,
+          actor: { by: `${task.department}:reviewer`, department: task.department },
+          action: 'approve',
+        });
+      }
+      await eventually(async () => (await getProjectState(ctx, code)).approvals.completionAcceptance === 'approved', 'acceptance approved in the project');
+      await expect(transitionProject(ctx, code, { requestId: 'produce-0001', to: 'inProduction', actor: { by: 'owner' } })).resolves.toMatchObject({ stage: 'inProduction' });
     });
+  });
+
+  it('leaves completion acceptance of a project registered after its approvals to whoever gave them', async () => {
+    const own = await reviewTestEnv(); // a worker runs once: this test needs its own
+    try {
+      await own.run(async () => {
+      const ctx = { client: own.client, taskQueue: own.taskQueue, jointReviewConfig: jointReview };
+      const project = aProject({ stage: 'underConstruction', category: 'continuing' });
+      await registerProject(ctx, project, 'test');
+      await transitionProject(ctx, project.code, { requestId: 'c-complete-0001', to: 'completed', actor: { by: 'owner' } });
+      await expect(transitionProject(ctx, project.code, { requestId: 'c-produce-0001', to: 'inProduction', actor: { by: 'owner' } })).resolves.toMatchObject({ stage: 'inProduction' });
+      expect((await getProjectState(ctx, project.code)).approvals).toEqual({});
+      });
+    } finally {
+      await own.teardown();
+    }
   });
 });

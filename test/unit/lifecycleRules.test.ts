@@ -30,6 +30,13 @@ describe('stage transitions', () => {
     expect(!v.ok && v.message).toContain('constructionPermit');
   });
 
+  it('goes into production only when completion acceptance has approved', () => {
+    const v = checkTransition({ from: 'completed', to: 'inProduction', approvalsMissing: ['completionAcceptance'] });
+    expect(v).toMatchObject({ ok: false, type: 'ApprovalsIncomplete' });
+    expect(!v.ok && v.message).toContain('completionAcceptance');
+    expect(checkTransition({ from: 'completed', to: 'inProduction', approvalsMissing: [] })).toMatchObject({ ok: true });
+  });
+
   it('refuses everything on a closed project', () => {
     expect(checkTransition({ from: 'inProduction', to: 'completed', reason: 'x', approvalsMissing: [] })).toMatchObject({ ok: false, type: 'ProjectClosed' });
     expect(allowedNext('withdrawn')).toEqual([]);

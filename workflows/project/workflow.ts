@@ -35,6 +35,7 @@ import { addWorkingDays, CalendarGap } from '../shared/calendar';
 import { Outbox } from '../shared/outbox';
 import { reviewStageInput, reviewStageOutcomeSignal, reviewStageWorkflowId } from '../review/messages';
 import type { reviewStage } from '../review/workflow';
+import type { Stage } from '../../schemas/project';
 import {
   CarriedState,
   closeSupervisionOrderUpdate,
@@ -105,6 +106,8 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
   if (reviewsWired && !carried && input.jointReview && ['conceived', 'reserve', 'preliminary'].includes(project.stage)) {
     for (const id of STAGES_BEFORE_CONSTRUCTION) state.approvals[id] = 'notStarted';
   }
+  // Histories recorded before completion acceptance was wired replay without starting it.
+  const acceptanceWired = patched('lifecycle-completion-acceptance');
   const reviewAttempts: Record<string, number> = { ...(carried?.reviewAttempts ?? {}) };
   const outbox = new Outbox(project.code, carried?.pendingEvents);
   // First, before any handler is set: an update that arrived with the start is delivered the
@@ -291,12 +294,28 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
   };
 
   // ---- joint review (联审联批): one child workflow per stage, in order -----------------------
-  /** The next stage that must be reviewed before construction, if the project is ready for it. */
+  /**
+   * The next stage to review, if the project is ready for it: in preliminary work the stages
+   * before construction, in order; once completed, completion acceptance (竣工联合验收).
+   */
   const nextReviewStage = (): ReviewStageId | undefined => {
-    if (!reviewsWired || !input.jointReview || state.stage !== 'preliminary') return undefined;
-    if (STAGES_BEFORE_CONSTRUCTION.some((id) => state.approvals[id] === 'inReview')) return undefined;
-    return STAGES_BEFORE_CONSTRUCTION.find((id) => state.approvals[id] === 'notStarted' || state.approvals[id] === 'rejected');
+    if (!reviewsWired || !input.jointReview) return undefined;
+    const due = (id: ReviewStageId) => state.approvals[id] === 'notStarted' || state.approvals[id] === 'rejected';
+    if (state.stage === 'preliminary') {
+      if (STAGES_BEFORE_CONSTRUCTION.some((id) => state.approvals[id] === 'inReview')) return undefined;
+      return STAGES_BEFORE_CONSTRUCTION.find(due);
+    }
+    if (state.stage === 'completed' && acceptanceWired && due('completionAcceptance')) return 'completionAcceptance';
+    return undefined;
   };
+  /**
+   * Completion acceptance is keyflow's to run for the projects whose approvals before construction
+   * it ran; a project registered later had those outside keyflow, and has its acceptance there too.
+   */
+  const acceptanceRunsHere = (): boolean =>
+    acceptanceWired &&
+    input.jointReview?.stages.some((st) => st.id === 'completionAcceptance') === true &&
+    STAGES_BEFORE_CONSTRUCTION.every((id) => state.approvals[id] !== undefined);
   /** A stage whose review could not start (e.g. its deadlines fall in a year without a holiday notice) is retried daily, not in a loop. */
   let reviewBlockedUntil = 0;
 
@@ -335,10 +354,11 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
   setHandler(getProjectStateQuery, () => state);
 
   // ---- stage transitions --------------------------------------------------------------------
-  const approvalsMissing = () =>
-    Object.entries(state.approvals)
-      .filter(([, s]) => s !== 'approved')
-      .map(([id]) => id);
+  /** The approvals keyflow tracks that must be in before the project may enter `to`, still open. */
+  const approvalsMissing = (to: Stage): string[] => {
+    const needed: readonly ReviewStageId[] = to === 'started' ? STAGES_BEFORE_CONSTRUCTION : to === 'inProduction' ? ['completionAcceptance'] : [];
+    return needed.filter((id) => state.approvals[id] !== undefined && state.approvals[id] !== 'approved');
+  };
 
   setHandler(
     transitionUpdate,
@@ -351,6 +371,9 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
       state.stageSince = nowIso();
       state.stageHistory.push({ seq, from, to: req.to, at: nowIso(), by: req.actor.by, reason: req.reason });
       if (REPORTING_STAGES.includes(req.to) && !state.reportingSince) state.reportingSince = nowIso();
+      if (req.to === 'completed' && acceptanceRunsHere() && state.approvals.completionAcceptance === undefined) {
+        state.approvals.completionAcceptance = 'notStarted'; // the main loop starts the review
+      }
       outbox.add('cn.keyflow.project.stageChanged', `stage:${seq}`, {
         seq,
         from,
@@ -374,7 +397,7 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
       validator: (raw) => {
         const req = parseOrRefuse(TransitionRequest, raw);
         if (answered.has(req.requestId)) return;
-        const verdict = checkTransition({ from: state.stage, to: req.to, reason: req.reason, approvalsMissing: approvalsMissing() });
+        const verdict = checkTransition({ from: state.stage, to: req.to, reason: req.reason, approvalsMissing: approvalsMissing(req.to) });
         if (!verdict.ok) refuse(FailureType[verdict.type], verdict.message, { currentStage: state.stage });
       },
     },
