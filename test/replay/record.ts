@@ -13,8 +13,10 @@ import { createActivities } from '../../activities';
 import { EventPublisher } from '../../activities/events/publisher';
 import { atShanghaiTime, addCalendarDays, shanghaiDate } from '../../domain/calendar';
 import { addMonths, lastDayOfMonth, monthOf } from '../../domain/lifecycle/months';
-import { registerProject, reportProgress, transitionProject } from '../../client/projects';
-import { actOnTask, resubmitTask, startReviewStage, submitMissingMaterial } from '../../client/reviews';
+import { getProjectState, registerProject, reportProgress, transitionProject } from '../../client/projects';
+import { actOnTask, getReviewState, resubmitTask, startReviewStage, submitMissingMaterial } from '../../client/reviews';
+import { STAGES_BEFORE_CONSTRUCTION, type ReviewStageId } from '../../schemas/jointReview';
+import type { Stage } from '../../schemas/project';
 import { loadJointReviewConfig } from '../../seeds/jointReview';
 import { getReviewStateQuery, reviewStageInput } from '../../workflows/review/messages';
 import { calendarWithSynthetic2027 } from '../support/calendars';
@@ -118,6 +120,60 @@ async function projectPreliminaryV1(): Promise<void> {
 }
 
 /**
+ * A project through all four joint-review stages (v2: the lifecycle starts each review as a
+ * child; completion starts completion acceptance, and production waits for it).
+ */
+async function projectThroughReviewV2(): Promise<void> {
+  const env = await createTimeSkippingEnv();
+  const taskQueue = 'record-through-review';
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../../workflows'),
+    activities: createActivities({ publisher: quietPublisher, calendar: calendarWithSynthetic2027() }),
+  });
+  const ctx = { client: env.client, taskQueue, jointReviewConfig: loadJointReviewConfig() };
+  const running = worker.run();
+  const until = async <T>(read: () => Promise<T | undefined>): Promise<T> => {
+    for (let i = 0; i < 200; i += 1) {
+      const v = await read().catch(() => undefined);
+      if (v !== undefined) return v;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('gave up waiting');
+  };
+  try {
+    const project = aProject({ stage: 'reserve', category: 'preliminary' });
+    const code = project.code;
+    const started = await registerProject(ctx, project, 'recorder');
+    const approveStage = async (stageId: ReviewStageId) => {
+      const review = await until(() => getReviewState(ctx, code, stageId));
+      await env.sleep(2 * 24 * 3600 * 1000);
+      for (const task of review.tasks) {
+        const actor = { by: `${task.department}:recorder`, department: task.department };
+        await actOnTask(ctx, code, stageId, { requestId: `record-${stageId}-${task.department}`, department: task.department, actor, action: 'approve' });
+      }
+      await until(async () => ((await getProjectState(ctx, code)).approvals[stageId] === 'approved' ? true : undefined));
+    };
+    const move = (to: Stage, n: number) => transitionProject(ctx, code, { requestId: `record-move-${n}-${to}`, to, actor: { by: 'owner:recorder' } });
+    await move('preliminary', 1);
+    for (const stageId of STAGES_BEFORE_CONSTRUCTION) await approveStage(stageId);
+    await move('started', 2);
+    await move('underConstruction', 3);
+    await move('completed', 4);
+    await approveStage('completionAcceptance');
+    await move('inProduction', 5);
+    await env.client.workflow.getHandle(started.workflowId).result();
+    const runs = await saveChain(env.client, started.workflowId, started.runId, 'projectLifecycle.throughReview.v2');
+    console.log(`projectLifecycle.throughReview.v2: ${runs} runs recorded`);
+  } finally {
+    worker.shutdown();
+    await running;
+    await env.teardown();
+  }
+}
+
+/**
  * One review stage on its own. v1 was recorded before the 'review-updates-before-start' patch
  * (updates registered after the first calendar answer), v2 after it. The scenario:
  * a return for supplement and its resubmission, an approval with missing materials (容缺) and its
@@ -180,6 +236,7 @@ async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'projectLifecycle') await projectLifecycleV1();
   if (!only || only === 'projectPreliminary') await projectPreliminaryV1();
+  if (!only || only === 'projectThroughReview') await projectThroughReviewV2();
   if (!only || only === 'reviewStage') await reviewStageScenario('reviewStage.v2');
 }
 
