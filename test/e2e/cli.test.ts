@@ -262,6 +262,51 @@ describe('the keyflow command line (built binary)', () => {
     expect(JSON.parse(unknown.stderr)).toMatchObject({ error: { exitCode: 2, message: expect.stringContaining('unknown department "nosuch"') } });
   });
 
+  it('lets a department act on its task the moment the review starts: named rule on bad input, repeats answered once, exit 4 when closed', async () => {
+    const config = loadJointReviewConfig();
+    const input: ReviewStageInput = reviewStageInput(
+      { code: codeOf(42), name: '临颍县休闲食品产业园项目', county: '411122', leadDepartment: 'fgw' },
+      config,
+      'engineeringPermit',
+      'xzsp:e2e',
+    );
+    input.stage = {
+      ...input.stage,
+      limitWorkingDays: 5,
+      participants: [
+        { department: 'zjj', limitWorkingDays: 5, matter: '建设工程规划审查' },
+        { department: 'zrzy', limitWorkingDays: 5, matter: '建设工程规划许可证' },
+      ],
+    };
+    await startReviewStage(h, input);
+
+    const noReason = await keyflow(['task', 'act', codeOf(42), 'engineeringPermit', 'zjj', '--action', 'reject', '--as', 'zjj:e2e', '--json'], env);
+    expect(noReason.code).toBe(2);
+    expect(JSON.parse(noReason.stderr)).toMatchObject({ error: { exitCode: 2, message: expect.stringContaining('--reason') } });
+
+    const act = ['task', 'act', codeOf(42), '工程建设许可', '住房和城乡建设局', '--action', 'approve', '--as', 'zjj:e2e', '--request-id', `cli-act-${codeOf(42)}`, '--json'];
+    const first = await keyflow(act, env);
+    expect(first.code).toBe(0);
+    const result = JSON.parse(first.stdout);
+    expect(result).toMatchObject({ department: 'zjj', action: 'approve', taskStatus: 'approved', late: false, stageStatus: 'inReview' });
+    const again = await keyflow(act, env);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toEqual(result);
+
+    const closed = await keyflow(['task', 'act', codeOf(42), 'engineeringPermit', 'zjj', '--action', 'approve', '--as', 'zjj:e2e', '--json'], env);
+    expect(closed.code).toBe(4);
+    expect(JSON.parse(closed.stderr)).toMatchObject({ error: { exitCode: 4, type: 'TaskClosed' } });
+  });
+
+  it('names the rule for a bad week and exits 3 for a week without a meeting', async () => {
+    const bad = await keyflow(['agenda', '--week', '2026-W99'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--week: must be an ISO week');
+    const none = await keyflow(['agenda', '--week', '2020-W02', '--json'], env);
+    expect(none.code).toBe(3);
+    expect(JSON.parse(none.stderr)).toMatchObject({ error: { exitCode: 3, type: 'MeetingNotFound' } });
+  });
+
   it('exits 2 on bad usage, 3 on an unknown project, 5 when Temporal cannot be reached', async () => {
     const unknownOption = await keyflow(['projects', 'list', '--colour', 'red'], env);
     expect(unknownOption.code).toBe(2);
