@@ -5,7 +5,7 @@ import { VERSIONS } from '../stack/versions';
 import { WORKER_DEFAULTS } from '../workers/worker';
 import type { EmissionResult } from './emission';
 import type { LatencyResult } from './latency';
-import type { ScaleResult } from './scale';
+import type { ScaleResult, ScaleStep } from './scale';
 import { ratio } from './stats';
 import type { ThroughputResult } from './throughput';
 
@@ -110,20 +110,34 @@ export function ratiosTable(r: BenchReport): string {
   return lines.join('\n');
 }
 
+/** Seconds to settle, or (reports from before the limit existed have no `settled`) how far it got. */
+function settledText(st: ScaleStep): string {
+  if (st.settled !== false) return f(st.settleSeconds, 0);
+  return `not within ${f(st.settleSeconds, 0)}`;
+}
+
+/** What an unsettled step had done when it was measured. */
+function unsettledNote(st: ScaleStep): string | undefined {
+  if (st.settled !== false) return undefined;
+  const c = st.settleCounts;
+  const part = (r: { seen: number; target: number }) => `${r.seen} of ${r.target}`;
+  return `At ${st.projects} projects the stack did not settle within the limit (${f(st.settleSeconds / 60, 0)} min after the last registration): ${part(c.registeredEvents)} registration events and ${part(c.assignmentEvents)} review assignments were on Kafka, ${part(c.reviewsVisible)} reviews visible to the inbox query. Agenda and inbox were compiled as things stood: the agenda covers every running project (${st.warm.agenda.projectsQueried}); the inbox only the reviews that had started. Nothing is lost in such a backlog (the registrations are in Temporal, the events in the workflows' outboxes); it is the rate this one dev server and one worker can sustain.`;
+}
+
 export function scaleTable(s: ScaleResult): string {
   const lines = [
-    '| Live projects | Live workflows | Registrations/s | CPU s per project added | Worker RSS idle → live (MiB) | Cached workflows | RSS per cached workflow (KiB) | RSS per live workflow (KiB) | Weekly agenda, s (projects) | Inbox of fgw, s (items) | Worker RSS after (MiB) |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| Live projects | Live workflows | Registrations/s | Settled after, s | CPU s per project added | Worker RSS idle → live (MiB) | Cached workflows | RSS per cached workflow (KiB) | RSS per live workflow (KiB) | Weekly agenda, s (projects) | Inbox of fgw, s (items) | Worker RSS after (MiB) |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const st of s.steps) {
     lines.push(
-      `| ${st.projects} | ${st.liveWorkflows} | ${f(st.registrationsPerSecond, 0)} | ${f(st.cpuSecondsPerProject, 2)} | ${mib(st.rssIdleBytes)} → ${mib(st.rssLiveBytes)} | ${st.cachedWorkflows} | ${kib(st.bytesPerCachedWorkflow)} | ${kib(st.bytesPerLiveWorkflow)} | ${f(st.warm.agenda.seconds)} (${st.warm.agenda.projectsQueried}) | ${f(st.warm.inbox.seconds)} (${st.warm.inbox.items}) | ${mib(st.warm.rssAfterBytes)} |`,
+      `| ${st.projects} | ${st.liveWorkflows} | ${f(st.registrationsPerSecond, 0)} | ${settledText(st)} | ${f(st.cpuSecondsPerProject, 2)} | ${mib(st.rssIdleBytes)} → ${mib(st.rssLiveBytes)} | ${st.cachedWorkflows} | ${kib(st.bytesPerCachedWorkflow)} | ${kib(st.bytesPerLiveWorkflow)} | ${f(st.warm.agenda.seconds)} (${st.warm.agenda.projectsQueried}) | ${f(st.warm.inbox.seconds)} (${st.warm.inbox.items}) | ${mib(st.warm.rssAfterBytes)} |`,
     );
   }
   const c = s.cold;
   if (c) {
     lines.push(
-      `| ${c.projects}, cold: worker restarted, cache empty | ${2 * c.projects} | – | – | ${mib(c.rssIdleBytes)} (restarted) | 0 at start | – | – | ${f(c.agenda.seconds)} (${c.agenda.projectsQueried}) | ${f(c.inbox.seconds)} (${c.inbox.items}) | ${mib(c.rssAfterBytes)} |`,
+      `| ${c.projects}, cold: worker restarted, cache empty | ${2 * c.projects} | – | – | – | ${mib(c.rssIdleBytes)} (restarted) | 0 at start | – | – | ${f(c.agenda.seconds)} (${c.agenda.projectsQueried}) | ${f(c.inbox.seconds)} (${c.inbox.items}) | ${mib(c.rssAfterBytes)} |`,
     );
   }
   return lines.join('\n');
@@ -170,6 +184,10 @@ export function markdown(r: BenchReport): string {
       `Each project is registered in preliminary work, so its lifecycle workflow starts the first review stage (${r.scale.reviewDepartments} departments) as a child: two live workflows per project. Steps are cumulative. RSS is the worker process's VmRSS (/proc), the median of five readings, idle = after start-up before any project; "per cached workflow" divides the growth by the workflows the cache can hold (min(live, maxCachedWorkflows)), "per live workflow" by all live workflows. The weekly agenda is the meeting's agenda source (activities/meeting/agendaSource.ts loadProjectAgendaItems: a visibility listing, then a getProjectState query per running project, 8 at a time); the inbox is client/reviews.ts departmentInbox (a visibility listing, then a departmentItems query per review, 8 at a time). Workflows beyond the cache are replayed from history to answer those queries; the "cold" row shows that case for every workflow: the worker was restarted before compiling.`,
       '',
     );
+    for (const st of r.scale.steps) {
+      const note = unsettledNote(st);
+      if (note) out.push(note, '');
+    }
     const last = r.scale.steps[r.scale.steps.length - 1];
     const c = r.scale.cold;
     if (last && c) {

@@ -8,6 +8,7 @@
  *   npm run bench -- --scale 1000,10000 --projects 200 --samples 200 --records 20000
  *   npm run bench -- --only throughput,latency        (also: emission, scale)
  *   --concurrency N (projects in flight, default 20), --no-cold (skip the cold agenda/inbox),
+ *   --settle-limit M (minutes a scale step may take to settle before it is measured as it stands; default 30),
  *   --out DIR (default bench/results), --keep-state (keep the engines' folder and logs)
  *   --render bench/results/<time>.json   writes that run's Markdown again
  *
@@ -47,6 +48,7 @@ function options() {
       out: { type: 'string' },
       'keep-state': { type: 'boolean', default: false },
       'no-cold': { type: 'boolean', default: false },
+      'settle-limit': { type: 'string' },
     },
   });
   const int = (name: string, v: string | undefined, fallback: number): number => {
@@ -71,6 +73,7 @@ function options() {
     out: path.resolve(values.out ?? path.join(__dirname, 'results')),
     keepState: values['keep-state'] ?? false,
     cold: !(values['no-cold'] ?? false),
+    settleLimitMinutes: int('settle-limit', values['settle-limit'], 30),
   };
 }
 
@@ -158,7 +161,7 @@ async function main(): Promise<void> {
       report.emission = await measureEmission({ kafkaPid: kafka.process.pid, brokers, records: opts.records, sampleEvent, nextSerial, progress });
     }
     if (opts.only.includes('scale')) {
-      report.scale = await measureScale({ client, temporalAddress: temporal.address, brokers, pids: { temporal: temporal.process.pid, kafka: kafka.process.pid }, steps: opts.scale, cold: opts.cold, nextSerial, progress, logDir });
+      report.scale = await measureScale({ client, temporalAddress: temporal.address, brokers, pids: { temporal: temporal.process.pid, kafka: kafka.process.pid }, steps: opts.scale, cold: opts.cold, nextSerial, progress, logDir, settleLimitMs: opts.settleLimitMinutes * 60_000, onWorker: (w) => workers.push(w) });
     }
 
     /** Only when emission runs without latency: a short latency run for a real sample event. */

@@ -41,8 +41,11 @@ export interface ScaleStep {
   liveWorkflows: number;
   registerSeconds: number;
   registrationsPerSecond: number;
-  /** From the last registration until every project's and review's start events were on Kafka. */
+  /** From the last registration until every project's and review's start events were on Kafka (or the settle limit). */
   settleSeconds: number;
+  /** Whether everything settled within the limit; what had arrived by then. */
+  settled: boolean;
+  settleCounts: { registeredEvents: Reached; assignmentEvents: Reached; reviewsVisible: Reached };
   /** CPU used from the first registration until settled, and per project added. */
   cpu: CpuSeconds;
   cpuSecondsPerProject: number;
@@ -73,7 +76,19 @@ async function steadyRss(read: () => number): Promise<number> {
   return xs.sort((a, b) => a - b)[2]!;
 }
 
-async function waitFor(what: string, progress: Progress, target: number, read: () => Promise<number>, stallMs = 180_000): Promise<void> {
+/** How far a wait got: `seen` of `target`, and whether it got there before its deadline. */
+interface Reached {
+  seen: number;
+  target: number;
+  complete: boolean;
+}
+
+/**
+ * Waits until `read()` reaches `target`. Gives up (incomplete, not an error) at `deadline`: a
+ * step the stack cannot settle in time is measured as far as it got, and reported so. A count
+ * that does not move for `stallMs` is an error: something is broken, not slow.
+ */
+async function waitFor(what: string, progress: Progress, target: number, read: () => Promise<number>, deadline: number, stallMs = 180_000): Promise<Reached> {
   progress.start(what, target);
   let seen = 0;
   let movedAt = Date.now();
@@ -85,10 +100,15 @@ async function waitFor(what: string, progress: Progress, target: number, read: (
       movedAt = Date.now();
     }
     if (seen >= target) break;
+    if (Date.now() >= deadline) {
+      progress.finish(`not settled: ${seen}/${target} at the settle limit`);
+      return { seen, target, complete: false };
+    }
     if (Date.now() - movedAt > stallMs) throw new Error(`${what}: stuck at ${seen}/${target} for ${stallMs / 1000} s`);
     await sleep(1000);
   }
   progress.finish('done');
+  return { seen, target, complete: true };
 }
 
 export async function measureScale(opts: {
@@ -101,6 +121,10 @@ export async function measureScale(opts: {
   nextSerial: () => number;
   progress: Progress;
   logDir: string;
+  /** Longest wait for a step to settle before it is measured as it stands. */
+  settleLimitMs: number;
+  /** Told of every worker process started, so an interrupted run can stop it. */
+  onWorker: (w: ChildWorker) => void;
 }): Promise<ScaleResult> {
   const { client, progress } = opts;
   const taskQueue = 'bench-scale';
@@ -112,6 +136,7 @@ export async function measureScale(opts: {
   const freshWorker = async () => {
     generation += 1;
     const w = await startChildWorker({ kind: 'keyflow', temporalAddress: opts.temporalAddress, kafkaBrokers: opts.brokers, taskQueue, logFile: `${opts.logDir}/worker-scale-${generation}.log` });
+    opts.onWorker(w);
     await sleep(3000);
     return { worker: w, rssIdle: await steadyRss(w.rss) };
   };
@@ -160,15 +185,17 @@ export async function measureScale(opts: {
       live = target;
 
       const s0 = performance.now();
-      await waitFor(`scale ${target}: project registered events on Kafka`, progress, live, async () => (await topicMessageCount(opts.brokers, TOPICS.projects)) - projectsBase);
-      await waitFor(
+      const deadline = Date.now() + opts.settleLimitMs;
+      const registeredEvents = await waitFor(`scale ${target}: project registered events on Kafka`, progress, live, async () => (await topicMessageCount(opts.brokers, TOPICS.projects)) - projectsBase, deadline);
+      const assignmentEvents = await waitFor(
         `scale ${target}: review task assignments on Kafka`,
         progress,
         live * reviewDepartments,
         async () => (await topicMessageCount(opts.brokers, TOPICS.reviews)) - reviewsBase,
+        deadline,
       );
       const inboxQuery = `${SA.kind.name} = 'review-stage' AND ${SA.openDepartments.name} = '${INBOX_DEPARTMENT}' AND ExecutionStatus = 'Running'`;
-      await waitFor(`scale ${target}: reviews visible to the inbox query`, progress, live, async () => (await client.workflow.count(inboxQuery)).count);
+      const reviewsVisible = await waitFor(`scale ${target}: reviews visible to the inbox query`, progress, live, async () => (await client.workflow.count(inboxQuery)).count, deadline);
       const settleSeconds = (performance.now() - s0) / 1000;
       const cpu = meter.stop();
 
@@ -183,6 +210,8 @@ export async function measureScale(opts: {
         registerSeconds,
         registrationsPerSecond: codes.length / registerSeconds,
         settleSeconds,
+        settled: registeredEvents.complete && assignmentEvents.complete && reviewsVisible.complete,
+        settleCounts: { registeredEvents, assignmentEvents, reviewsVisible },
         cpu,
         cpuSecondsPerProject: cpu.total! / codes.length,
         rssIdleBytes: rssIdle,
