@@ -1,9 +1,11 @@
 import { Client, WorkflowExecutionInfo, WorkflowIdReusePolicy } from '@temporalio/client';
 import type {
+  AnnualPlan,
   CloseSupervisionOrderInput,
   OpenSupervisionOrderInput,
   ProgressReportInput,
   ProjectState,
+  SetAnnualPlanInput,
   SupervisionOrder,
   TransitionRequest,
 } from '../schemas/lifecycle';
@@ -24,6 +26,7 @@ import {
   projectWorkflowId,
   reportProgressUpdate,
   ReportResult,
+  setAnnualPlanUpdate,
   transitionUpdate,
   TransitionResult,
 } from '../workflows/project/messages';
@@ -120,6 +123,19 @@ export async function transitionProject(ctx: ClientContext, code: string, reques
 export async function reportProgress(ctx: ClientContext, code: string, report: ProgressReportInput): Promise<ReportResult> {
   try {
     return await handleFor(ctx, code).executeUpdate(reportProgressUpdate, { args: [report] });
+  } catch (err) {
+    throw await closedOr(ctx, code, err);
+  }
+}
+
+/**
+ * Sets the current year's planned investment (年度计划下达); the warning light is measured
+ * against it from then on. Refused for another year, above the total investment, or on a
+ * closed project.
+ */
+export async function setAnnualPlan(ctx: ClientContext, code: string, request: SetAnnualPlanInput): Promise<AnnualPlan> {
+  try {
+    return await handleFor(ctx, code).executeUpdate(setAnnualPlanUpdate, { args: [request] });
   } catch (err) {
     throw await closedOr(ctx, code, err);
   }

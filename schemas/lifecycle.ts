@@ -121,6 +121,31 @@ export const CloseSupervisionOrder = z.object({
 });
 export type CloseSupervisionOrderInput = z.input<typeof CloseSupervisionOrder>;
 
+/**
+ * The year's planned investment (年度计划投资) as the city's annual key-project plan sets it
+ * (年度计划下达). It replaces the figure the warning light measures the year's investment
+ * against. Only for the current year: a plan is set for the year it covers.
+ */
+export const SetAnnualPlan = z.object({
+  requestId: RequestId,
+  actor: Actor,
+  year: z.number({ invalid_type_error: 'must be a year, e.g. 2026' }).int('must be a whole year').min(2000, 'must be 2000 or later').max(2100, 'must be 2100 or earlier'),
+  annualPlannedInvestment: Wan,
+  reason: Reason.optional(),
+});
+export type SetAnnualPlanInput = z.input<typeof SetAnnualPlan>;
+
+/** One annual plan set on a project, with the figure it replaced. */
+export const AnnualPlan = z.object({
+  year: z.number().int(),
+  annualPlannedInvestment: z.number(),
+  previous: z.number(),
+  setAt: Instant,
+  by: z.string(),
+  reason: z.string().optional(),
+});
+export type AnnualPlan = z.infer<typeof AnnualPlan>;
+
 export const StallReason = z.enum(['noReport', 'noStageChange']);
 export type StallReason = z.infer<typeof StallReason>;
 
@@ -151,6 +176,8 @@ export const ProjectState = z.object({
   stallHistory: z.array(Stall),
   /** Supervision orders opened by hand (those of stalls are under `stall`/`stallHistory`). */
   orders: z.array(SupervisionOrder).default([]),
+  /** Annual plans set after registration (the registered figure stands until one is). */
+  annualPlans: z.array(AnnualPlan).default([]),
   openProblems: z.array(OpenProblem),
   approvals: z.record(z.string(), ApprovalStatus),
   closed: z.boolean(),

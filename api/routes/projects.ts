@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { getProject, getProjectState, listProjects, registerProject, reportProgress, transitionProject } from '../../client/projects';
+import { getProject, getProjectState, listProjects, registerProject, reportProgress, setAnnualPlan, transitionProject } from '../../client/projects';
 import {
   pageOf,
   ProjectListing,
@@ -10,14 +10,17 @@ import {
   TransitionAnswer,
   type Principal,
 } from '../../schemas/api';
-import { ProgressReport, ProjectState, TransitionRequest } from '../../schemas/lifecycle';
+import { AnnualPlan, ProgressReport, ProjectState, SetAnnualPlan, TransitionRequest } from '../../schemas/lifecycle';
 import { ProjectInput } from '../../schemas/project';
 import { ALL_ROLES } from '../auth';
 import { forbidden } from '../errors';
 import { paginate } from '../pagination';
 import { actorFor, addRoute, type ApiDeps } from '../route';
 
-/** Projects (重点项目): registration, listing, state with history, monthly reports, stage changes. */
+/** The department that issues the city's annual key-project plan (发展和改革委员会). */
+const PLAN_ISSUER = 'fgw';
+
+/** Projects (重点项目): registration, listing, state with history, monthly reports, stage changes, annual plans. */
 export async function projectRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   const { ctx } = deps;
 
@@ -27,6 +30,13 @@ export async function projectRoutes(app: FastifyInstance, deps: ApiDeps): Promis
     const project = await getProject(ctx, params.code);
     if (project.leadDepartment !== principal.department) {
       throw forbidden(`project ${params.code} is led by ${project.leadDepartment}; a token of ${principal.department} may not change it`);
+    }
+  };
+
+  /** Annual plans are the development and reform commission's to issue. */
+  const planIssuerOnly = async ({ principal }: { principal: Principal }) => {
+    if (principal.role === 'department' && principal.department !== PLAN_ISSUER) {
+      throw forbidden(`annual plans are issued by ${PLAN_ISSUER}; a token of ${principal.department} may not set them`);
     }
   };
 
@@ -89,6 +99,24 @@ export async function projectRoutes(app: FastifyInstance, deps: ApiDeps): Promis
     response: ReportAnswer,
     refusals: [404, 409, 422],
     handler: ({ params, body }) => reportProgress(ctx, params.code, body),
+  });
+
+  addRoute(app, deps, {
+    method: 'POST',
+    url: '/projects/:code/annual-plan',
+    operationId: 'setAnnualPlan',
+    summary: "Set the current year's planned investment (年度计划下达)",
+    description:
+      'The warning light is measured against it from then on. Issued by the development and reform commission (发展和改革委员会, fgw): a department token of another department is refused (403). 400 for another year or a figure above the total investment; 409 ProjectClosed.',
+    tag: 'projects',
+    access: ['department', 'admin'],
+    params: ProjectParams,
+    authorize: planIssuerOnly,
+    prepareBody: (raw, _params, principal) => actorFor(raw, principal),
+    body: SetAnnualPlan,
+    response: AnnualPlan,
+    refusals: [404, 409],
+    handler: ({ params, body }) => setAnnualPlan(ctx, params.code, body),
   });
 
   addRoute(app, deps, {

@@ -63,6 +63,16 @@ export const StallCleared = z.object({
   orderId: z.string(),
 });
 
+/** `cn.keyflow.project.annualPlanSet` (年度计划下达): the year's planned investment changed. */
+export const AnnualPlanSet = z.object({
+  year: z.number().int(),
+  annualPlannedInvestment: z.number(),
+  previous: z.number(),
+  by: z.string(),
+  reason: z.string().optional(),
+  county: z.string(),
+});
+
 /** `cn.keyflow.project.calendarGap`: a deadline could not be counted because a year's holiday notice is missing. */
 export const CalendarGapRaised = z.object({ what: z.string(), message: z.string() });
 
@@ -74,6 +84,7 @@ export const PROJECT_EVENTS = {
   'cn.keyflow.project.stalled': ProjectStalled,
   'cn.keyflow.project.stallCleared': StallCleared,
   'cn.keyflow.project.calendarGap': CalendarGapRaised,
+  'cn.keyflow.project.annualPlanSet': AnnualPlanSet,
 } as const;
 
 /** `cn.keyflow.supervision.orderIssued` (督办单下达): subject is the project code. */

@@ -256,6 +256,20 @@ describe('the HTTP API on the real stack', () => {
     expect(history.map((c: { to: string }) => c.to)).toEqual(['underConstruction', 'completed']);
   });
 
+  it("sets the year's plan as the development and reform commission only, naming the rule on a bad year", async () => {
+    const year = Number(new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 4)); // Shanghai's year
+    const url = `/projects/${p1.code}/annual-plan`;
+    const plan = { requestId: 'api-plan-0001', year, annualPlannedInvestment: 50000, reason: '年度计划调整', actor: by('fgw') };
+    refused(await call('POST', url, { as: 'zjj', body: plan }), 403, 'Forbidden');
+    await guarded('POST', url, plan, 'supervisor');
+    refused(await call('POST', url, { as: 'fgw', body: { ...plan, requestId: 'api-plan-0002', year: year + 1 } }), 400, 'ValidationFailed', 'year');
+    const set = await call('POST', url, { as: 'fgw', body: plan });
+    expect(set).toMatchObject({ status: 200, body: { year, annualPlannedInvestment: 50000, by: 'fgw:api-e2e' } });
+    const state = (await call('GET', `/projects/${p1.code}`, { as: 'supervisor' })).body;
+    expect(state.project.annualPlannedInvestment).toBe(50000);
+    expect(state.annualPlans).toHaveLength(1);
+  });
+
   describe('joint review: a department sees and acts only on its own tasks', () => {
     const review = `/projects/${p2.code}/reviews/landUsePlanning`;
     const task = (dept: string) => `${review}/tasks/${dept}`;

@@ -1,6 +1,6 @@
 /**
  * Generated bad inputs against the real stack: the lifecycle updates (transition,
- * reportProgress) and a department's review action through keyflow's client, and the same
+ * reportProgress, setAnnualPlan) and a department's review action through keyflow's client, and the same
  * through the HTTP API (a real socket). Every one is refused — a KeyflowError of a refusal type from the client,
  * a 4xx from the API — and nothing changes: the workflows' state (their queries) and the
  * events on Kafka are as before.
@@ -15,10 +15,10 @@ import type { FastifyInstance } from 'fastify';
 import { hashToken, newToken, tokenStore } from '../../api/auth';
 import { buildServer } from '../../api/server';
 import { KeyflowError } from '../../client/errors';
-import { getProjectState, registerProject, reportProgress, transitionProject, type ClientContext } from '../../client/projects';
+import { getProjectState, registerProject, reportProgress, setAnnualPlan, transitionProject, type ClientContext } from '../../client/projects';
 import { actOnTask, getReviewState, startReviewStage } from '../../client/reviews';
 import { ActOnTaskInput } from '../../schemas/jointReview';
-import { ProgressReport, TransitionRequest } from '../../schemas/lifecycle';
+import { ProgressReport, SetAnnualPlan, TransitionRequest } from '../../schemas/lifecycle';
 import { Stage } from '../../schemas/project';
 import { TOPICS } from '../../schemas/topics';
 import { validate } from '../../schemas/validation';
@@ -138,6 +138,27 @@ const badReport = broken(reportBase, [
 ]);
 const ruleReport = broken(reportBase, reportRules, 1);
 
+// The fuzzed project's total investment is 50000 万元.
+const currentYear = () => Number(currentMonth().slice(0, 4));
+const planBase = () => ({ requestId: requestId(), year: currentYear(), annualPlannedInvestment: 100, actor: { by: 'fgw:fuzz' } });
+const planRules = [
+  set('year', fc.integer({ min: 2000, max: 2100 }).filter((y) => y !== currentYear())), // a plan is set in the year it covers
+  set('annualPlannedInvestment', fc.integer({ min: 50_001, max: 1e9 })), // above the total investment
+];
+const badPlan = broken(planBase, [
+  set('requestId', badRequestId),
+  set('year', fc.oneof(notNumber, fc.double({ min: 2000.1, max: 2099.9, noNaN: true }).filter((y) => !Number.isInteger(y)), fc.integer({ min: -1e6, max: 1999 }), fc.integer({ min: 2101, max: 1e6 }))),
+  remove('year'),
+  set('annualPlannedInvestment', fc.oneof(notNumber, negative, fc.constantFrom(100.001, 1.234))),
+  remove('annualPlannedInvestment'),
+  set('reason', badReason),
+  set('actor', badActor),
+  remove('actor'),
+  wholeInput,
+  ...planRules,
+]);
+const rulePlan = broken(planBase, planRules, 1);
+
 const actBase = () => ({ requestId: requestId(), department: 'fgw', actor: { by: 'fgw:fuzz', department: 'fgw' }, action: 'approve' });
 const otherParticipant = fc.constantFrom(...BENCH_DEPARTMENTS.filter((d) => d !== 'fgw'));
 const actRules = [
@@ -222,6 +243,7 @@ describe('generated bad inputs are refused and change nothing', () => {
   it('the valid bases the breakage starts from are valid', () => {
     expect(() => validate(TransitionRequest, transitionBase())).not.toThrow();
     expect(() => validate(ProgressReport, reportBase())).not.toThrow();
+    expect(() => validate(SetAnnualPlan, planBase())).not.toThrow();
     expect(() => validate(ActOnTaskInput, actBase())).not.toThrow();
   });
 
@@ -238,7 +260,7 @@ describe('generated bad inputs are refused and change nothing', () => {
     note(err.type);
   }
 
-  it('through the client: transition, reportProgress and actOnTask refuse every bad input', async () => {
+  it('through the client: transition, reportProgress, setAnnualPlan and actOnTask refuse every bad input', async () => {
     const before = await snapshot();
     const kafkaBefore = await kafkaCounts();
     await fc.assert(fc.asyncProperty(badTransition, async ({ input }) => refusedByClient(() => transitionProject(ctx, code, input as never), before)), { numRuns: RUNS });
@@ -247,8 +269,11 @@ describe('generated bad inputs are refused and change nothing', () => {
     await fc.assert(fc.asyncProperty(ruleTransition, async ({ input }) => refusedByClient(() => transitionProject(ctx, code, input as never), before)), { numRuns: RUNS / 4 });
     await fc.assert(fc.asyncProperty(ruleReport, async ({ input }) => refusedByClient(() => reportProgress(ctx, code, input as never), before)), { numRuns: RUNS / 4 });
     await fc.assert(fc.asyncProperty(ruleAct, async ({ input }) => refusedByClient(() => actOnTask(ctx, reviewCode, BENCH_STAGE, input as never), before)), { numRuns: RUNS / 4 });
+    await fc.assert(fc.asyncProperty(badPlan, async ({ input }) => refusedByClient(() => setAnnualPlan(ctx, code, input as never), before)), { numRuns: RUNS });
+    await fc.assert(fc.asyncProperty(rulePlan, async ({ input }) => refusedByClient(() => setAnnualPlan(ctx, code, input as never), before)), { numRuns: RUNS / 4 });
     await fc.assert(
       fc.asyncProperty(anyJson, async (input) => {
+        await refusedByClient(() => setAnnualPlan(ctx, code, input as never), before);
         await refusedByClient(() => transitionProject(ctx, code, input as never), before);
         await refusedByClient(() => reportProgress(ctx, code, input as never), before);
         await refusedByClient(() => actOnTask(ctx, reviewCode, BENCH_STAGE, input as never), before);
@@ -279,6 +304,7 @@ describe('generated bad inputs are refused and change nothing', () => {
     };
     const transitions = `/projects/${code}/transitions`;
     const reports = `/projects/${code}/reports`;
+    const plans = `/projects/${code}/annual-plan`;
     const actions = `/projects/${reviewCode}/reviews/${BENCH_STAGE}/tasks/fgw/actions`;
     await fc.assert(fc.asyncProperty(badTransition, ({ input }) => post(transitions, input)), { numRuns: RUNS });
     await fc.assert(fc.asyncProperty(badReport, ({ input }) => post(reports, input)), { numRuns: RUNS });
@@ -286,8 +312,11 @@ describe('generated bad inputs are refused and change nothing', () => {
     await fc.assert(fc.asyncProperty(ruleTransition, ({ input }) => post(transitions, input)), { numRuns: RUNS / 4 });
     await fc.assert(fc.asyncProperty(ruleReport, ({ input }) => post(reports, input)), { numRuns: RUNS / 4 });
     await fc.assert(fc.asyncProperty(ruleAct, ({ input }) => post(actions, input)), { numRuns: RUNS / 4 });
+    await fc.assert(fc.asyncProperty(badPlan, ({ input }) => post(plans, input)), { numRuns: RUNS });
+    await fc.assert(fc.asyncProperty(rulePlan, ({ input }) => post(plans, input)), { numRuns: RUNS / 4 });
     await fc.assert(
       fc.asyncProperty(anyJson, async (input) => {
+        await post(plans, input);
         await post(transitions, input);
         await post(reports, input);
         await post(actions, input);

@@ -29,6 +29,7 @@ export async function startStalledProject(ctx: ClientContext, input: ProjectInpu
     stageHistory: [{ seq: 0, from: null, to: project.stage, at: since, by }],
     reports: [],
     orders: [],
+    annualPlans: [],
     warning: { level: 'green', at: since, completionRate: 0, expectedRate: 0 },
     warningHistory: [],
     stall: null,

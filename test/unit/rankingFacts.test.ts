@@ -56,6 +56,7 @@ function stateOf(over: Partial<ProjectState> = {}): ProjectState {
     stall: null,
     stallHistory: [],
     orders: [],
+    annualPlans: [],
     openProblems: [],
     approvals: {},
     closed: false,

@@ -3,10 +3,12 @@ import type { EmitRequest } from '../../schemas/events/envelope';
 import type { JointReviewConfig } from '../../schemas/jointReview';
 import type { LifecycleConfig } from '../../schemas/lifecycleConfig';
 import type {
+  AnnualPlan,
   CloseSupervisionOrderInput,
   OpenSupervisionOrderInput,
   ProgressReportInput,
   ProjectState,
+  SetAnnualPlanInput,
   SupervisionOrder,
   TransitionRequest,
   WarningLevel,
@@ -70,3 +72,6 @@ export const openSupervisionOrderUpdate = defineUpdate<SupervisionOrder, [OpenSu
 
 /** A supervision order opened by hand is closed with a note. */
 export const closeSupervisionOrderUpdate = defineUpdate<SupervisionOrder, [CloseSupervisionOrderInput]>('closeSupervisionOrder');
+
+/** The year's planned investment is set (年度计划下达); the warning light is measured against it. */
+export const setAnnualPlanUpdate = defineUpdate<AnnualPlan, [SetAnnualPlanInput]>('setAnnualPlan');

@@ -18,11 +18,13 @@ import { completionRate, expectedRate, warningLevel } from '../../domain/lifecyc
 import { FailureType } from '../../schemas/errors';
 import { ReviewStageId, STAGES_BEFORE_CONSTRUCTION, StageOutcome } from '../../schemas/jointReview';
 import {
+  type AnnualPlan,
   CloseSupervisionOrder,
   OpenSupervisionOrder,
   ProgressReport,
   SupervisionOrder,
   ProjectState,
+  SetAnnualPlan,
   Stall,
   StallReason,
   TransitionRequest,
@@ -45,6 +47,7 @@ import {
   ProjectWorkflowInput,
   reportProgressUpdate,
   ReportResult,
+  setAnnualPlanUpdate,
   transitionUpdate,
   TransitionResult,
 } from './messages';
@@ -89,6 +92,7 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
     stall: null,
     stallHistory: [],
     orders: [],
+    annualPlans: [],
     openProblems: [],
     approvals: {},
     // A project registered already in production (or withdrawn) is recorded and closed at once.
@@ -101,6 +105,7 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
   };
   if (carried) state.generation += 1;
   state.orders ??= []; // runs carried over from before manual orders existed
+  state.annualPlans ??= []; // … and from before annual plans could be set
   // Histories recorded before joint review was wired in replay without starting any review.
   const reviewsWired = patched('lifecycle-starts-joint-review');
   if (reviewsWired && !carried && input.jointReview && ['conceived', 'reserve', 'preliminary'].includes(project.stage)) {
@@ -155,11 +160,23 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
   };
 
   // ---- warning light ---------------------------------------------------------------------
+  /**
+   * The annual plan a month's investment is measured against: the last one set for its year; for
+   * an earlier year, the figure that stood before the first later plan replaced it.
+   */
+  const planFor = (month: string): number => {
+    const year = Number(month.slice(0, 4));
+    const set = state.annualPlans.filter((p) => p.year === year);
+    if (set.length > 0) return set[set.length - 1]!.annualPlannedInvestment;
+    const later = state.annualPlans.find((p) => p.year > year);
+    return later ? later.previous : project.annualPlannedInvestment;
+  };
+
   const recomputeWarning = () => {
     // The latest month reported is the yardstick, also when December is reported in January.
     const latest = state.reports[state.reports.length - 1];
     const inInvestment = REPORTING_STAGES.includes(state.stage);
-    const rate = latest ? completionRate(latest.investmentToDate, project.annualPlannedInvestment) : 0;
+    const rate = latest ? completionRate(latest.investmentToDate, planFor(latest.month)) : 0;
     const expected = latest && inInvestment ? expectedRate(latest.month) : 0;
     const level = inInvestment || state.stall
       ? warningLevel({
@@ -454,7 +471,7 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
         investmentThisMonth: report.investmentThisMonth,
         investmentToDate: report.investmentToDate,
         physicalProgress: report.physicalProgress,
-        completionRate: completionRate(report.investmentToDate, project.annualPlannedInvestment),
+        completionRate: completionRate(report.investmentToDate, planFor(report.month)),
         correction,
         correctionReason: report.correctionReason,
         problemsRaised: raised,
@@ -530,6 +547,55 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
         const req = parseOrRefuse(OpenSupervisionOrder, raw);
         if (answered.has(req.requestId)) return;
         if (state.closed) refuse(FailureType.ProjectClosed, `project is closed in stage ${state.stage}; no supervision order can be opened`, { currentStage: state.stage });
+      },
+    },
+  );
+
+  // ---- annual plan (年度计划下达) -------------------------------------------------------------
+  setHandler(
+    setAnnualPlanUpdate,
+    (raw): AnnualPlan => {
+      const req = SetAnnualPlan.parse(raw);
+      if (answered.has(req.requestId)) return answered.get(req.requestId) as AnnualPlan;
+      const plan: AnnualPlan = {
+        year: req.year,
+        annualPlannedInvestment: req.annualPlannedInvestment,
+        previous: project.annualPlannedInvestment,
+        setAt: nowIso(),
+        by: req.actor.by,
+        ...(req.reason !== undefined ? { reason: req.reason } : {}),
+      };
+      state.annualPlans.push(plan);
+      // `project` is this run's input and `state.project` the carried copy: both must agree.
+      project.annualPlannedInvestment = req.annualPlannedInvestment;
+      state.project.annualPlannedInvestment = req.annualPlannedInvestment;
+      outbox.add('cn.keyflow.project.annualPlanSet', nextKey(`annualPlan:${req.year}`), {
+        year: plan.year,
+        annualPlannedInvestment: plan.annualPlannedInvestment,
+        previous: plan.previous,
+        by: plan.by,
+        reason: plan.reason,
+        county: project.county,
+      });
+      recomputeWarning();
+      syncSearchAttributes();
+      remember(req.requestId, plan);
+      return plan;
+    },
+    {
+      validator: (raw) => {
+        const req = parseOrRefuse(SetAnnualPlan, raw);
+        if (answered.has(req.requestId)) return;
+        if (state.closed) refuse(FailureType.ProjectClosed, `project is closed in stage ${state.stage}; its annual plan cannot change`, { currentStage: state.stage });
+        const thisYear = Number(shanghaiDate(new Date()).slice(0, 4));
+        if (req.year !== thisYear) {
+          const rule = `must be the current year (${thisYear}): a plan is set in the year it covers`;
+          refuse(FailureType.ValidationFailed, `year: ${rule}`, [{ field: 'year', rule }]);
+        }
+        if (req.annualPlannedInvestment > state.project.totalInvestment) {
+          const rule = `must not exceed the total investment (${state.project.totalInvestment} 万元)`;
+          refuse(FailureType.ValidationFailed, `annualPlannedInvestment: ${rule}`, [{ field: 'annualPlannedInvestment', rule }]);
+        }
       },
     },
   );
