@@ -13,7 +13,7 @@ import { createActivities } from '../../activities';
 import { EventPublisher } from '../../activities/events/publisher';
 import { atShanghaiTime, addCalendarDays, shanghaiDate } from '../../domain/calendar';
 import { addMonths, lastDayOfMonth, monthOf } from '../../domain/lifecycle/months';
-import { getProjectState, registerProject, reportProgress, transitionProject } from '../../client/projects';
+import { getProjectState, registerProject, reportProgress, setAnnualPlan, transitionProject } from '../../client/projects';
 import { actOnTask, getReviewState, resubmitTask, startReviewStage, submitMissingMaterial } from '../../client/reviews';
 import { STAGES_BEFORE_CONSTRUCTION, type ReviewStageId } from '../../schemas/jointReview';
 import type { Stage } from '../../schemas/project';
@@ -121,7 +121,8 @@ async function projectPreliminaryV1(): Promise<void> {
 
 /**
  * A project through all four joint-review stages (v2: the lifecycle starts each review as a
- * child; completion starts completion acceptance, and production waits for it).
+ * child; completion starts completion acceptance, and production waits for it), with the
+ * year's plan set on the way.
  */
 async function projectThroughReviewV2(): Promise<void> {
   const env = await createTimeSkippingEnv();
@@ -159,6 +160,8 @@ async function projectThroughReviewV2(): Promise<void> {
     await move('preliminary', 1);
     for (const stageId of STAGES_BEFORE_CONSTRUCTION) await approveStage(stageId);
     await move('started', 2);
+    const year = Number(shanghaiDate(new Date(await env.currentTimeMs())).slice(0, 4));
+    await setAnnualPlan(ctx, code, { requestId: 'record-annual-plan', year, annualPlannedInvestment: 50000, reason: '年度计划下达', actor: { by: 'fgw:recorder' } });
     await move('underConstruction', 3);
     await move('completed', 4);
     await approveStage('completionAcceptance');
