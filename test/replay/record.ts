@@ -1,5 +1,5 @@
 /**
- * Records workflow histories for the replay tests: `npx tsx test/replay/record.ts`.
+ * Records workflow histories for the replay tests: `npx tsx test/replay/record.ts [scenario] [--replace]`.
  * Each scenario runs on the time-skipping server with the real workflow code and saves every
  * run of the chain (continue-as-new included) under test/replay/histories/. Record again only
  * for a new workflow version, and keep the old files: they are what must keep replaying.
@@ -22,8 +22,10 @@ import { getReviewStateQuery, reviewStageInput } from '../../workflows/review/me
 import { calendarWithSynthetic2027 } from '../support/calendars';
 import { aProject } from '../support/fixtures';
 import { createTimeSkippingEnv } from '../support/timeSkipping';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
-const OUT = path.join(__dirname, 'histories');
+/** Where histories go (another folder to try a scenario out without touching the kept ones). */
+const OUT = process.env.KEYFLOW_REPLAY_OUT ?? path.join(__dirname, 'histories');
 const quietPublisher: EventPublisher = {
   async publish(topic, event) {
     return { id: event.id, topic, partition: 0, offset: '0' };
@@ -39,25 +41,39 @@ async function saveChain(client: Client, workflowId: string, firstRunId: string,
     const history: temporal.api.history.v1.IHistory = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     n += 1;
     // Binary protobuf: the JSON helper trips over a second protobufjs copy inside @temporalio/common.
-    fs.writeFileSync(path.join(OUT, `${name}.run${n}.binpb`), temporal.api.history.v1.History.encode(history).finish());
+    const file = path.join(OUT, `${name}.run${n}.binpb`);
+    // A kept history is what old workflows must keep replaying: never replace one by accident.
+    if (fs.existsSync(file) && !process.argv.includes('--replace')) throw new Error(`${file} exists: name a new version, or pass --replace`);
+    fs.writeFileSync(file, temporal.api.history.v1.History.encode(history).finish());
     const last: temporal.api.history.v1.IHistoryEvent | undefined = history.events?.[history.events.length - 1];
     runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
   }
   return n;
 }
 
-async function projectLifecycleV1(): Promise<void> {
+/** Runs `body` on a fresh time-skipping server with a worker of today's workflow code polling `taskQueue`. */
+async function recording(taskQueue: string, body: (env: TestWorkflowEnvironment) => Promise<void>): Promise<void> {
   const env = await createTimeSkippingEnv();
-  const taskQueue = 'record-lifecycle';
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowsPath: require.resolve('../../workflows'),
     activities: createActivities({ publisher: quietPublisher, calendar: calendarWithSynthetic2027() }),
   });
-  const ctx = { client: env.client, taskQueue, lifecycleConfig: { continueAsNewAfterEvents: 150 } };
   const running = worker.run();
   try {
+    await body(env);
+  } finally {
+    worker.shutdown();
+    await running;
+    await env.teardown();
+  }
+}
+
+async function projectLifecycleV1(): Promise<void> {
+  const taskQueue = 'record-lifecycle';
+  await recording(taskQueue, async (env) => {
+    const ctx = { client: env.client, taskQueue, lifecycleConfig: { continueAsNewAfterEvents: 150 } };
     const project = aProject({ stage: 'underConstruction', category: 'continuing', annualPlannedInvestment: 1200 });
     const started = await registerProject(ctx, project, 'recorder');
     const m0 = monthOf(shanghaiDate(new Date(await env.currentTimeMs())));
@@ -82,26 +98,14 @@ async function projectLifecycleV1(): Promise<void> {
     await env.client.workflow.getHandle(started.workflowId).result();
     const runs = await saveChain(env.client, started.workflowId, started.runId, 'projectLifecycle.v1');
     console.log(`projectLifecycle.v1: ${runs} runs recorded`);
-  } finally {
-    worker.shutdown();
-    await running;
-    await env.teardown();
-  }
+  });
 }
 
 /** A project from conception into preliminary work (before joint review was wired, v1). */
 async function projectPreliminaryV1(): Promise<void> {
-  const env = await createTimeSkippingEnv();
   const taskQueue = 'record-preliminary';
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowsPath: require.resolve('../../workflows'),
-    activities: createActivities({ publisher: quietPublisher, calendar: calendarWithSynthetic2027() }),
-  });
-  const ctx = { client: env.client, taskQueue };
-  const running = worker.run();
-  try {
+  await recording(taskQueue, async (env) => {
+    const ctx = { client: env.client, taskQueue };
     const project = aProject({ stage: 'conceived', category: 'preliminary' });
     const started = await registerProject(ctx, project, 'recorder');
     await env.sleep(3 * 24 * 3600 * 1000);
@@ -112,11 +116,7 @@ async function projectPreliminaryV1(): Promise<void> {
     await transitionProject(ctx, project.code, { requestId: 'record-withdraw', to: 'withdrawn', reason: '企业投资计划调整', actor: { by: 'fgw:recorder' } });
     const runs = await saveChain(env.client, started.workflowId, started.runId, 'projectLifecycle.preliminary.v1');
     console.log(`projectLifecycle.preliminary.v1: ${runs} runs recorded`);
-  } finally {
-    worker.shutdown();
-    await running;
-    await env.teardown();
-  }
+  });
 }
 
 /**
@@ -125,25 +125,17 @@ async function projectPreliminaryV1(): Promise<void> {
  * year's plan set on the way.
  */
 async function projectThroughReviewV2(): Promise<void> {
-  const env = await createTimeSkippingEnv();
   const taskQueue = 'record-through-review';
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowsPath: require.resolve('../../workflows'),
-    activities: createActivities({ publisher: quietPublisher, calendar: calendarWithSynthetic2027() }),
-  });
-  const ctx = { client: env.client, taskQueue, jointReviewConfig: loadJointReviewConfig() };
-  const running = worker.run();
-  const until = async <T>(read: () => Promise<T | undefined>): Promise<T> => {
-    for (let i = 0; i < 200; i += 1) {
-      const v = await read().catch(() => undefined);
-      if (v !== undefined) return v;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('gave up waiting');
-  };
-  try {
+  await recording(taskQueue, async (env) => {
+    const ctx = { client: env.client, taskQueue, jointReviewConfig: loadJointReviewConfig() };
+    const until = async <T>(read: () => Promise<T | undefined>): Promise<T> => {
+      for (let i = 0; i < 200; i += 1) {
+        const v = await read().catch(() => undefined);
+        if (v !== undefined) return v;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('gave up waiting');
+    };
     const project = aProject({ stage: 'reserve', category: 'preliminary' });
     const code = project.code;
     const started = await registerProject(ctx, project, 'recorder');
@@ -169,11 +161,7 @@ async function projectThroughReviewV2(): Promise<void> {
     await env.client.workflow.getHandle(started.workflowId).result();
     const runs = await saveChain(env.client, started.workflowId, started.runId, 'projectLifecycle.throughReview.v2');
     console.log(`projectLifecycle.throughReview.v2: ${runs} runs recorded`);
-  } finally {
-    worker.shutdown();
-    await running;
-    await env.teardown();
-  }
+  });
 }
 
 /**
@@ -183,17 +171,9 @@ async function projectThroughReviewV2(): Promise<void> {
  * follow-up, a reminder, the other approvals.
  */
 async function reviewStageScenario(name: string): Promise<void> {
-  const env = await createTimeSkippingEnv();
   const taskQueue = 'record-review';
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowsPath: require.resolve('../../workflows'),
-    activities: createActivities({ publisher: quietPublisher, calendar: calendarWithSynthetic2027() }),
-  });
-  const ctx = { client: env.client, taskQueue };
-  const running = worker.run();
-  try {
+  await recording(taskQueue, async (env) => {
+    const ctx = { client: env.client, taskQueue };
     const config = loadJointReviewConfig();
     const code = '2026-411122-13-03-990001';
     const input = reviewStageInput({ code, name: '漯河统一企业高端方便面生产线', county: 'etdz', leadDepartment: 'fgw' }, config, 'landUsePlanning', 'xzsp:recorder');
@@ -227,16 +207,12 @@ async function reviewStageScenario(name: string): Promise<void> {
     await handle.result();
     const runs = await saveChain(env.client, started.workflowId, started.runId, name);
     console.log(`${name}: ${runs} runs recorded`);
-  } finally {
-    worker.shutdown();
-    await running;
-    await env.teardown();
-  }
+  });
 }
 
 async function main(): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
-  const only = process.argv[2];
+  const only = process.argv.slice(2).find((a) => !a.startsWith('--'));
   if (!only || only === 'projectLifecycle') await projectLifecycleV1();
   if (!only || only === 'projectPreliminary') await projectPreliminaryV1();
   if (!only || only === 'projectThroughReview') await projectThroughReviewV2();
