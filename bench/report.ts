@@ -110,6 +110,13 @@ export function ratiosTable(r: BenchReport): string {
   return lines.join('\n');
 }
 
+/** An agenda or inbox figure: seconds (count), or that it failed, and after how long. */
+function compiledText(c: { seconds: number; error?: string }, count: string): string {
+  return c.error ? `failed after ${f(c.seconds)} s` : `${f(c.seconds)} (${count})`;
+}
+
+const agendaCount = (a: { projectsQueried: number; unread?: number }): string => (a.unread ? `${a.projectsQueried}, ${a.unread} from the index` : String(a.projectsQueried));
+
 /** Seconds to settle, or (reports from before the limit existed have no `settled`) how far it got. */
 function settledText(st: ScaleStep): string {
   if (st.settled !== false) return f(st.settleSeconds, 0);
@@ -131,13 +138,13 @@ export function scaleTable(s: ScaleResult): string {
   ];
   for (const st of s.steps) {
     lines.push(
-      `| ${st.projects} | ${st.liveWorkflows} | ${f(st.registrationsPerSecond, 0)} | ${settledText(st)} | ${f(st.cpuSecondsPerProject, 2)} | ${mib(st.rssIdleBytes)} → ${mib(st.rssLiveBytes)} | ${st.cachedWorkflows} | ${kib(st.bytesPerCachedWorkflow)} | ${kib(st.bytesPerLiveWorkflow)} | ${f(st.warm.agenda.seconds)} (${st.warm.agenda.projectsQueried}) | ${f(st.warm.inbox.seconds)} (${st.warm.inbox.items}) | ${mib(st.warm.rssAfterBytes)} |`,
+      `| ${st.projects} | ${st.liveWorkflows} | ${f(st.registrationsPerSecond, 0)} | ${settledText(st)} | ${f(st.cpuSecondsPerProject, 2)} | ${mib(st.rssIdleBytes)} → ${mib(st.rssLiveBytes)} | ${st.cachedWorkflows} | ${kib(st.bytesPerCachedWorkflow)} | ${kib(st.bytesPerLiveWorkflow)} | ${compiledText(st.warm.agenda, agendaCount(st.warm.agenda))} | ${compiledText(st.warm.inbox, String(st.warm.inbox.items))} | ${mib(st.warm.rssAfterBytes)} |`,
     );
   }
   const c = s.cold;
   if (c) {
     lines.push(
-      `| ${c.projects}, cold: worker restarted, cache empty | ${2 * c.projects} | – | – | – | ${mib(c.rssIdleBytes)} (restarted) | 0 at start | – | – | ${f(c.agenda.seconds)} (${c.agenda.projectsQueried}) | ${f(c.inbox.seconds)} (${c.inbox.items}) | ${mib(c.rssAfterBytes)} |`,
+      `| ${c.projects}, cold: worker restarted, cache empty | ${2 * c.projects} | – | – | – | ${mib(c.rssIdleBytes)} (restarted) | 0 at start | – | – | ${compiledText(c.agenda, agendaCount(c.agenda))} | ${compiledText(c.inbox, String(c.inbox.items))} | ${mib(c.rssAfterBytes)} |`,
     );
   }
   return lines.join('\n');
@@ -187,6 +194,9 @@ export function markdown(r: BenchReport): string {
     for (const st of r.scale.steps) {
       const note = unsettledNote(st);
       if (note) out.push(note, '');
+      for (const [what, c] of [['agenda', st.warm.agenda], ['inbox', st.warm.inbox]] as const) {
+        if (c.error) out.push(`At ${st.projects} projects the ${what} failed after ${f(c.seconds)} s: ${c.error}.`, '');
+      }
     }
     const last = r.scale.steps[r.scale.steps.length - 1];
     const c = r.scale.cold;

@@ -1,7 +1,15 @@
-import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, ServiceError, WorkflowNotFoundError } from '@temporalio/client';
+import type { TypedSearchAttributes } from '@temporalio/common';
 import type { WorkingDayCalendar } from '../../domain/calendar';
 import { orderAgenda } from '../../domain/meeting/agenda';
-import { followUpAgendaItem, overdueApprovalItems, projectAgendaItems, type OverdueReview } from '../../domain/meeting/sources';
+import {
+  followUpAgendaItem,
+  indexedProjectAgendaItems,
+  overdueApprovalItems,
+  projectAgendaItems,
+  type IndexedProject,
+  type OverdueReview,
+} from '../../domain/meeting/sources';
 import type { ProjectState } from '../../schemas/lifecycle';
 import type { AgendaItem, MeetingConfig } from '../../schemas/meeting';
 import { SA } from '../../schemas/searchAttributes';
@@ -9,11 +17,29 @@ import { FOLLOW_UP_TRACKER_ID, getFollowUpsQuery } from '../../workflows/followU
 import { getProjectStateQuery } from '../../workflows/project/messages';
 import { mapLimited, QUERY_CONCURRENCY } from '../../client/concurrency';
 
+/** What the index holds of a project; undefined when it lacks what an agenda item needs. */
+function indexedFacts(sa: TypedSearchAttributes): IndexedProject | undefined {
+  const code = sa.get(SA.projectCode);
+  const county = sa.get(SA.county);
+  const leadDepartment = sa.get(SA.leadDepartment);
+  if (!code || !county || !leadDepartment) return undefined;
+  return {
+    code,
+    county,
+    leadDepartment,
+    stalled: sa.get(SA.stalled) ?? false,
+    warning: sa.get(SA.warning),
+    completionRate: sa.get(SA.completionRate),
+    lastReportAt: sa.get(SA.lastReportAt)?.toISOString(),
+  };
+}
+
 /**
  * The project part of the agenda, from live state: every running project's state (its own
  * `getProjectState` query, the source of truth — visibility only finds the workflows) gives its
  * stall, red warning and open problems; review stages that visibility marks overdue give the
- * overdue approvals, per department holding the task. Listings page through all results.
+ * overdue approvals, per department holding the task. Listings page through all results. A
+ * project that does not answer is listed from its indexed facts (stalled, red), said so.
  */
 export async function loadProjectAgendaItems(
   client: Client,
@@ -21,15 +47,18 @@ export async function loadProjectAgendaItems(
   names: Pick<MeetingConfig, 'directory'>,
   calendar: WorkingDayCalendar,
   taskQueue?: string,
+  /** Told which projects did not answer (and of how many), to be logged. */
+  onUnread?: (codes: string[], of: number) => void,
 ): Promise<AgendaItem[]> {
   // keyflow's projects are the ones its own worker runs: workflows on another task queue (another
   // deployment sharing the namespace, or a test's) are not this meeting's business, and asking
   // them would wait on a worker that may not exist.
   const onQueue = taskQueue ? ` AND TaskQueue = '${taskQueue.replace(/'/g, '')}'` : '';
-  const projects: Array<{ workflowId: string; runId: string }> = [];
+  const projects: Array<{ workflowId: string; indexed: IndexedProject | undefined }> = [];
   for await (const wf of client.workflow.list({ query: `${SA.kind.name}='project' AND ExecutionStatus='Running'${onQueue}` })) {
-    projects.push({ workflowId: wf.workflowId, runId: wf.runId });
+    projects.push({ workflowId: wf.workflowId, indexed: indexedFacts(wf.typedSearchAttributes) });
   }
+  const unread: IndexedProject[] = [];
   const states = (
     await mapLimited(projects, QUERY_CONCURRENCY, async (p) => {
       try {
@@ -37,12 +66,17 @@ export async function loadProjectAgendaItems(
       } catch (err) {
         // Finished between the listing and the query: no longer on any agenda.
         if (err instanceof WorkflowNotFoundError) return undefined;
-        throw err;
+        // Unanswered (its worker overloaded or away): the meeting is held all the same, with what
+        // the index knows of the project, rather than no agenda at all.
+        if (!(err instanceof ServiceError) || !p.indexed) throw err;
+        unread.push(p.indexed);
+        return undefined;
       }
     })
   ).filter((s): s is ProjectState => s !== undefined);
+  if (unread.length > 0) onUnread?.(unread.map((p) => p.code), projects.length);
   const byCode = new Map(states.map((s) => [s.project.code, s]));
-  const items = states.flatMap((s) => projectAgendaItems(s, at, names, calendar));
+  const items = [...states.flatMap((s) => projectAgendaItems(s, at, names, calendar)), ...unread.flatMap((p) => indexedProjectAgendaItems(p, at, names))];
 
   const reviewQuery = `${SA.kind.name}='review-stage' AND ${SA.overdue.name}=true AND ExecutionStatus='Running'${onQueue}`;
   for await (const wf of client.workflow.list({ query: reviewQuery })) {

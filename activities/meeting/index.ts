@@ -54,7 +54,10 @@ export function meetingActivities(deps: ActivityDeps) {
     },
     /** Stalled, red, overdue-approval and open-problem items, from live state. */
     async loadProjectAgendaItems(req: { at: string; config: Pick<MeetingConfig, 'directory'> }): Promise<AgendaItem[]> {
-      return loadProjectAgendaItems(needClient(deps), req.at, req.config, calendar, Context.current().info.taskQueue);
+      const ctx = Context.current();
+      return loadProjectAgendaItems(needClient(deps), req.at, req.config, calendar, ctx.info.taskQueue, (codes, of) =>
+        ctx.log.warn(`agenda: ${codes.length} of ${of} projects did not answer their state query; listed from the index`, { unread: codes.slice(0, 20) }),
+      );
     },
     /** Open follow-up items of earlier meetings, from the follow-up tracker. */
     async loadFollowUpAgendaItems(req: { at: string }): Promise<AgendaItem[]> {

@@ -85,6 +85,37 @@ export function projectAgendaItems(state: ProjectState, now: string, names: Name
   return items;
 }
 
+/** What visibility tells of a running project, for when its own state cannot be read. */
+export interface IndexedProject {
+  code: string;
+  county: string;
+  leadDepartment: string;
+  stalled: boolean;
+  warning: string | undefined;
+  completionRate: number | undefined;
+  lastReportAt: string | undefined;
+}
+
+/**
+ * Agenda items of a project whose state query went unanswered (its worker too busy, or down):
+ * from the facts visibility indexed, so a stalled or red project is not dropped from the meeting.
+ * The items say that its state was not read; its open problems are missing until it is.
+ */
+export function indexedProjectAgendaItems(p: IndexedProject, now: string, names: Names): AgendaItem[] {
+  const project = { ...projectRef({ code: p.code, name: `${p.code}（状态未读取）`, county: p.county }, names) };
+  const since = p.lastReportAt ?? now;
+  const note = '据检索索引，项目状态暂未读取';
+  const items: AgendaItem[] = [];
+  if (p.stalled) {
+    items.push({ id: `stalled:${p.code}`, category: 'stalled', project, why: `项目停滞（${note}）`, since, department: department(p.leadDepartment, names) });
+  }
+  if (p.warning === 'red') {
+    const rate = p.completionRate !== undefined ? `：年度计划投资完成率 ${pct(p.completionRate)}` : '';
+    items.push({ id: `redWarning:${p.code}`, category: 'redWarning', project, why: `红灯预警${rate}（${note}）`, since, department: department(p.leadDepartment, names) });
+  }
+  return items;
+}
+
 /** What visibility tells of an overdue review stage (联审联批). */
 export interface OverdueReview {
   workflowId: string;
