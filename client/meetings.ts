@@ -7,7 +7,7 @@ import { validate } from '../schemas/validation';
 import { closeFollowUpUpdate, FOLLOW_UP_TRACKER_ID, getFollowUpsQuery } from '../workflows/followUps/messages';
 import { getMeetingQuery, MEETING_SCHEDULE_ID, recordDecisionsUpdate, WeeklyMeetingInput } from '../workflows/meeting/messages';
 import { KeyflowError, toKeyflowError } from './errors';
-import type { ClientContext } from './projects';
+import { onTaskQueue, type ClientContext } from './projects';
 
 const DAYS: DayOfWeek[] = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'];
 
@@ -61,9 +61,13 @@ export async function ensureWeeklyMeetingSchedule(
   return { scheduleId: MEETING_SCHEDULE_ID, created: false };
 }
 
-/** Meeting workflows, newest first: the running ones, then (when asked) finished ones. */
+/**
+ * Meeting workflows, newest first: the running ones, then (when asked) finished ones. Only those
+ * of keyflow's own task queue: another deployment's (or a test's) in the same namespace is not
+ * this meeting office's, and asking it would wait on a worker that may be gone.
+ */
 async function meetings(ctx: ClientContext, running: boolean): Promise<Array<{ workflowId: string; view: MeetingView }>> {
-  const query = `${SA.kind.name}='meeting'${running ? " AND ExecutionStatus='Running'" : ''}`;
+  const query = `${SA.kind.name}='meeting'${running ? " AND ExecutionStatus='Running'" : ''} AND ${onTaskQueue(ctx.taskQueue)}`;
   const out: Array<{ workflowId: string; view: MeetingView }> = [];
   for await (const wf of ctx.client.workflow.list({ query })) {
     try {
