@@ -150,8 +150,10 @@ export async function measureScale(opts: {
     // A failure is a result here too (e.g. a query timing out behind the worker's backlog): recorded, not fatal.
     const a0 = performance.now();
     let unread = 0;
-    const agendaItems = await loadProjectAgendaItems(client, new Date().toISOString(), names, calendar, undefined, (codes) => {
-      unread = codes.length;
+    const agendaItems = await loadProjectAgendaItems(client, new Date().toISOString(), names, calendar, {
+      onUnread: (codes) => {
+        unread = codes.length;
+      },
     }).catch((err: unknown) => err as Error);
     const agendaSeconds = (performance.now() - a0) / 1000;
     const agendaError = agendaItems instanceof Error ? agendaItems.message : undefined;

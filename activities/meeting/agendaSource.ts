@@ -39,17 +39,28 @@ function indexedFacts(sa: TypedSearchAttributes): IndexedProject | undefined {
  * `getProjectState` query, the source of truth — visibility only finds the workflows) gives its
  * stall, red warning and open problems; review stages that visibility marks overdue give the
  * overdue approvals, per department holding the task. Listings page through all results. A
- * project that does not answer is listed from its indexed facts (stalled, red), said so.
+ * project that does not answer, or is not reached before the deadline, is listed from its
+ * indexed facts (stalled, red), and says so.
  */
 export async function loadProjectAgendaItems(
   client: Client,
   at: string,
   names: Pick<MeetingConfig, 'directory'>,
   calendar: WorkingDayCalendar,
-  taskQueue?: string,
-  /** Told which projects did not answer (and of how many), to be logged. */
-  onUnread?: (codes: string[], of: number) => void,
+  opts: {
+    /** keyflow's task queue: only its workflows are listed. */
+    taskQueue?: string;
+    /** Told which projects were listed from the index (and of how many), to be logged. */
+    onUnread?: (codes: string[], of: number) => void;
+    /**
+     * When (epoch ms) to stop asking: the projects not yet asked are listed from the index, so
+     * an agenda is compiled within its activity's time even when the worker must replay many
+     * workflows to answer (a cold cache, thousands of projects).
+     */
+    deadline?: number;
+  } = {},
 ): Promise<AgendaItem[]> {
+  const { taskQueue, onUnread, deadline } = opts;
   // keyflow's projects are the ones its own worker runs: workflows on another task queue (another
   // deployment sharing the namespace, or a test's) are not this meeting's business, and asking
   // them would wait on a worker that may not exist.
@@ -61,6 +72,10 @@ export async function loadProjectAgendaItems(
   const unread: IndexedProject[] = [];
   const states = (
     await mapLimited(projects, QUERY_CONCURRENCY, async (p) => {
+      if (deadline !== undefined && Date.now() >= deadline && p.indexed) {
+        unread.push(p.indexed);
+        return undefined;
+      }
       try {
         return await client.workflow.getHandle(p.workflowId).query(getProjectStateQuery);
       } catch (err) {

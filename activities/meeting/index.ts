@@ -55,9 +55,14 @@ export function meetingActivities(deps: ActivityDeps) {
     /** Stalled, red, overdue-approval and open-problem items, from live state. */
     async loadProjectAgendaItems(req: { at: string; config: Pick<MeetingConfig, 'directory'> }): Promise<AgendaItem[]> {
       const ctx = Context.current();
-      return loadProjectAgendaItems(needClient(deps), req.at, req.config, calendar, ctx.info.taskQueue, (codes, of) =>
-        ctx.log.warn(`agenda: ${codes.length} of ${of} projects did not answer their state query; listed from the index`, { unread: codes.slice(0, 20) }),
-      );
+      // Stop asking a little before the activity's own timeout, so it ends with an agenda.
+      const budgetMs = Math.max(10_000, (ctx.info.startToCloseTimeoutMs ?? 120_000) - 30_000);
+      return loadProjectAgendaItems(needClient(deps), req.at, req.config, calendar, {
+        taskQueue: ctx.info.taskQueue,
+        deadline: Date.now() + budgetMs,
+        onUnread: (codes, of) =>
+          ctx.log.warn(`agenda: ${codes.length} of ${of} projects listed from the index (no answer in time)`, { unread: codes.slice(0, 20) }),
+      });
     },
     /** Open follow-up items of earlier meetings, from the follow-up tracker. */
     async loadFollowUpAgendaItems(req: { at: string }): Promise<AgendaItem[]> {

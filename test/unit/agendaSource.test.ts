@@ -81,8 +81,7 @@ describe('the project part of the weekly agenda', () => {
       AT,
       names,
       defaultCalendar,
-      undefined,
-      (codes) => unread.push(codes),
+      { onUnread: (codes) => unread.push(codes) },
     );
     // Stalled supersedes red on an agenda, from the index as from the state.
     expect(items.map((i) => i.id).sort()).toEqual(['redWarning:2026-411122-13-03-000001', 'redWarning:2026-411122-13-03-000006', 'stalled:2026-411122-13-03-000002']);
@@ -95,6 +94,23 @@ describe('the project part of the weekly agenda', () => {
     }
     expect(fromIndex.find((i) => i.category === 'redWarning')!.why).toContain('25%');
     expect(unread).toEqual([['2026-411122-13-03-000002', '2026-411122-13-03-000003', '2026-411122-13-03-000006']]);
+  });
+
+  it('lists the projects not asked by the deadline from the index, so the agenda is compiled in time', async () => {
+    const unread: string[][] = [];
+    const items = await loadProjectAgendaItems(
+      clientListing([
+        { code: '2026-411122-13-03-000007', answer: 'state', stalled: true },
+        { code: '2026-411122-13-03-000008', answer: 'state', warning: 'red' },
+      ]),
+      AT,
+      names,
+      defaultCalendar,
+      { deadline: Date.now() - 1, onUnread: (codes) => unread.push(codes) },
+    );
+    expect(items.map((i) => i.id).sort()).toEqual(['redWarning:2026-411122-13-03-000008', 'stalled:2026-411122-13-03-000007']);
+    expect(items.every((i) => i.why.includes('项目状态暂未读取'))).toBe(true);
+    expect(unread).toEqual([['2026-411122-13-03-000007', '2026-411122-13-03-000008']]);
   });
 
   it('still fails on an error that is not the server or worker failing to answer', async () => {
