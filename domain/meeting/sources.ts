@@ -102,7 +102,7 @@ export interface IndexedProject {
  * The items say that its state was not read; its open problems are missing until it is.
  */
 export function indexedProjectAgendaItems(p: IndexedProject, now: string, names: Names): AgendaItem[] {
-  const project = { ...projectRef({ code: p.code, name: `${p.code}（状态未读取）`, county: p.county }, names) };
+  const project = projectRef({ code: p.code, name: `${p.code}（状态未读取）`, county: p.county }, names);
   const since = p.lastReportAt ?? now;
   const note = '据检索索引，项目状态暂未读取';
   const items: AgendaItem[] = [];
