@@ -1,4 +1,5 @@
 import { Client, WorkflowExecutionInfo, WorkflowIdReusePolicy } from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
 import type {
   AnnualPlan,
   CloseSupervisionOrderInput,
@@ -41,6 +42,20 @@ export interface ClientContext {
   jointReviewConfig?: JointReviewConfig;
 }
 
+/** A project workflow's search attributes at its start, before its first workflow task has run. */
+export function projectStartSearchAttributes(project: Project): SearchAttributePair[] {
+  return [
+    { key: SA.kind, value: 'project' },
+    { key: SA.projectCode, value: project.code },
+    { key: SA.stage, value: project.stage },
+    { key: SA.county, value: project.county },
+    { key: SA.industry, value: project.industry },
+    { key: SA.leadDepartment, value: project.leadDepartment },
+    { key: SA.warning, value: 'green' },
+    { key: SA.stalled, value: false },
+  ];
+}
+
 /**
  * Registers a key project (项目入库): validates it, then starts its lifecycle workflow under
  * an id derived from the national project code, so a project can be registered once only.
@@ -56,16 +71,7 @@ export async function registerProject(ctx: ClientContext, input: unknown, regist
       // A withdrawn or finished project keeps its code: it cannot be registered again either.
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       // Set at start, so listings find the project before its first workflow task has run.
-      typedSearchAttributes: [
-        { key: SA.kind, value: 'project' },
-        { key: SA.projectCode, value: project.code },
-        { key: SA.stage, value: project.stage },
-        { key: SA.county, value: project.county },
-        { key: SA.industry, value: project.industry },
-        { key: SA.leadDepartment, value: project.leadDepartment },
-        { key: SA.warning, value: 'green' },
-        { key: SA.stalled, value: false },
-      ],
+      typedSearchAttributes: projectStartSearchAttributes(project),
     });
     return { code: project.code, workflowId, runId: handle.firstExecutionRunId };
   } catch (err) {

@@ -1,8 +1,7 @@
 import { WorkflowIdReusePolicy } from '@temporalio/client';
-import type { ClientContext } from '../../client/projects';
+import { projectStartSearchAttributes, type ClientContext } from '../../client/projects';
 import type { ProjectState } from '../../schemas/lifecycle';
 import { ProjectInput } from '../../schemas/project';
-import { SA } from '../../schemas/searchAttributes';
 import { projectWorkflowId, type CarriedState, type ProjectWorkflowInput } from '../../workflows/project/messages';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -51,16 +50,7 @@ export async function startStalledProject(ctx: ClientContext, input: ProjectInpu
     workflowId,
     args: [args],
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-    typedSearchAttributes: [
-      { key: SA.kind, value: 'project' },
-      { key: SA.projectCode, value: project.code },
-      { key: SA.stage, value: project.stage },
-      { key: SA.county, value: project.county },
-      { key: SA.industry, value: project.industry },
-      { key: SA.leadDepartment, value: project.leadDepartment },
-      { key: SA.warning, value: 'green' },
-      { key: SA.stalled, value: false },
-    ],
+    typedSearchAttributes: projectStartSearchAttributes(project),
   });
   return workflowId;
 }

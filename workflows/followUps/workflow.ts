@@ -1,20 +1,16 @@
-import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { departmentRecipient, recipientKey } from '../../domain/meeting/agenda';
 import { renderFollowUpDue, renderFollowUpOverdue } from '../../domain/meeting/text';
 import { FailureType } from '../../schemas/errors';
 import { CloseFollowUpRequest, FollowUpItem, Reminder } from '../../schemas/meeting';
 import { SA } from '../../schemas/searchAttributes';
-import { issuesOf } from '../../schemas/validation';
 import { Outbox } from '../shared/outbox';
 import { addFollowUpsSignal, closeFollowUpUpdate, FOLLOW_UP_TRACKER_ID, FollowUpTrackerInput, getFollowUpsQuery, TrackedFollowUp } from './messages';
+import { parseOrRefuse, refuse } from '../shared/refusal';
 
 /** Closed items kept for queries after continue-as-new (their events are on Kafka for good). */
 const KEEP_CLOSED = 200;
 const ANSWERS_KEPT = 500;
-
-function refuse(type: FailureType, message: string, details?: unknown): never {
-  throw ApplicationFailure.create({ type, message, nonRetryable: true, details: details === undefined ? [] : [details] });
-}
 
 const nowIso = (): string => new Date(Date.now()).toISOString();
 
@@ -79,11 +75,10 @@ export async function followUpTracker(input: FollowUpTrackerInput): Promise<void
     },
     {
       validator: (raw) => {
-        const parsed = CloseFollowUpRequest.safeParse(raw);
-        if (!parsed.success) refuse(FailureType.ValidationFailed, 'the closing request is invalid', issuesOf(parsed.error, 'request'));
-        if (answered.has(parsed.data.requestId)) return;
-        const t = tracked.get(parsed.data.itemId);
-        if (!t) refuse(FailureType.FollowUpNotFound, `no follow-up item ${parsed.data.itemId}`);
+        const req = parseOrRefuse(CloseFollowUpRequest, raw, 'request');
+        if (answered.has(req.requestId)) return;
+        const t = tracked.get(req.itemId);
+        if (!t) refuse(FailureType.FollowUpNotFound, `no follow-up item ${req.itemId}`);
         if (t.item.status === 'closed') refuse(FailureType.FollowUpClosed, `follow-up item ${t.item.id} was closed at ${t.item.closedAt}`);
       },
     },

@@ -1,6 +1,5 @@
 import {
   allHandlersFinished,
-  ApplicationFailure,
   condition,
   proxyActivities,
   proxyLocalActivities,
@@ -19,6 +18,7 @@ import { FieldIssue, issuesOf } from '../../schemas/validation';
 import type { TrackedFollowUp } from '../followUps/messages';
 import { Outbox } from '../shared/outbox';
 import { getMeetingQuery, MeetingSummary, recordDecisionsUpdate, WeeklyMeetingInput } from './messages';
+import { refuse } from '../shared/refusal';
 
 const acts = proxyActivities<KeyflowActivities>({
   startToCloseTimeout: '2 minutes',
@@ -29,10 +29,6 @@ const local = proxyLocalActivities<KeyflowActivities>({ startToCloseTimeout: '10
 
 /** A reminder sent more than this after its time is marked late. */
 const LATE_AFTER_MS = 60_000;
-
-function refuse(type: FailureType, message: string, details?: unknown): never {
-  throw ApplicationFailure.create({ type, message, nonRetryable: true, details: details === undefined ? [] : [details] });
-}
 
 async function sleepUntil(instant: string): Promise<void> {
   const ms = Date.parse(instant) - Date.now();

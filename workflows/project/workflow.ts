@@ -1,6 +1,5 @@
 import {
   allHandlersFinished,
-  ApplicationFailure,
   condition,
   continueAsNew,
   ParentClosePolicy,
@@ -32,7 +31,6 @@ import {
 } from '../../schemas/lifecycle';
 import { LifecycleConfig } from '../../schemas/lifecycleConfig';
 import { SA } from '../../schemas/searchAttributes';
-import { issuesOf } from '../../schemas/validation';
 import { addWorkingDays, CalendarGap } from '../shared/calendar';
 import { Outbox } from '../shared/outbox';
 import { reviewStageInput, reviewStageOutcomeSignal, reviewStageWorkflowId } from '../review/messages';
@@ -51,23 +49,11 @@ import {
   transitionUpdate,
   TransitionResult,
 } from './messages';
+import { parseOrRefuse, refuse } from '../shared/refusal';
 
 const DAY_MS = 24 * 3600 * 1000;
 /** How many answered request ids a project remembers for de-duplication. */
 const ANSWERED_KEPT = 500;
-
-function refuse(type: FailureType, message: string, details?: unknown): never {
-  throw ApplicationFailure.create({ type, message, nonRetryable: true, details: details === undefined ? [] : [details] });
-}
-
-function parseOrRefuse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, value: unknown): T {
-  const r = schema.safeParse(value);
-  if (!r.success) {
-    const issues = issuesOf(r.error);
-    refuse(FailureType.ValidationFailed, issues.map((i) => `${i.field}: ${i.rule}`).join('; '), issues);
-  }
-  return r.data;
-}
 
 /**
  * One key project's life (重点项目全生命周期): stages, monthly reports, the investment warning

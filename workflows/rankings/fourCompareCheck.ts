@@ -1,5 +1,4 @@
 import {
-  ApplicationFailure,
   ParentClosePolicy,
   proxyActivities,
   startChild,
@@ -8,15 +7,14 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { z } from 'zod';
 import type { KeyflowActivities } from '../../activities';
 import { runFourCompare } from '../../domain/fourCompare';
 import { FailureType } from '../../schemas/errors';
 import { CheckRecord, FourCompareCheckInput, FourCompareMonthlyInput, type FourCompareCheckInputRaw, type FourCompareMonthlyInputRaw } from '../../schemas/rankings';
 import { SA } from '../../schemas/searchAttributes';
-import { issuesOf } from '../../schemas/validation';
 import { Outbox } from '../shared/outbox';
 import { checkWorkflowId, periodToCheck } from './messages';
+import { parseOrRefuse, refuse } from '../shared/refusal';
 
 const acts = proxyActivities<KeyflowActivities>({
   startToCloseTimeout: '5 minutes',
@@ -26,19 +24,6 @@ const acts = proxyActivities<KeyflowActivities>({
 
 /** How many runs of one period a monthly trigger tries before giving up (each is a separate check). */
 const MAX_RUNS_PER_PERIOD = 50;
-
-function refuse(type: FailureType, message: string, details?: unknown): never {
-  throw ApplicationFailure.create({ type, message, nonRetryable: true, details: details === undefined ? [] : [details] });
-}
-
-function parseOrRefuse<S extends z.ZodTypeAny>(schema: S, value: unknown, what: string): z.output<S> {
-  const r = schema.safeParse(value);
-  if (!r.success) {
-    const issues = issuesOf(r.error, what);
-    refuse(FailureType.ValidationFailed, issues.map((i) => `${i.field}: ${i.rule}`).join('; '), issues);
-  }
-  return r.data;
-}
 
 /**
  * One 四比四看 check (workflow id = check id, see checkWorkflowId): reads the live project facts of

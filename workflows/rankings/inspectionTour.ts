@@ -1,12 +1,10 @@
 import {
   allHandlersFinished,
-  ApplicationFailure,
   condition,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { z } from 'zod';
 import type { KeyflowActivities } from '../../activities';
 import { scoreTour, sheetTotal, validateSheet } from '../../domain/inspection';
 import { FailureType } from '../../schemas/errors';
@@ -21,9 +19,9 @@ import {
   type TourView,
 } from '../../schemas/rankings';
 import { SA } from '../../schemas/searchAttributes';
-import { issuesOf } from '../../schemas/validation';
 import { Outbox } from '../shared/outbox';
 import { closeTourUpdate, getTourQuery, submitSheetUpdate, tourWorkflowId } from './messages';
+import { parseOrRefuse, refuse } from '../shared/refusal';
 
 const acts = proxyActivities<KeyflowActivities>({
   startToCloseTimeout: '2 minutes',
@@ -35,19 +33,6 @@ export const CLOSED_AT_DEADLINE = 'system:deadline';
 
 /** Sheet problems that are about time: the tour is closed, or the sheet came after closesAt. */
 const TIMING: readonly SheetError['code'][] = ['tourClosed', 'lateSheet'];
-
-function refuse(type: FailureType, message: string, details?: unknown): never {
-  throw ApplicationFailure.create({ type, message, nonRetryable: true, details: details === undefined ? [] : [details] });
-}
-
-function parseOrRefuse<S extends z.ZodTypeAny>(schema: S, value: unknown, what: string): z.output<S> {
-  const r = schema.safeParse(value);
-  if (!r.success) {
-    const issues = issuesOf(r.error, what);
-    refuse(FailureType.ValidationFailed, issues.map((i) => `${i.field}: ${i.rule}`).join('; '), issues);
-  }
-  return r.data;
-}
 
 /**
  * Refuses a sheet with every problem found. Time comes first: a sheet after the close is refused

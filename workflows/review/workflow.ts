@@ -8,7 +8,6 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { z } from 'zod';
 import { CalendarDeferred, counted, rulesOnly, workingDaysLeft } from '../../domain/jointReview/deadlines';
 import { isRefusal, type Refusal } from '../../domain/jointReview/refusal';
 import { dueAlarms, handleAlarm, nextAlarmAt, visibleFacts } from '../../domain/jointReview/schedule';
@@ -26,8 +25,8 @@ import {
   type StageOutcome,
 } from '../../schemas/jointReview';
 import { SA } from '../../schemas/searchAttributes';
-import { issuesOf } from '../../schemas/validation';
 import { Outbox } from '../shared/outbox';
+import { parseOrRefuse } from '../shared/refusal';
 import * as events from './events';
 import {
   actOnTaskUpdate,
@@ -42,15 +41,6 @@ import { withRecordedCalendar } from './recordedCalendar';
 
 function failureOf(r: Refusal): ApplicationFailure {
   return ApplicationFailure.nonRetryable(r.message, r.type, r.details);
-}
-
-function parsed<S extends z.ZodTypeAny>(schema: S, raw: unknown, what: string): z.output<S> {
-  const r = schema.safeParse(raw);
-  if (!r.success) {
-    const issues = issuesOf(r.error, what);
-    throw ApplicationFailure.nonRetryable(issues.map((i) => `${i.field}: ${i.rule}`).join('; '), FailureType.ValidationFailed, issues);
-  }
-  return r.data;
 }
 
 /** Runs async critical sections one after another, in call order (a promise chain: deterministic). */
@@ -72,7 +62,7 @@ class Serial {
  * UnknownHolidayYear, never a guess.
  */
 export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewStageResult> {
-  const input = parsed(ReviewStageInput, rawInput, 'input');
+  const input = parseOrRefuse(ReviewStageInput, rawInput, 'input');
   const acceptedAt = workflowInfo().startTime;
   /** Set once the deadlines are counted (the first serial section); every handler runs after it. */
   let state!: ReviewState;
@@ -168,7 +158,7 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
       (raw) =>
         serial.run(async () => {
           refuseUnlessStarted();
-          const req = parsed(ActOnTaskInput, raw, 'input');
+          const req = parseOrRefuse(ActOnTaskInput, raw, 'input');
           const fingerprint = `actOnTask:${req.department}:${req.action}`;
           const repeat = repeatOf(req.requestId, fingerprint);
           if (repeat) return repeat;
@@ -179,7 +169,7 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
         }),
       {
         validator: (raw) => {
-          const req = parsed(ActOnTaskInput, raw, 'input');
+          const req = parseOrRefuse(ActOnTaskInput, raw, 'input');
           if (repeatOf(req.requestId, `actOnTask:${req.department}:${req.action}`)) return;
           check((cal) => actOnTask(cal, state, req, new Date()));
         },
@@ -191,7 +181,7 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
       (raw) =>
         serial.run(async () => {
           refuseUnlessStarted();
-          const req = parsed(ResubmitInput, raw, 'input');
+          const req = parseOrRefuse(ResubmitInput, raw, 'input');
           const fingerprint = `resubmit:${req.department}`;
           const repeat = repeatOf(req.requestId, fingerprint);
           if (repeat) return repeat;
@@ -202,7 +192,7 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
         }),
       {
         validator: (raw) => {
-          const req = parsed(ResubmitInput, raw, 'input');
+          const req = parseOrRefuse(ResubmitInput, raw, 'input');
           if (repeatOf(req.requestId, `resubmit:${req.department}`)) return;
           check((cal) => resubmit(cal, state, req, new Date()));
         },
@@ -214,7 +204,7 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
       (raw) =>
         serial.run(async () => {
           refuseUnlessStarted();
-          const req = parsed(SubmitMissingMaterialInput, raw, 'input');
+          const req = parseOrRefuse(SubmitMissingMaterialInput, raw, 'input');
           const fingerprint = `submitMissingMaterial:${req.department}`;
           const repeat = repeatOf(req.requestId, fingerprint);
           if (repeat) return repeat;
@@ -225,7 +215,7 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
         }),
       {
         validator: (raw) => {
-          const req = parsed(SubmitMissingMaterialInput, raw, 'input');
+          const req = parseOrRefuse(SubmitMissingMaterialInput, raw, 'input');
           if (repeatOf(req.requestId, `submitMissingMaterial:${req.department}`)) return;
           check((cal) => submitMissingMaterial(cal, state, req, new Date()));
         },
