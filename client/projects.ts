@@ -6,6 +6,8 @@ import type {
   OpenSupervisionOrderInput,
   ProgressReportInput,
   ProjectState,
+  ReapplyForReviewInput,
+  ReapplyResult,
   SetAnnualPlanInput,
   SupervisionOrder,
   TransitionRequest,
@@ -25,6 +27,7 @@ import {
   openSupervisionOrderUpdate,
   getProjectStateQuery,
   projectWorkflowId,
+  reapplyForReviewUpdate,
   reportProgressUpdate,
   ReportResult,
   setAnnualPlanUpdate,
@@ -160,6 +163,18 @@ export async function openSupervisionOrder(ctx: ClientContext, code: string, req
 export async function closeSupervisionOrder(ctx: ClientContext, code: string, request: CloseSupervisionOrderInput): Promise<SupervisionOrder> {
   try {
     return await handleFor(ctx, code).executeUpdate(closeSupervisionOrderUpdate, { args: [request] });
+  } catch (err) {
+    throw await closedOr(ctx, code, err);
+  }
+}
+
+/**
+ * The applicant applies again for a rejected stage (重新申请), saying what was revised. Answers once
+ * the new attempt's review has started (`started`), so its tasks can be acted on at once.
+ */
+export async function reapplyForReview(ctx: ClientContext, code: string, request: ReapplyForReviewInput): Promise<ReapplyResult> {
+  try {
+    return await handleFor(ctx, code).executeUpdate(reapplyForReviewUpdate, { args: [request] });
   } catch (err) {
     throw await closedOr(ctx, code, err);
   }

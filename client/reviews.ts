@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { QueryNotRegisteredError, WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
@@ -34,8 +34,11 @@ import {
   reviewStageWorkflowId,
   submitMissingMaterialUpdate,
 } from '../workflows/review/messages';
+import { ProjectCode } from '../schemas/project';
+import type { ProjectState } from '../schemas/lifecycle';
+import { STAGE_NAMES_ZH } from '../domain/lifecycle/stages';
 import { KeyflowError, toKeyflowError } from './errors';
-import { onTaskQueue, type ClientContext } from './projects';
+import { getProjectState, onTaskQueue, type ClientContext } from './projects';
 
 export { TIE_RULE as INBOX_ORDER };
 
@@ -72,13 +75,66 @@ export async function startReviewStage(ctx: ClientContext, input: ReviewStageInp
   }
 }
 
-function handleOf(ctx: ClientContext, projectCode: string, stageId: string): WorkflowHandle {
+/** The project's state, or null when no lifecycle runs for the code (a review started on its own). */
+async function projectStateOrNull(ctx: ClientContext, code: string): Promise<ProjectState | null> {
+  try {
+    return await getProjectState(ctx, code);
+  } catch (err) {
+    if (err instanceof KeyflowError && err.type === FailureType.ProjectNotFound) return null;
+    throw err;
+  }
+}
+
+/**
+ * The review workflow of the current attempt at a stage — the one every caller (API, CLI, inbox,
+ * dashboard) acts on and reads. The project's state names it: after a rejection and a re-application
+ * (重新申请) it is `review-<code>-<stage>-r<n>`. A review started without a project lifecycle (tools,
+ * tests) has the stage's own id.
+ */
+export async function currentReviewId(ctx: ClientContext, projectCode: string, stageId: string): Promise<string> {
   const stage = validate(ReviewStageId, stageId, 'stageId');
-  return ctx.client.workflow.getHandle(reviewStageWorkflowId(projectCode, stage));
+  const code = validate(ProjectCode, projectCode, 'code');
+  const state = await projectStateOrNull(ctx, code);
+  return state?.reviews?.[stage]?.workflowId ?? reviewStageWorkflowId(code, stage);
+}
+
+async function handleOf(ctx: ClientContext, projectCode: string, stageId: string): Promise<WorkflowHandle> {
+  return ctx.client.workflow.getHandle(await currentReviewId(ctx, projectCode, stageId));
 }
 
 const notFound = (projectCode: string, stageId: string): KeyflowError =>
   new KeyflowError(FailureType.NotFound, `no review of stage ${stageId} for project ${projectCode}`);
+
+/**
+ * Why a stage's review cannot be read or acted on yet: 404 when keyflow runs no review of that stage
+ * for the project, 409 ReviewNotStarted with the reason when it waits for something.
+ */
+async function notStarted(ctx: ClientContext, projectCode: string, stageId: ReviewStageId, starting: boolean): Promise<KeyflowError> {
+  const state = await projectStateOrNull(ctx, projectCode).catch(() => null);
+  const status = state?.approvals[stageId];
+  if (!state || status === undefined) {
+    if (starting) return new KeyflowError(FailureType.ReviewNotStarted, `the review of stage ${stageId} for project ${projectCode} is starting; try again in a moment`, [], { stageId });
+    return state
+      ? new KeyflowError(FailureType.NotFound, `project ${projectCode} has no joint review of stage ${stageId} in keyflow (its approvals were given outside keyflow)`)
+      : notFound(projectCode, stageId);
+  }
+  const order = ['landUsePlanning', 'engineeringPermit', 'constructionPermit'];
+  const before = order.slice(0, order.indexOf(stageId)).find((id) => state.approvals[id] !== 'approved');
+  const gap = [...state.calendarGaps].reverse().find((g) => g.what.startsWith(`review:${stageId}:`));
+  const why =
+    starting || status === 'inReview'
+      ? 'its review is starting; try again in a moment'
+      : gap
+        ? `it could not start: ${gap.message}`
+        : before
+          ? `it starts once ${before} is approved (now ${state.approvals[before] ?? 'notStarted'})`
+          : stageId === 'completionAcceptance'
+            ? `it starts when the project is completed (竣工; now ${state.stage} ${STAGE_NAMES_ZH[state.stage]})`
+            : state.stage !== 'preliminary'
+              ? `it starts in preliminary work (前期; the project is in ${state.stage} ${STAGE_NAMES_ZH[state.stage]})`
+              : `it has not been applied for (${status})`;
+  return new KeyflowError(FailureType.ReviewNotStarted, `the review of stage ${stageId} for project ${projectCode} has not started: ${why}`, [], { stageId, status });
+}
 
 /**
  * Sends an update; when the review has already finished, a repeated request id still gets its
@@ -94,7 +150,7 @@ async function update<S extends z.ZodTypeAny>(
 ): Promise<ActionResult> {
   try {
     const req = validate(schema, input, 'input') as z.input<S> & { requestId: string };
-    const handle = handleOf(ctx, projectCode, stageId);
+    const handle = await handleOf(ctx, projectCode, stageId);
     try {
       return await handle.executeUpdate(def, { args: [req] });
     } catch (err) {
@@ -104,7 +160,7 @@ async function update<S extends z.ZodTypeAny>(
         if (e instanceof WorkflowNotFoundError) return null;
         throw e;
       });
-      if (!described) throw notFound(projectCode, stageId);
+      if (!described) throw await notStarted(ctx, projectCode, validate(ReviewStageId, stageId, 'stageId'), false);
       const first = await handle.query(requestResultQuery, req.requestId);
       if (first) return first;
       const state = await handle.query(getReviewStateQuery);
@@ -140,11 +196,20 @@ export function submitMissingMaterial(
   return update(ctx, projectCode, stageId, submitMissingMaterialUpdate, SubmitMissingMaterialInput, input);
 }
 
+/** The current attempt's review of a stage; 404/409 ReviewNotStarted with the reason when there is none yet. */
 export async function getReviewState(ctx: ClientContext, projectCode: string, stageId: string): Promise<ReviewState> {
   try {
-    return await handleOf(ctx, projectCode, stageId).query(getReviewStateQuery);
+    const handle = await handleOf(ctx, projectCode, stageId);
+    try {
+      return await handle.query(getReviewStateQuery);
+    } catch (err) {
+      const stage = validate(ReviewStageId, stageId, 'stageId');
+      if (err instanceof WorkflowNotFoundError) throw await notStarted(ctx, projectCode, stage, false);
+      // The workflow exists but has not counted its deadlines yet (or failed before it could).
+      if (err instanceof QueryNotRegisteredError) throw await notStarted(ctx, projectCode, stage, true);
+      throw err;
+    }
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw notFound(projectCode, stageId);
     throw toKeyflowError(err, { projectCode });
   }
 }

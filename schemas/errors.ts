@@ -25,5 +25,7 @@ export const FailureType = {
   DecisionsClosed: 'DecisionsClosed',
   FollowUpNotFound: 'FollowUpNotFound',
   FollowUpClosed: 'FollowUpClosed',
+  /** A stage's review has not started (it waits for the stage before it, the project's stage, or is just starting). */
+  ReviewNotStarted: 'ReviewNotStarted',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];

@@ -27,12 +27,20 @@ const WorkingDays = z
 /** `HH:MM`, Asia/Shanghai. */
 const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day HH:MM (Asia/Shanghai)');
 
+/** One document the applicant hands in, e.g. 建设用地规划许可证申请表. */
+const Material = z.string().trim().min(2, 'must name the material').max(200);
+
 /** A department reviewing in a stage, and its time limit. */
 export const Participant = z.object({
   department: Slug,
   limitWorkingDays: WorkingDays,
   /** What the department decides in this stage, e.g. 建设工程规划许可证. */
   matter: z.string().trim().min(2, 'must say what the department decides').max(200),
+  /**
+   * The materials the department needs (申请材料清单). A return for supplement and a 容缺 approval
+   * name missing materials from this list; an empty list leaves them free text.
+   */
+  materials: z.array(Material).max(50).optional(),
 });
 export type Participant = z.infer<typeof Participant>;
 
@@ -158,7 +166,6 @@ export type ReviewStageInput = z.output<typeof ReviewStageInput>;
 export const TaskAction = z.enum(['approve', 'reject', 'returnForSupplement', 'approveWithMissing']);
 export type TaskAction = z.infer<typeof TaskAction>;
 
-const Material = z.string().trim().min(2, 'must name the material').max(200);
 const Note = z.string().trim().max(2000);
 
 /** A department's action on its task. `department` names the task; `actor.department` whom the actor acts for. */
@@ -212,6 +219,7 @@ export const SubmitMissingMaterialInput = z.object({
   requestId: RequestId,
   department: Slug,
   actor: Actor,
+  /** The materials handed in now; the follow-up closes when every missing one is in. Left out: all still missing. */
   materials: z.array(Material).max(50).optional(),
   note: Note.optional(),
 });
@@ -278,9 +286,16 @@ export const Pause = z.object({
 });
 export type Pause = z.infer<typeof Pause>;
 
+/** A missing material handed in for a 容缺 follow-up. */
+export const HandedIn = z.object({ material: z.string(), at: Instant, by: z.string() });
+export type HandedIn = z.infer<typeof HandedIn>;
+
 /** The materials an approval with missing materials (容缺) still waits for. */
 export const FollowUp = z.object({
+  /** Every material missing at the approval; those handed in since are in `handedIn`. */
   missingMaterials: z.array(z.string()),
+  /** Tracked one by one: the follow-up closes (`submitted`) only when every missing material is in. */
+  handedIn: z.array(HandedIn).optional(),
   createdAt: Instant,
   workingDays: z.number().int().positive(),
   dueDate: LocalDate,
@@ -314,6 +329,8 @@ export const ReviewTask = z.object({
   department: Slug,
   matter: z.string(),
   limitWorkingDays: z.number().int().positive(),
+  /** The materials the department needs (申请材料清单), from the stage's configuration. */
+  materials: z.array(z.string()).optional(),
   status: TaskStatus,
   assignedAt: Instant,
   /** The last working day of the limit (moved by pauses). */
@@ -367,6 +384,11 @@ export const ReviewState = z.object({
   status: ReviewStatus,
   outcome: StageOutcome.nullable(),
   tasks: z.array(ReviewTask),
+  /**
+   * Returns name their missing materials, from the task's list where it has one, and 容缺 materials
+   * are handed in one by one. Absent in reviews accepted before these rules, which keep the old ones.
+   */
+  materialsChecked: z.boolean().optional(),
 });
 export type ReviewState = z.infer<typeof ReviewState>;
 
@@ -414,6 +436,10 @@ export const DepartmentItem = z.object({
   paused: z.boolean(),
   /** For a paused task: the working days that were left when it was returned. */
   workingDaysLeftAtPause: z.number().int().nullable(),
+  /** The materials the department needs for the task (申请材料清单). */
+  materials: z.array(z.string()).optional(),
+  /** A returned task: what the department asked for; a follow-up: what is still missing. */
+  missingMaterials: z.array(z.string()).optional(),
 });
 export type DepartmentItem = z.infer<typeof DepartmentItem>;
 
@@ -438,5 +464,9 @@ export const InboxItem = z.object({
    */
   workingDaysLeft: z.number().int().nullable(),
   status: InboxItemStatus,
+  /** The materials the department needs for the task (申请材料清单). */
+  materials: z.array(z.string()).optional(),
+  /** A returned task: what the department asked for; a follow-up: what is still missing. */
+  missingMaterials: z.array(z.string()).optional(),
 });
 export type InboxItem = z.infer<typeof InboxItem>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Actor, Instant, LocalDate, Reason, RequestId, Wan, YearMonth } from './common';
+import { ReviewStageId } from './jointReview';
 import { ProjectShape, Stage } from './project';
 
 /** Traffic-light warning (红黄绿灯) on investment progress against the annual plan. */
@@ -163,6 +164,48 @@ export type Stall = z.infer<typeof Stall>;
 export const ApprovalStatus = z.enum(['notStarted', 'inReview', 'approved', 'rejected']);
 export type ApprovalStatus = z.infer<typeof ApprovalStatus>;
 
+/** A department's rejection (不予许可) of a stage, with its reason. */
+export const ReviewRejection = z.object({ department: z.string(), by: z.string(), reason: z.string(), at: Instant });
+
+/**
+ * One attempt at a stage's joint review (联审联批) as the project tracks it. After a rejection the
+ * stage waits for the applicant to revise and apply again (重新申请); each application is a new
+ * attempt with a review workflow of its own (`review-<code>-<stage>`, then `…-r2`, `…-r3`).
+ */
+export const ReviewAttempt = z.object({
+  stageId: ReviewStageId,
+  attempt: z.number().int().positive(),
+  /** The review workflow of this attempt: every caller addresses the stage's review through it. */
+  workflowId: z.string(),
+  status: ApprovalStatus,
+  startedAt: Instant,
+  decidedAt: Instant.optional(),
+  rejections: z.array(ReviewRejection).default([]),
+  /** The re-application that ended this attempt's wait after its rejection. */
+  reapplied: z.object({ at: Instant, by: z.string(), note: z.string() }).optional(),
+});
+export type ReviewAttempt = z.infer<typeof ReviewAttempt>;
+
+/** The applicant applies again for a rejected stage (重新申请), after revising what the reasons named. */
+export const ReapplyForReview = z.object({
+  requestId: RequestId,
+  actor: Actor,
+  stageId: ReviewStageId,
+  /** What was revised since the rejection. */
+  note: Reason,
+});
+export type ReapplyForReviewInput = z.input<typeof ReapplyForReview>;
+
+/** The answer to a re-application: the new attempt and the review workflow that runs it. */
+export const ReapplyResult = z.object({
+  stageId: ReviewStageId,
+  attempt: z.number().int().positive(),
+  workflowId: z.string(),
+  /** Whether the new attempt's review had started when the answer was given. */
+  started: z.boolean(),
+});
+export type ReapplyResult = z.infer<typeof ReapplyResult>;
+
 /** Everything a supervisor may ask of a project at any moment (the `getProjectState` query). */
 export const ProjectState = z.object({
   project: ProjectShape,
@@ -180,6 +223,9 @@ export const ProjectState = z.object({
   annualPlans: z.array(AnnualPlan).default([]),
   openProblems: z.array(OpenProblem),
   approvals: z.record(z.string(), ApprovalStatus),
+  /** The current attempt of each stage's review; earlier attempts are in `reviewHistory`. */
+  reviews: z.record(z.string(), ReviewAttempt).default({}),
+  reviewHistory: z.array(ReviewAttempt).default([]),
   closed: z.boolean(),
   registeredAt: Instant,
   /** When the project first entered a stage that reports monthly (started or later). */

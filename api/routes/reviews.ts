@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { getProject, reapplyForReview } from '../../client/projects';
 import { actOnTask, departmentInbox, getReviewState, INBOX_ORDER, resubmitTask, submitMissingMaterial } from '../../client/reviews';
+import { ReapplyForReview, ReapplyResult } from '../../schemas/lifecycle';
+import { loadJointReviewConfig } from '../../seeds/jointReview';
 import { DepartmentParams, PageQuery, pageOf, ReviewParams, TaskParams, type Principal } from '../../schemas/api';
 import { ActionResult, ActOnTaskInput, InboxItem, ResubmitInput, ReviewState, SubmitMissingMaterialInput } from '../../schemas/jointReview';
 import { ValidationError } from '../../schemas/validation';
@@ -41,7 +44,7 @@ export async function reviewRoutes(app: FastifyInstance, deps: ApiDeps): Promise
     access: ['department', 'supervisor', 'meetingOffice', 'admin'],
     params: ReviewParams,
     response: ReviewState,
-    refusals: [404],
+    refusals: [404, 409],
     handler: async ({ params, principal }) => {
       const state = await getReviewState(ctx, params.code, params.stage);
       if (principal.role !== 'department') return state;
@@ -49,6 +52,34 @@ export async function reviewRoutes(app: FastifyInstance, deps: ApiDeps): Promise
       if (own.length === 0) throw forbidden(`${principal.department} has no task in stage ${params.stage} of project ${params.code}`);
       return { ...state, tasks: own };
     },
+  });
+
+  addRoute(app, deps, {
+    method: 'POST',
+    url: '/projects/:code/reviews/:stage/reapplication',
+    operationId: 'reapplyForReview',
+    summary: 'Apply again for a rejected stage (重新申请): a new review attempt starts with fresh tasks for every department',
+    description:
+      'After a rejection the stage waits, rejected with its reasons, until the applicant has revised and applies again. For the single window (一窗受理) or the project\'s lead department; the note says what was revised. 409 IllegalTransition when the stage is not rejected or the project is not in the stage where it is applied for.',
+    tag: 'reviews',
+    access: ['department', 'admin'],
+    params: ReviewParams,
+    authorize: async ({ params, principal }) => {
+      if (principal.role !== 'department') return;
+      const singleWindow = loadJointReviewConfig().policy.singleWindow;
+      if (principal.department === singleWindow) return;
+      const project = await getProject(ctx, params.code);
+      if (project.leadDepartment !== principal.department) {
+        throw forbidden(`only the single window (${singleWindow}) or the lead department (${project.leadDepartment}) may apply again; a token of ${principal.department} may not`);
+      }
+    },
+    prepareBody: (raw, params, principal) =>
+      raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? actorFor({ ...raw, stageId: params.stage }, principal) : raw,
+    body: ReapplyForReview,
+    bodyDoc: ReapplyForReview.omit({ stageId: true }),
+    response: ReapplyResult,
+    refusals: [404, 409],
+    handler: ({ params, body }) => reapplyForReview(ctx, params.code, body),
   });
 
   addRoute(app, deps, {

@@ -3,6 +3,13 @@ import { loadCalendar } from '../../seeds/holidays';
 import { environment, withClient } from '../connect';
 import { writeJson, writeTable } from '../output';
 
+/** Returned tasks and 容缺 follow-ups show what is missing; open tasks what the department needs. */
+function materialsCell(i: { materials?: string[]; missingMaterials?: string[]; status: string; kind: string }): string {
+  const missing = i.missingMaterials ?? [];
+  if (missing.length > 0) return `缺：${missing.join('、')}`;
+  return (i.materials ?? []).join('、');
+}
+
 export const inbox: Command = {
   words: ['inbox'],
   args: ['DEPARTMENT'],
@@ -27,8 +34,8 @@ export const inbox: Command = {
     }
     writeTable(
       io,
-      ['DUE', 'LEFT', 'STATUS', 'KIND', 'STAGE', 'CODE', 'PROJECT', 'COUNTY'],
-      items.map((i) => [i.deadlineDate, i.workingDaysLeft, i.status, i.kind, i.stageId, i.projectCode, i.projectName, countyName(i.county)]),
+      ['DUE', 'LEFT', 'STATUS', 'KIND', 'STAGE', 'CODE', 'PROJECT', 'COUNTY', 'MATERIALS'],
+      items.map((i) => [i.deadlineDate, i.workingDaysLeft, i.status, i.kind, i.stageId, i.projectCode, i.projectName, countyName(i.county), materialsCell(i)]),
       `(nothing open for ${department})`,
     );
     return 0;

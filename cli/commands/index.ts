@@ -8,7 +8,7 @@ import { projectReport, projectShow, projectTransition } from './project';
 import { projectsList } from './projects';
 import { seed } from './seed';
 import { start } from './start';
-import { taskAct } from './task';
+import { reviewReapply, taskAct, taskHandIn, taskResubmit } from './task';
 
 /** Every command, in the order `keyflow --help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -20,6 +20,9 @@ export const COMMANDS: readonly Command[] = [
   projectTransition,
   inbox,
   taskAct,
+  taskResubmit,
+  taskHandIn,
+  reviewReapply,
   agenda,
   checkRun,
   isWorkingDay,

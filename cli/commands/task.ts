@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ActOnTaskInput, REVIEW_STAGE_IDS, type ReviewStageId, type TaskAction } from '../../schemas/jointReview';
+import { ActOnTaskInput, REVIEW_STAGE_IDS, ResubmitInput, SubmitMissingMaterialInput, type ActionResult, type ReviewStageId, type TaskAction } from '../../schemas/jointReview';
+import { ReapplyForReview } from '../../schemas/lifecycle';
 import { departmentId, JSON_OPTION, list, num, oneOf, required, str, validateRequest, type Command } from '../command';
 import { withClient } from '../connect';
 import { writeJson } from '../output';
@@ -22,7 +23,7 @@ const STAGE_NAMES: Record<string, ReviewStageId> = {
   联合验收: 'completionAcceptance',
 };
 
-function reviewStage(value: string): ReviewStageId {
+export function reviewStage(value: string): ReviewStageId {
   const found = STAGE_NAMES[value] ?? REVIEW_STAGE_IDS.find((s) => s === value);
   if (!found) throw usageError(`STAGE: must be one of ${REVIEW_STAGE_IDS.join(', ')} (or 立项用地规划许可, 工程建设许可, 施工许可, 竣工验收); got "${value}"`);
   return found;
@@ -39,7 +40,8 @@ export const taskAct: Command = {
     '  --action A             approve, reject, return (退回补正), approve-with-missing (容缺受理)',
     '  --reason R             required for every action but approve',
     '  --as ACTOR             who acts, e.g. zrzy:zhang.wei (required)',
-    '  --missing M            a missing material, all at once (一次性告知; repeatable; required for approve-with-missing)',
+    '  --missing M            a missing material, all at once (一次性告知; repeatable; required for return and approve-with-missing;',
+    '                         from the task\'s list of required materials, which `keyflow inbox` shows)',
     '  --follow-up-days N     working days for the missing materials (approve-with-missing; default from the policy)',
     '  --request-id ID        idempotency key: repeating it returns the first answer',
   ].join('\n'),
@@ -91,6 +93,119 @@ export const taskAct: Command = {
     const timing = result.late ? `late by ${result.lateByWorkingDays} working day(s)` : 'on time';
     const followUp = result.followUp ? `; missing materials due ${result.followUp.dueDate}` : '';
     io.stdout.write(`${code} ${stage} ${department}: ${result.action} → task ${result.taskStatus} (${timing}; deadline ${result.deadlineDate})${followUp}; stage ${result.stageStatus}\n`);
+    return 0;
+  },
+};
+
+/** What the applicant's hand-ins answer, in one line. */
+function handInLine(code: string, stage: string, department: string, result: ActionResult): string {
+  const fu = result.followUp;
+  const left = fu ? fu.missingMaterials.filter((m) => !(fu.handedIn ?? []).some((h) => h.material === m)) : [];
+  const followUp = fu ? (fu.status === 'submitted' ? '; 容缺 materials complete' : `; still missing: ${left.join('、')} (due ${fu.dueDate})`) : '';
+  return `${code} ${stage} ${department}: ${result.action} → task ${result.taskStatus} (deadline ${result.deadlineDate})${followUp}; stage ${result.stageStatus}\n`;
+}
+
+export const taskResubmit: Command = {
+  words: ['task', 'resubmit'],
+  args: ['CODE', 'STAGE', 'DEPARTMENT'],
+  summary: 'the single window resubmits a task returned for supplement (补正); its clock runs again',
+  usage: 'keyflow task resubmit CODE STAGE DEPARTMENT --as ACTOR [--material M …] [--note N] [--json]',
+  help: [
+    '  DEPARTMENT             the department whose task was returned (id or name)',
+    '  --as ACTOR             who resubmits, e.g. xzsp:li.na (the single window acts for the applicant)',
+    '  --material M           a material handed in (repeatable)',
+    '  --note N               what was supplemented',
+    '  --request-id ID        idempotency key: repeating it returns the first answer',
+  ].join('\n'),
+  options: { as: { type: 'string' }, material: { type: 'string', multiple: true }, note: { type: 'string' }, 'request-id': { type: 'string' }, ...JSON_OPTION },
+  async run(input, io) {
+    const [codeArg, stageArg, deptArg] = input.args as [string, string, string];
+    const code = projectCode(codeArg);
+    const stage = reviewStage(stageArg);
+    const department = departmentId(deptArg);
+    const materials = list(input, 'material');
+    const actorDepartment = required(input, 'as').split(':')[0]!;
+    const request = validateRequest(
+      ResubmitInput,
+      {
+        requestId: str(input, 'request-id') ?? `cli-${randomUUID()}`,
+        department,
+        actor: { by: required(input, 'as'), department: actorDepartment },
+        ...(materials.length > 0 ? { materials } : {}),
+        ...(str(input, 'note') !== undefined ? { note: str(input, 'note') } : {}),
+      },
+      { requestId: '--request-id', department: 'DEPARTMENT', actor: '--as', materials: '--material', note: '--note' },
+    );
+    const { resubmitTask } = await import('../../client/reviews');
+    const result = await withClient(io.env, (ctx) => resubmitTask(ctx, code, stage, request));
+    if (input.json) writeJson(io, result);
+    else io.stdout.write(handInLine(code, stage, department, result));
+    return 0;
+  },
+};
+
+export const taskHandIn: Command = {
+  words: ['task', 'hand-in'],
+  args: ['CODE', 'STAGE', 'DEPARTMENT'],
+  summary: 'the single window hands in materials a 容缺 approval waits for; the follow-up closes when all are in',
+  usage: 'keyflow task hand-in CODE STAGE DEPARTMENT --material M [--material M …] --as ACTOR [--note N] [--json]',
+  help: [
+    '  --material M           a missing material handed in now (repeatable); left out: all still missing',
+    '  --as ACTOR             who hands in, e.g. xzsp:li.na',
+    '  --note N               a note for the department',
+    '  --request-id ID        idempotency key: repeating it returns the first answer',
+  ].join('\n'),
+  options: { as: { type: 'string' }, material: { type: 'string', multiple: true }, note: { type: 'string' }, 'request-id': { type: 'string' }, ...JSON_OPTION },
+  async run(input, io) {
+    const [codeArg, stageArg, deptArg] = input.args as [string, string, string];
+    const code = projectCode(codeArg);
+    const stage = reviewStage(stageArg);
+    const department = departmentId(deptArg);
+    const materials = list(input, 'material');
+    const request = validateRequest(
+      SubmitMissingMaterialInput,
+      {
+        requestId: str(input, 'request-id') ?? `cli-${randomUUID()}`,
+        department,
+        actor: { by: required(input, 'as'), department: required(input, 'as').split(':')[0]! },
+        ...(materials.length > 0 ? { materials } : {}),
+        ...(str(input, 'note') !== undefined ? { note: str(input, 'note') } : {}),
+      },
+      { requestId: '--request-id', department: 'DEPARTMENT', actor: '--as', materials: '--material', note: '--note' },
+    );
+    const { submitMissingMaterial } = await import('../../client/reviews');
+    const result = await withClient(io.env, (ctx) => submitMissingMaterial(ctx, code, stage, request));
+    if (input.json) writeJson(io, result);
+    else io.stdout.write(handInLine(code, stage, department, result));
+    return 0;
+  },
+};
+
+export const reviewReapply: Command = {
+  words: ['review', 'reapply'],
+  args: ['CODE', 'STAGE'],
+  summary: 'apply again for a rejected stage (重新申请): a new review attempt starts for every department',
+  usage: 'keyflow review reapply CODE STAGE --note N --as ACTOR [--json]',
+  help: [
+    '  STAGE                  ' + REVIEW_STAGE_IDS.join(', ') + ' (or its Chinese name)',
+    '  --note N               what was revised since the rejection (required)',
+    '  --as ACTOR             who applies, e.g. xzsp:li.na',
+    '  --request-id ID        idempotency key: repeating it returns the first answer',
+  ].join('\n'),
+  options: { as: { type: 'string' }, note: { type: 'string' }, 'request-id': { type: 'string' }, ...JSON_OPTION },
+  async run(input, io) {
+    const [codeArg, stageArg] = input.args as [string, string];
+    const code = projectCode(codeArg);
+    const stageId = reviewStage(stageArg);
+    const request = validateRequest(
+      ReapplyForReview,
+      { requestId: str(input, 'request-id') ?? `cli-${randomUUID()}`, stageId, actor: { by: required(input, 'as') }, note: required(input, 'note') },
+      { requestId: '--request-id', actor: '--as', note: '--note', stageId: 'STAGE' },
+    );
+    const { reapplyForReview } = await import('../../client/projects');
+    const result = await withClient(io.env, (ctx) => reapplyForReview(ctx, code, request));
+    if (input.json) writeJson(io, result);
+    else io.stdout.write(`${code} ${stageId}: applied again → attempt ${result.attempt} (${result.workflowId})${result.started ? ', review started' : ', review starting'}\n`);
     return 0;
   },
 };

@@ -65,6 +65,7 @@ export function startReview(cal: ReviewCalendar, input: ReviewStageInput, accept
       department: p.department,
       matter: p.matter,
       limitWorkingDays: p.limitWorkingDays,
+      ...(p.materials && p.materials.length > 0 ? { materials: [...p.materials] } : {}),
       status: 'open',
       assignedAt: iso(acceptedAt),
       deadlineDate: deadline.date,
@@ -95,7 +96,37 @@ export function startReview(cal: ReviewCalendar, input: ReviewStageInput, accept
     status: 'inReview',
     outcome: null,
     tasks,
+    materialsChecked: true,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Materials (申请材料)
+
+/**
+ * Missing materials named by a return or a 容缺 approval must come from the task's list of required
+ * materials where it has one; all of them are told at once (一次性告知, 行政许可法第三十二条).
+ */
+function materialsRefusal(task: ReviewTask, input: ActOnTaskInput): Refusal | null {
+  if (input.action !== 'returnForSupplement' && input.action !== 'approveWithMissing') return null;
+  const named = input.missingMaterials ?? [];
+  if (named.length === 0) {
+    const rule = 'must name every missing material at once (一次性告知)';
+    return refuse(FailureType.ValidationFailed, `missingMaterials: ${rule}`, [{ field: 'missingMaterials', rule }]);
+  }
+  const listed = task.materials ?? [];
+  const unknown = listed.length === 0 ? [] : named.filter((m) => !listed.includes(m));
+  if (unknown.length > 0) {
+    const rule = `must be materials of ${task.department}'s list (${listed.join('、')}); not on it: ${unknown.join('、')}`;
+    return refuse(FailureType.ValidationFailed, `missingMaterials: ${rule}`, [{ field: 'missingMaterials', rule }]);
+  }
+  return null;
+}
+
+/** The materials a 容缺 follow-up still waits for. */
+export function stillMissing(followUp: FollowUp): string[] {
+  const inAlready = new Set((followUp.handedIn ?? []).map((h) => h.material));
+  return followUp.missingMaterials.filter((m) => !inAlready.has(m));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -209,6 +240,10 @@ export function actOnTask(cal: ReviewCalendar, state: ReviewState, input: ActOnT
       `the task of ${task.department} is ${describeStatus(task)}: it cannot be ${input.action === 'returnForSupplement' ? 'returned again' : 'approved'} before the resubmission (it may be rejected)`,
       { status: task.status },
     );
+  }
+  if (state.materialsChecked) {
+    const badMaterials = materialsRefusal(task, input);
+    if (badMaterials) return badMaterials;
   }
   const policy = state.policy;
   const followUpDays = input.followUpWorkingDays ?? policy.followUpDefaultWorkingDays;
@@ -366,17 +401,34 @@ export function submitMissingMaterial(cal: ReviewCalendar, state: ReviewState, i
     const how = fu.status === 'submitted' ? `submitted at ${fu.submittedAt ?? '?'} by ${fu.submittedBy ?? '?'}` : 'cancelled (the stage was rejected)';
     return refuse(FailureType.TaskClosed, `the follow-up of ${task.department} is already ${how}`, { status: fu.status });
   }
+  // Material by material: the follow-up stays open until every missing material is in.
+  const missing = stillMissing(fu);
+  const handing = state.materialsChecked ? (input.materials ?? missing) : fu.missingMaterials;
+  if (state.materialsChecked) {
+    const notAwaited = handing.filter((m) => !missing.includes(m));
+    if (notAwaited.length > 0) {
+      const rule = `must name materials still missing (${missing.join('、')}); not awaited: ${notAwaited.join('、')}`;
+      return refuse(FailureType.ValidationFailed, `materials: ${rule}`, [{ field: 'materials', rule }]);
+    }
+  }
   const counts = counted(() => latenessAt(cal, deadlineOn(fu.dueDate), now));
   if (!counts.ok) return calendarGap(counts.year, `the lateness of ${task.department}'s follow-up at ${iso(now)}`);
   const lateness = counts.value;
-  const followUp: FollowUp = {
-    ...fu,
-    status: 'submitted',
-    submittedAt: iso(now),
-    submittedBy: input.actor.by,
-    late: lateness.late,
-    lateByWorkingDays: lateness.lateByWorkingDays,
-  };
+  const handedIn = state.materialsChecked ? [...(fu.handedIn ?? []), ...[...new Set(handing)].map((material) => ({ material, at: iso(now), by: input.actor.by }))] : fu.handedIn;
+  const remaining = missing.filter((m) => !handing.includes(m));
+  const complete = !state.materialsChecked || remaining.length === 0;
+  const followUp: FollowUp = complete
+    ? {
+        ...fu,
+        ...(handedIn ? { handedIn } : {}),
+        status: 'submitted',
+        submittedAt: iso(now),
+        submittedBy: input.actor.by,
+        late: lateness.late,
+        lateByWorkingDays: lateness.lateByWorkingDays,
+      }
+    : { ...fu, handedIn: handedIn ?? [] };
+  const handedNote = state.materialsChecked ? `已补交：${handing.join('、')}${remaining.length > 0 ? `；仍缺：${remaining.join('、')}` : '；材料已补齐'}` : undefined;
   const next = withAudit(
     { ...task, followUp },
     {
@@ -384,7 +436,7 @@ export function submitMissingMaterial(cal: ReviewCalendar, state: ReviewState, i
       by: input.actor.by,
       ...(input.actor.department ? { department: input.actor.department } : {}),
       action: 'submitMissingMaterial',
-      ...(input.note ? { reason: input.note } : {}),
+      ...(input.note || handedNote ? { reason: [handedNote, input.note].filter(Boolean).join('；') } : {}),
       requestId: input.requestId,
       deadlineAtThatMoment: fu.due,
       lateByWorkingDays: lateness.lateByWorkingDays,

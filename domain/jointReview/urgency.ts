@@ -11,6 +11,7 @@
 import { REVIEW_STAGE_IDS, type DepartmentItem, type InboxItem, type ReviewState } from '../../schemas/jointReview';
 import { defaultCalendar } from '../calendar';
 import { counted, workingDaysLeft, type ReviewCalendar } from './deadlines';
+import { stillMissing } from './tasks';
 
 export const TIE_RULE =
   'running clocks before returned tasks; earlier deadline first (most overdue first); task before follow-up on the same deadline; then project code, then stage order';
@@ -30,10 +31,12 @@ export function departmentItems(state: ReviewState, department: string): Departm
     if (t.status === 'open' || t.status === 'returned') {
       const paused = t.status === 'returned';
       const leftAtPause = paused ? (t.pauses[t.pauses.length - 1]?.workingDaysLeftAtPause ?? null) : null;
-      items.push({ ...base, kind: 'task', deadline: t.deadline, deadlineDate: t.deadlineDate, paused, workingDaysLeftAtPause: leftAtPause });
+      const asked = paused ? (t.pauses[t.pauses.length - 1]?.missingMaterials ?? []) : [];
+      items.push({ ...base, kind: 'task', deadline: t.deadline, deadlineDate: t.deadlineDate, paused, workingDaysLeftAtPause: leftAtPause, materials: t.materials ?? [], missingMaterials: asked });
     }
     if (t.followUp?.status === 'open') {
-      items.push({ ...base, kind: 'followUp', deadline: t.followUp.due, deadlineDate: t.followUp.dueDate, paused: false, workingDaysLeftAtPause: null });
+      const f = t.followUp;
+      items.push({ ...base, kind: 'followUp', deadline: f.due, deadlineDate: f.dueDate, paused: false, workingDaysLeftAtPause: null, materials: t.materials ?? [], missingMaterials: stillMissing(f) });
     }
   }
   return items;

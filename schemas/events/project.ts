@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Instant, LocalDate, YearMonth } from '../common';
+import { ReviewStageId } from '../jointReview';
 import { OpenProblem, StallReason, SupervisionOrder, WarningLevel } from '../lifecycle';
 import { ProjectInput, Stage } from '../project';
 
@@ -76,6 +77,17 @@ export const AnnualPlanSet = z.object({
 /** `cn.keyflow.project.calendarGap`: a deadline could not be counted because a year's holiday notice is missing. */
 export const CalendarGapRaised = z.object({ what: z.string(), message: z.string() });
 
+/** `cn.keyflow.project.reviewReapplied` (重新申请): a rejected stage is applied for again; its new review attempt starts. */
+export const ReviewReapplied = z.object({
+  stageId: ReviewStageId,
+  /** The attempt the re-application starts (2 for the first re-application). */
+  attempt: z.number().int().positive(),
+  workflowId: z.string(),
+  by: z.string(),
+  note: z.string(),
+  county: z.string(),
+});
+
 export const PROJECT_EVENTS = {
   'cn.keyflow.project.registered': ProjectRegistered,
   'cn.keyflow.project.stageChanged': StageChanged,
@@ -85,6 +97,7 @@ export const PROJECT_EVENTS = {
   'cn.keyflow.project.stallCleared': StallCleared,
   'cn.keyflow.project.calendarGap': CalendarGapRaised,
   'cn.keyflow.project.annualPlanSet': AnnualPlanSet,
+  'cn.keyflow.project.reviewReapplied': ReviewReapplied,
 } as const;
 
 /** `cn.keyflow.supervision.orderIssued` (督办单下达): subject is the project code. */

@@ -35,6 +35,8 @@ export async function startStalledProject(ctx: ClientContext, input: ProjectInpu
     stallHistory: [],
     openProblems: [],
     approvals: {},
+    reviews: {},
+    reviewHistory: [],
     closed: false,
     registeredAt: since,
     reportingSince: null,

@@ -231,7 +231,7 @@ describe('the task state machine', () => {
 
   it('only the applicant or the single window resubmits and hands in materials', () => {
     let s = review(acceptedAt, [['zrzy', 5]]);
-    s = ok(actOnTask(cal, s, act('zrzy', 'returnForSupplement', { reason: '材料不全' }), at('2026-04-28T10:00:00+08:00'))).state;
+    s = ok(actOnTask(cal, s, act('zrzy', 'returnForSupplement', { reason: '材料不全', missingMaterials: ['补正材料'] }), at('2026-04-28T10:00:00+08:00'))).state;
     expect(refused(resubmit(cal, s, { requestId: 'resubmit-0002', department: 'zrzy', actor: { by: 'zrzy:li', department: 'zrzy' } }, at('2026-04-29T10:00:00+08:00')))).toMatchObject({
       type: 'NotTaskOwner',
     });

@@ -6,6 +6,7 @@ import type { EventPublisher, Published } from '../../activities/events/publishe
 import { defaultCalendar, type WorkingDayCalendar } from '../../domain/calendar';
 import type { CloudEvent } from '../../schemas/events/envelope';
 import type { TopicName } from '../../schemas/topics';
+import { createTimeSkippingEnvAt } from '../support/fixedClock';
 import { createTimeSkippingEnv } from '../support/timeSkipping';
 
 /** Keeps what the workflows publish, in order, for the test to read. */
@@ -58,8 +59,9 @@ let seq = 0;
  * A fresh time-skipping server (its clock starts at the real now: it cannot start earlier) with a
  * recording publisher and the given working-day calendar for the worker's askCalendar activity.
  */
-export async function reviewTestEnv(opts: { calendar?: WorkingDayCalendar } = {}): Promise<ReviewTestEnv> {
-  const env = await createTimeSkippingEnv();
+export async function reviewTestEnv(opts: { calendar?: WorkingDayCalendar; at?: Date } = {}): Promise<ReviewTestEnv> {
+  // `at` pins the server's clock (libfaketime), for tests whose dates matter.
+  const env = opts.at ? await createTimeSkippingEnvAt(opts.at) : await createTimeSkippingEnv();
   const publisher = new RecordingPublisher();
   seq += 1;
   const taskQueue = `review-test-${seq}`;

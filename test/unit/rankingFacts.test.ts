@@ -59,6 +59,8 @@ function stateOf(over: Partial<ProjectState> = {}): ProjectState {
     annualPlans: [],
     openProblems: [],
     approvals: {},
+    reviews: {},
+    reviewHistory: [],
     closed: false,
     registeredAt: cst('2026-01-10'),
     reportingSince: cst('2026-03-15'),

@@ -8,6 +8,8 @@ import type {
   OpenSupervisionOrderInput,
   ProgressReportInput,
   ProjectState,
+  ReapplyForReviewInput,
+  ReapplyResult,
   SetAnnualPlanInput,
   SupervisionOrder,
   TransitionRequest,
@@ -75,3 +77,6 @@ export const closeSupervisionOrderUpdate = defineUpdate<SupervisionOrder, [Close
 
 /** The year's planned investment is set (年度计划下达); the warning light is measured against it. */
 export const setAnnualPlanUpdate = defineUpdate<AnnualPlan, [SetAnnualPlanInput]>('setAnnualPlan');
+
+/** The applicant applies again for a stage whose review was rejected (重新申请): a new review attempt starts. */
+export const reapplyForReviewUpdate = defineUpdate<ReapplyResult, [ReapplyForReviewInput]>('reapplyForReview');

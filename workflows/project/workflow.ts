@@ -23,6 +23,9 @@ import {
   ProgressReport,
   SupervisionOrder,
   ProjectState,
+  ReapplyForReview,
+  type ReapplyResult,
+  type ReviewAttempt,
   SetAnnualPlan,
   Stall,
   StallReason,
@@ -33,7 +36,7 @@ import { LifecycleConfig } from '../../schemas/lifecycleConfig';
 import { SA } from '../../schemas/searchAttributes';
 import { addWorkingDays, CalendarGap } from '../shared/calendar';
 import { Outbox } from '../shared/outbox';
-import { reviewStageInput, reviewStageOutcomeSignal, reviewStageWorkflowId } from '../review/messages';
+import { reviewAttemptWorkflowId, reviewStageInput, reviewStageOutcomeSignal } from '../review/messages';
 import type { reviewStage } from '../review/workflow';
 import type { Stage } from '../../schemas/project';
 import {
@@ -41,6 +44,7 @@ import {
   closeSupervisionOrderUpdate,
   openSupervisionOrderUpdate,
   getProjectQuery,
+  reapplyForReviewUpdate,
   getProjectStateQuery,
   ProjectWorkflowInput,
   reportProgressUpdate,
@@ -81,6 +85,8 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
     annualPlans: [],
     openProblems: [],
     approvals: {},
+    reviews: {},
+    reviewHistory: [],
     // A project registered already in production (or withdrawn) is recorded and closed at once.
     closed: CLOSED_STAGES.includes(project.stage),
     registeredAt: nowIso(),
@@ -99,7 +105,17 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
   }
   // Histories recorded before completion acceptance was wired replay without starting it.
   const acceptanceWired = patched('lifecycle-completion-acceptance');
+  // Histories recorded before this patch started a rejected stage's review again at once; now the
+  // stage waits, rejected with its reasons, until the applicant applies again (重新申请).
+  const reapplyExplicit = patched('lifecycle-reapply-after-rejection');
   const reviewAttempts: Record<string, number> = { ...(carried?.reviewAttempts ?? {}) };
+  state.reviews ??= {};
+  state.reviewHistory ??= [];
+  // Runs carried over from before attempts were tracked in the state: their current review ids.
+  for (const [stageId, n] of Object.entries(reviewAttempts)) {
+    const id = stageId as ReviewStageId;
+    state.reviews[id] ??= { stageId: id, attempt: n, workflowId: reviewAttemptWorkflowId(project.code, id, n), status: state.approvals[id] ?? 'inReview', startedAt: state.registeredAt, rejections: [] };
+  }
   const outbox = new Outbox(project.code, carried?.pendingEvents);
   // First, before any handler is set: an update that arrived with the start is delivered the
   // moment its handler is registered, and its event must not overtake the registration.
@@ -303,10 +319,12 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
    */
   const nextReviewStage = (): ReviewStageId | undefined => {
     if (!reviewsWired || !input.jointReview) return undefined;
-    const due = (id: ReviewStageId) => state.approvals[id] === 'notStarted' || state.approvals[id] === 'rejected';
+    const due = (id: ReviewStageId) => state.approvals[id] === 'notStarted' || (!reapplyExplicit && state.approvals[id] === 'rejected');
     if (state.stage === 'preliminary') {
       if (STAGES_BEFORE_CONSTRUCTION.some((id) => state.approvals[id] === 'inReview')) return undefined;
-      return STAGES_BEFORE_CONSTRUCTION.find(due);
+      // In order: a rejected stage holds the later ones until it is applied for again and approved.
+      const first = STAGES_BEFORE_CONSTRUCTION.find((id) => state.approvals[id] !== 'approved');
+      return first !== undefined && due(first) ? first : undefined;
     }
     if (state.stage === 'completed' && acceptanceWired && due('completionAcceptance')) return 'completionAcceptance';
     return undefined;
@@ -327,10 +345,14 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
     if (!stageId || !input.jointReview || Date.now() < reviewBlockedUntil) return;
     const attempt = (reviewAttempts[stageId] ?? 0) + 1;
     reviewAttempts[stageId] = attempt;
-    const base = reviewStageWorkflowId(project.code, stageId);
+    const workflowId = reviewAttemptWorkflowId(project.code, stageId, attempt);
     state.approvals[stageId] = 'inReview';
+    const earlier = state.reviews[stageId];
+    if (earlier && earlier.attempt < attempt) state.reviewHistory.push(earlier);
+    const current: ReviewAttempt = { stageId, attempt, workflowId, status: 'inReview', startedAt: nowIso(), rejections: [] };
+    state.reviews[stageId] = current;
     const child = await startChild<typeof reviewStage>('reviewStage', {
-      workflowId: attempt === 1 ? base : `${base}-r${attempt}`,
+      workflowId,
       args: [reviewStageInput(project, input.jointReview, stageId, 'xzsp')],
       // The review outlives this run when the project continues as new; it reports back by signal.
       parentClosePolicy: ParentClosePolicy.ABANDON,
@@ -339,6 +361,7 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
     void child.result().catch((err: unknown) => {
       if (state.approvals[stageId] !== 'inReview') return;
       state.approvals[stageId] = 'notStarted';
+      if (state.reviews[stageId]?.attempt === attempt) state.reviews[stageId] = { ...current, status: 'notStarted' };
       reviewBlockedUntil = Date.now() + DAY_MS;
       const message = String((err as { cause?: { message?: string } })?.cause?.message ?? (err as Error)?.message ?? err);
       if (!state.calendarGaps.some((g) => g.what === `review:${stageId}:${attempt}`)) {
@@ -350,7 +373,56 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
   setHandler(reviewStageOutcomeSignal, (outcome: StageOutcome) => {
     if (outcome.projectCode !== project.code) return;
     state.approvals[outcome.stageId] = outcome.outcome;
+    const current = state.reviews[outcome.stageId];
+    if (current) {
+      state.reviews[outcome.stageId] = { ...current, status: outcome.outcome, decidedAt: outcome.decidedAt, rejections: outcome.rejections };
+    }
   });
+
+  // ---- re-application after a rejection (重新申请) ------------------------------------------------
+  /** Where a rejected stage may be applied for again: the stages before construction in preliminary work, acceptance once completed. */
+  const reapplicationStage = (stageId: ReviewStageId): Stage => (stageId === 'completionAcceptance' ? 'completed' : 'preliminary');
+
+  /** Marks a rejected stage as applied for again; the main loop starts its next attempt. */
+  const reapply = (stageId: ReviewStageId, by: string, note: string): ReapplyResult => {
+    const rejected = state.reviews[stageId];
+    const attempt = (reviewAttempts[stageId] ?? rejected?.attempt ?? 1) + 1;
+    if (rejected) state.reviews[stageId] = { ...rejected, reapplied: { at: nowIso(), by, note } };
+    state.approvals[stageId] = 'notStarted';
+    const workflowId = reviewAttemptWorkflowId(project.code, stageId, attempt);
+    outbox.add('cn.keyflow.project.reviewReapplied', `reapplied:${stageId}:${attempt}`, { stageId, attempt, workflowId, by, note, county: project.county });
+    return { stageId, attempt, workflowId, started: false };
+  };
+
+  setHandler(
+    reapplyForReviewUpdate,
+    async (raw): Promise<ReapplyResult> => {
+      const req = ReapplyForReview.parse(raw);
+      if (answered.has(req.requestId)) return answered.get(req.requestId) as ReapplyResult;
+      const pending = reapply(req.stageId, req.actor.by, req.note);
+      // Answer once the new attempt's review has started, so the caller can act on it at once.
+      const started = await condition(() => state.reviews[req.stageId]?.attempt === pending.attempt && state.approvals[req.stageId] === 'inReview', '1 minute');
+      const result = { ...pending, started };
+      remember(req.requestId, result);
+      return result;
+    },
+    {
+      validator: (raw) => {
+        const req = parseOrRefuse(ReapplyForReview, raw);
+        if (answered.has(req.requestId)) return;
+        if (state.closed) refuse(FailureType.ProjectClosed, `project is closed in stage ${state.stage}; nothing can be applied for`, { currentStage: state.stage });
+        const status = state.approvals[req.stageId];
+        if (status !== 'rejected') {
+          const rule = `must name a rejected stage (${req.stageId} is ${status ?? 'not reviewed by keyflow for this project'})`;
+          refuse(FailureType.IllegalTransition, `stageId: ${rule}`, [{ field: 'stageId', rule }]);
+        }
+        const where = reapplicationStage(req.stageId);
+        if (state.stage !== where) {
+          refuse(FailureType.IllegalTransition, `${req.stageId} is applied for again in stage ${where}; the project is in ${state.stage}`, { currentStage: state.stage });
+        }
+      },
+    },
+  );
 
   // ---- queries -----------------------------------------------------------------------------
   setHandler(getProjectQuery, () => project);
@@ -376,6 +448,12 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
       if (REPORTING_STAGES.includes(req.to) && !state.reportingSince) state.reportingSince = nowIso();
       if (req.to === 'completed' && acceptanceRunsHere() && state.approvals.completionAcceptance === undefined) {
         state.approvals.completionAcceptance = 'notStarted'; // the main loop starts the review
+      }
+      // Entering preliminary work again after a rejection is itself a new application for the rejected stages.
+      if (reapplyExplicit && req.to === 'preliminary' && from !== 'preliminary') {
+        for (const id of STAGES_BEFORE_CONSTRUCTION) {
+          if (state.approvals[id] === 'rejected') reapply(id, req.actor.by, `重新进入前期工作${req.reason ? `：${req.reason}` : ''}`);
+        }
       }
       outbox.add('cn.keyflow.project.stageChanged', `stage:${seq}`, {
         seq,
@@ -502,12 +580,18 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
   );
 
   // ---- supervision orders opened by hand (督办) -------------------------------------------------
+  /**
+   * The last number given to an order opened by hand. Taken before the handler's first await, so two
+   * requests that arrive together get distinct ids and distinct event keys (the calendar answer in
+   * between would otherwise let both count the same orders).
+   */
+  let manualOrderNo = state.orders.length;
   setHandler(
     openSupervisionOrderUpdate,
     async (raw): Promise<SupervisionOrder> => {
       const req = OpenSupervisionOrder.parse(raw);
       if (answered.has(req.requestId)) return answered.get(req.requestId) as SupervisionOrder;
-      const n = state.orders.length + 1;
+      const n = ++manualOrderNo;
       const today = shanghaiDate(new Date());
       const dueDate = await workingDaysAhead(today, req.dueInWorkingDays ?? config.stall.supervisionOrderDueWorkingDays, `manualOrder:${n}`);
       const order: SupervisionOrder = {

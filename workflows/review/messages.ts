@@ -17,6 +17,14 @@ import type {
 export const reviewStageWorkflowId = (projectCode: string, stageId: ReviewStageId): string => `review-${projectCode}-${stageId}`;
 
 /**
+ * The review workflow of one attempt at a stage: the first application has the stage's own id, each
+ * re-application after a rejection (重新申请) `-r<attempt>`. Callers find the current attempt in the
+ * project's state (`reviews[stage].workflowId`, see client/reviews.ts `currentReviewId`).
+ */
+export const reviewAttemptWorkflowId = (projectCode: string, stageId: ReviewStageId, attempt: number): string =>
+  attempt <= 1 ? reviewStageWorkflowId(projectCode, stageId) : `${reviewStageWorkflowId(projectCode, stageId)}-r${attempt}`;
+
+/**
  * The input of one stage's review, from the project and the configuration. Pure, so the
  * project lifecycle may build it in workflow code from configuration it carries.
  */

@@ -225,10 +225,12 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
 
   // Histories recorded before this patch registered the updates after the first calendar answer.
   const updatesFirst = patched('review-updates-before-start');
+  // Reviews accepted before this patch keep their rules: free-text returns, 容缺 closed by one hand-in.
+  const materialRules = patched('review-material-by-material');
   const startUp = serial.run(async () => {
     const counted = await withRecordedCalendar((cal) => startReview(cal, input, acceptedAt));
     if (isRefusal(counted)) throw failureOf(counted);
-    state = counted;
+    state = materialRules ? counted : { ...counted, materialsChecked: undefined };
     started = true;
     if (!updatesFirst) registerUpdates();
     setHandler(getReviewStateQuery, () => state);
