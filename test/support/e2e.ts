@@ -4,6 +4,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { kafkaPublisher, EventPublisher } from '../../activities/events/publisher';
 import { parseEvent } from '../../schemas/events/catalog';
 import { CloudEvent } from '../../schemas/events/envelope';
+import type { WorkingDayCalendar } from '../../domain/calendar';
 import { createWorker } from '../../workers/worker';
 
 /** The real stack that test/support/globalSetup.ts started. */
@@ -34,7 +35,7 @@ export interface E2EHarness {
  * `namespace`: a namespace of the test's own (test/support/namespace.ts), for tests whose
  * listings must not see other test files' workflows.
  */
-export async function startHarness(name: string, opts: { namespace?: string } = {}): Promise<E2EHarness> {
+export async function startHarness(name: string, opts: { namespace?: string; calendar?: WorkingDayCalendar } = {}): Promise<E2EHarness> {
   const ep = e2eEndpoints();
   const namespace = opts.namespace ?? ep.namespace;
   const taskQueue = uniqueTaskQueue(name);
@@ -44,7 +45,7 @@ export async function startHarness(name: string, opts: { namespace?: string } = 
   const publisher = kafkaPublisher({ brokers: ep.kafkaBrokers, clientId: `test-${name}` });
   let worker: Worker;
   try {
-    worker = await createWorker({ connection: nativeConnection, namespace, taskQueue, deps: { publisher, client } });
+    worker = await createWorker({ connection: nativeConnection, namespace, taskQueue, deps: { publisher, client, ...(opts.calendar ? { calendar: opts.calendar } : {}) } });
   } catch (err) {
     await Promise.allSettled([publisher.close(), nativeConnection.close(), connection.close()]);
     throw err;
