@@ -19,7 +19,7 @@
   };
   var LIGHTS = { green: '绿灯', yellow: '黄灯', red: '红灯' };
   var STALL_REASONS = { noReport: '月报逾期 report overdue', noStageChange: '阶段无进展 no stage change' };
-  var APPROVALS = { notStarted: '未开始', inReview: '审批中', approved: '已通过', rejected: '未通过' };
+  var APPROVALS = { notStarted: '未开始', inReview: '审批中', approved: '已通过', rejected: '未通过，待重新申请' };
 
   var reference = null;
   var timer = null;
@@ -306,6 +306,12 @@
       section('联审联批 Approvals', approvals.length === 0 ? note('无 None.') : table([
         { title: '环节 Stage', cell: function (id) { return REVIEW_STAGES[id] || id; } },
         { title: '状态 Status', cell: function (id) { return APPROVALS[s.approvals[id]] || s.approvals[id]; } },
+        { title: '第几次申请 Attempt', cell: function (id) { var r = (s.reviews || {})[id]; return r ? '第' + r.attempt + '次' : '—'; } },
+        { title: '不予许可理由 Reasons', cell: function (id) {
+          var r = (s.reviews || {})[id];
+          if (!r || r.status !== 'rejected') return '—';
+          return r.rejections.map(function (x) { return departmentName(x.department) + '：' + x.reason; }).join('；');
+        } },
       ], approvals)),
       section('存在问题 Open problems', s.openProblems.length === 0 ? note('无 None.') : table([
         { title: '问题 Problem', cell: function (o) { return o.text; } },

@@ -325,7 +325,7 @@ describe('the HTTP API on the real stack', () => {
     });
 
     it('lets the single window resubmit a returned task, and no one else', async () => {
-      const ret = await call('POST', `${task('fgw')}/actions`, { as: 'fgw', body: { requestId: 'api-return-fgw-1', action: 'returnForSupplement', reason: '可行性研究报告缺少节能分析', actor: by('fgw') } });
+      const ret = await call('POST', `${task('fgw')}/actions`, { as: 'fgw', body: { requestId: 'api-return-fgw-1', action: 'returnForSupplement', reason: '可行性研究报告缺少节能分析', missingMaterials: ['项目建议书或可行性研究报告'], actor: by('fgw') } });
       expect(ret).toMatchObject({ status: 200, body: { taskStatus: 'returned' } });
       const resubmit = { requestId: 'api-resubmit-fgw-1', materials: ['节能分析报告'], actor: by('xzsp') };
       refused(await call('POST', `${task('fgw')}/resubmission`, { as: 'xzsp', body: { ...resubmit, materials: ['x'] } }), 400, 'ValidationFailed', 'materials.0');
@@ -338,10 +338,10 @@ describe('the HTTP API on the real stack', () => {
     it('lets the single window hand in the materials of an approval with missing materials (容缺)', async () => {
       const withMissing = await call('POST', `${task('sthj')}/actions`, {
         as: 'sthj',
-        body: { requestId: 'api-missing-sthj-1', action: 'approveWithMissing', reason: '容缺受理', missingMaterials: ['环评公示材料'], actor: by('sthj') },
+        body: { requestId: 'api-missing-sthj-1', action: 'approveWithMissing', reason: '容缺受理', missingMaterials: ['环评审批申请表'], actor: by('sthj') },
       });
       expect(withMissing).toMatchObject({ status: 200, body: { taskStatus: 'approved', followUp: { status: 'open' } } });
-      const hand = { requestId: 'api-missing-in-1', materials: ['环评公示材料'], actor: by('xzsp') };
+      const hand = { requestId: 'api-missing-in-1', materials: ['环评审批申请表'], actor: by('xzsp') };
       refused(await call('POST', `${task('sthj')}/missing-materials`, { as: 'xzsp', body: { ...hand, requestId: 'short' } }), 400, 'ValidationFailed', 'requestId');
       refused(await call('POST', `${task('sthj')}/missing-materials`, { as: 'fgw', body: hand }), 403, 'NotTaskOwner');
       await guarded('POST', `${task('sthj')}/missing-materials`, hand);

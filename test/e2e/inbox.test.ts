@@ -63,6 +63,7 @@ describe('department inbox (待办) through Temporal visibility', () => {
       actor: by('zjj'),
       action: 'returnForSupplement',
       reason: '竣工图纸不全',
+      missingMaterials: ['竣工图纸'],
     });
 
     const ours = new Set(all.map((r) => r.project.code));
