@@ -14,7 +14,7 @@ import { ValidationError } from '../schemas/validation';
  * | (role or scope) Forbidden, NotTaskOwner, NotTourOrganiser     | 403  |
  * | ProjectNotFound, NotFound, TaskNotFound, MeetingNotFound, FollowUpNotFound, TourNotFound | 404 |
  * | ProjectAlreadyRegistered, TourAlreadyOpened                   | 409  |
- * | IllegalTransition, ApprovalsIncomplete, ProjectClosed, TaskClosed, TourClosed, DecisionsClosed, FollowUpClosed, ReviewNotStarted | 409 |
+ * | IllegalTransition, ApprovalsIncomplete, ProjectClosed, TaskClosed, TourClosed, DecisionsClosed, FollowUpClosed, ReviewNotStarted, RequestIdReused | 409 |
  * | UnknownHolidayYear                                            | 422  |
  * | anything else                                                 | 500 (message hidden, logged) |
  *
@@ -43,6 +43,7 @@ export const STATUS_OF: Readonly<Record<string, number>> = {
   DecisionsClosed: 409,
   FollowUpClosed: 409,
   ReviewNotStarted: 409,
+  RequestIdReused: 409,
   UnknownHolidayYear: 422,
   InvalidEvent: 500,
 };

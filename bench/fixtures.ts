@@ -49,7 +49,7 @@ export function benchProject(code: string): ProjectInput {
     name: '华润怡宝六十万吨纯净水项目',
     owner: '华润怡宝饮料（漯河）有限公司',
     county: '411122',
-    industry: 'beverages',
+    industry: 'food-beverage',
     category: 'preliminary',
     totalInvestment: 120000,
     annualPlannedInvestment: 60000,

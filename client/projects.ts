@@ -34,6 +34,11 @@ import {
   transitionUpdate,
   TransitionResult,
 } from '../workflows/project/messages';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { shanghaiDate } from '../domain/calendar';
+import { referenceIssues } from '../domain/projects/references';
+import { loadReferenceData } from '../seeds';
+import { ValidationError } from '../schemas/validation';
 import { KeyflowError, toKeyflowError } from './errors';
 
 export interface ClientContext {
@@ -43,6 +48,8 @@ export interface ClientContext {
   lifecycleConfig?: LifecycleConfigInput;
   /** Joint-review stages for newly registered projects; default seeds/joint-review.json. */
   jointReviewConfig?: JointReviewConfig;
+  /** The clock of rules that depend on today (a project code's year); default the system clock. */
+  now?: () => Date;
 }
 
 /** A project workflow's search attributes at its start, before its first workflow task has run. */
@@ -66,6 +73,8 @@ export function projectStartSearchAttributes(project: Project): SearchAttributeP
 export async function registerProject(ctx: ClientContext, input: unknown, registeredBy: string): Promise<{ code: string; workflowId: string; runId: string }> {
   try {
     const project: Project = validate(ProjectInput, input, 'project');
+    const issues = referenceIssues(project, loadReferenceData(), Number(shanghaiDate(ctx.now?.() ?? new Date()).slice(0, 4)));
+    if (issues.length > 0) throw new ValidationError(issues.map((i) => ({ ...i, field: `project.${i.field}` })));
     const workflowId = projectWorkflowId(project.code);
     const handle = await ctx.client.workflow.start<typeof projectLifecycle>('projectLifecycle', {
       taskQueue: ctx.taskQueue,
@@ -90,8 +99,20 @@ function handleFor(ctx: ClientContext, code: string) {
   return ctx.client.workflow.getHandle(projectWorkflowId(parsed.data));
 }
 
-/** A closed project's workflow has completed: say so in the project's terms. */
+/**
+ * A closed project's workflow has completed: say so in the project's terms. A closed project is
+ * still a project (its state stays readable): a write to it is ProjectClosed, never ProjectNotFound.
+ */
 async function closedOr(ctx: ClientContext, code: string, err: unknown): Promise<unknown> {
+  if (err instanceof WorkflowNotFoundError) {
+    const described = await handleFor(ctx, code)
+      .describe()
+      .catch(() => null);
+    if (described && described.status.name !== 'RUNNING') {
+      const state = await getProjectState(ctx, code).catch(() => undefined);
+      return new KeyflowError('ProjectClosed', `project ${code} is closed in stage ${state?.stage ?? 'unknown'}; nothing more can change`, [], { currentStage: state?.stage });
+    }
+  }
   const mapped = toKeyflowError(err, { projectCode: code });
   if (mapped instanceof KeyflowError) return mapped;
   const text = String((err as Error)?.message ?? '');

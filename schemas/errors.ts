@@ -27,5 +27,7 @@ export const FailureType = {
   FollowUpClosed: 'FollowUpClosed',
   /** A stage's review has not started (it waits for the stage before it, the project's stage, or is just starting). */
   ReviewNotStarted: 'ReviewNotStarted',
+  /** A request id already used for a different request: the new request is refused, not dropped. */
+  RequestIdReused: 'RequestIdReused',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];

@@ -371,7 +371,8 @@ export const StageOutcome = z.object({
 });
 export type StageOutcome = z.infer<typeof StageOutcome>;
 
-export const ReviewStatus = z.enum(['inReview', 'approved', 'rejected']);
+/** withdrawn: the project was withdrawn (退库) while the stage was in review; its tasks were cancelled. */
+export const ReviewStatus = z.enum(['inReview', 'approved', 'rejected', 'withdrawn']);
 export type ReviewStatus = z.infer<typeof ReviewStatus>;
 
 /** The `getReviewState` query. */
@@ -394,7 +395,8 @@ export type ReviewState = z.infer<typeof ReviewState>;
 
 /** What the workflow returns when the stage is decided and every follow-up is closed. */
 export const ReviewStageResult = z.object({
-  outcome: StageOutcome,
+  /** Null when the project was withdrawn before the stage was decided. */
+  outcome: StageOutcome.nullable(),
   finishedAt: Instant,
   followUps: z.array(z.object({ department: Slug, status: FollowUpStatus, dueDate: LocalDate, late: z.boolean().optional(), lateByWorkingDays: z.number().int().optional() })),
 });

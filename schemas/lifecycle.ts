@@ -161,7 +161,8 @@ export const Stall = z.object({
 export type Stall = z.infer<typeof Stall>;
 
 /** Joint-review progress as the project sees it, per review stage id. */
-export const ApprovalStatus = z.enum(['notStarted', 'inReview', 'approved', 'rejected']);
+/** withdrawn: the review was open when the project was withdrawn (退库), and was closed with it. */
+export const ApprovalStatus = z.enum(['notStarted', 'inReview', 'approved', 'rejected', 'withdrawn']);
 export type ApprovalStatus = z.infer<typeof ApprovalStatus>;
 
 /** A department's rejection (不予许可) of a stage, with its reason. */

@@ -19,7 +19,7 @@
   };
   var LIGHTS = { green: '绿灯', yellow: '黄灯', red: '红灯' };
   var STALL_REASONS = { noReport: '月报逾期 report overdue', noStageChange: '阶段无进展 no stage change' };
-  var APPROVALS = { notStarted: '未开始', inReview: '审批中', approved: '已通过', rejected: '未通过，待重新申请' };
+  var APPROVALS = { notStarted: '未开始', inReview: '审批中', approved: '已通过', rejected: '未通过，待重新申请', withdrawn: '已随项目退库撤销' };
 
   var reference = null;
   var timer = null;

@@ -514,6 +514,33 @@ export function settleStage(state: ReviewState, now: Date, stageWorkingDays: num
   return { state: { ...state, tasks, status: outcomeKind, outcome }, outcome, cancelled };
 }
 
+/**
+ * The project was withdrawn (退库): every open or returned task and every open 容缺 follow-up is
+ * cancelled with the reason, and a stage still in review is marked withdrawn. Null when nothing of
+ * the stage is open any more.
+ */
+export function withdrawReview(state: ReviewState, withdrawal: { reason: string; by: string }, now: Date): Omit<Settled, 'outcome'> | null {
+  const cancelled: Settled['cancelled'] = [];
+  const why = `项目已退库 project withdrawn: ${withdrawal.reason}`;
+  const tasks = state.tasks.map((t) => {
+    let next = t;
+    if (t.status === 'open' || t.status === 'returned') {
+      cancelled.push({ department: t.department, kind: 'task' });
+      next = withAudit({ ...next, status: 'cancelled' }, { at: iso(now), by: withdrawal.by, department: t.department, action: 'cancelled', reason: why, deadlineAtThatMoment: t.deadline, lateByWorkingDays: null });
+    }
+    if (next.followUp?.status === 'open') {
+      cancelled.push({ department: t.department, kind: 'followUp' });
+      next = withAudit(
+        { ...next, followUp: { ...next.followUp, status: 'cancelled' } },
+        { at: iso(now), by: withdrawal.by, department: t.department, action: 'cancelled', reason: `follow-up cancelled: ${why}`, deadlineAtThatMoment: next.followUp.due, lateByWorkingDays: null },
+      );
+    }
+    return next;
+  });
+  if (cancelled.length === 0) return null;
+  return { state: { ...state, tasks, status: state.status === 'inReview' ? 'withdrawn' : state.status }, cancelled };
+}
+
 /** Whether the workflow's work is done: the stage decided and no follow-up left open. */
 export function isFinished(state: ReviewState): boolean {
   return state.status !== 'inReview' && state.tasks.every((t) => t.followUp?.status !== 'open');

@@ -113,6 +113,28 @@ export const StageCompleted = StageOutcome.extend({
   cancelledTasks: z.array(Slug),
 });
 
+/** `materialsHandedIn`: some of a 容缺 follow-up's missing materials came in; the rest are still awaited. */
+export const MaterialsHandedIn = TaskRef.extend({
+  by: z.string(),
+  at: Instant,
+  handedIn: z.array(z.string()),
+  stillMissing: z.array(z.string()),
+  due: Instant,
+});
+
+/** `stageWithdrawn`: the project was withdrawn (退库); the stage's open tasks and follow-ups were cancelled. */
+export const StageWithdrawn = z.object({
+  projectCode: z.string(),
+  projectName: z.string(),
+  stageId: z.string(),
+  leadDepartment: Slug,
+  reason: z.string(),
+  by: z.string(),
+  at: Instant,
+  cancelledTasks: z.array(Slug),
+  cancelledFollowUps: z.array(Slug),
+});
+
 export const REVIEW_EVENTS = {
   'cn.keyflow.review.taskAssigned': TaskAssigned,
   'cn.keyflow.review.taskReminder': TaskReminder,
@@ -124,6 +146,8 @@ export const REVIEW_EVENTS = {
   'cn.keyflow.review.followUpOverdue': FollowUpOverdue,
   'cn.keyflow.review.followUpClosed': FollowUpClosed,
   'cn.keyflow.review.stageCompleted': StageCompleted,
+  'cn.keyflow.review.materialsHandedIn': MaterialsHandedIn,
+  'cn.keyflow.review.stageWithdrawn': StageWithdrawn,
 } as const;
 
 export type ReviewEventType = keyof typeof REVIEW_EVENTS;

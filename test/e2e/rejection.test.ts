@@ -9,22 +9,18 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { hashToken, newToken } from '../../api/auth';
-import { startApi, type RunningApi } from '../../api/start';
 import { actOnTask, getReviewState } from '../../client/reviews';
 import { getProjectState, registerProject, transitionProject } from '../../client/projects';
 import { STAGES_BEFORE_CONSTRUCTION } from '../../schemas/jointReview';
+import { startApiHarness, until, type ApiHarness } from '../support/apiHarness';
 import { calendarWithSynthetic2027 } from '../support/calendars';
-import { e2eEndpoints, startHarness, type E2EHarness } from '../support/e2e';
+import { e2eEndpoints, type E2EHarness } from '../support/e2e';
 import { aProject } from '../support/fixtures';
 
 jest.setTimeout(180_000);
 
 const ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'keyflow.js');
-type Who = 'admin' | 'fgw' | 'zrzy' | 'sthj' | 'sl' | 'xzsp';
-const WHO: Who[] = ['admin', 'fgw', 'zrzy', 'sthj', 'sl', 'xzsp'];
-const TOKENS = Object.fromEntries(WHO.map((w) => [w, newToken()])) as Record<Who, string>;
 
 function keyflow(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -35,39 +31,20 @@ function keyflow(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number
   });
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 describe('rejection, re-application and the new attempt (real stack, API and CLI)', () => {
+  let t: ApiHarness;
   let h: E2EHarness;
-  let api: RunningApi;
   let tmp: string;
   let env: NodeJS.ProcessEnv;
-
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each assertion narrows the body it reads
-  async function call(method: 'GET' | 'POST', url: string, as: Who, body?: unknown): Promise<{ status: number; body: any }> {
-    const headers: Record<string, string> = { authorization: `Bearer ${TOKENS[as]}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${api.url}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: res.status, body: await res.json() };
-  }
+  const call: ApiHarness['call'] = (...args) => t.call(...args);
+  type Who = 'admin' | 'fgw' | 'zrzy' | 'sthj' | 'sl' | 'xzsp';
 
   beforeAll(async () => {
     if (!fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
     // Later stages' deadlines may reach 2027: the worker counts them on the test calendar.
-    h = await startHarness('rejection', { calendar: calendarWithSynthetic2027() });
+    t = await startApiHarness('rejection', ['admin', 'fgw', 'zrzy', 'sthj', 'sl', 'xzsp'], { calendar: calendarWithSynthetic2027() });
+    h = t.h;
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'keyflow-rejection-'));
-    const file = path.join(tmp, 'tokens.json');
-    const roleOf = (w: Who) => (w === 'admin' ? { role: 'admin' } : { role: 'department', department: w });
-    fs.writeFileSync(file, JSON.stringify({ tokens: WHO.map((w) => ({ id: `test-${w}`, ...roleOf(w), hash: hashToken(TOKENS[w]) })) }));
-    api = await startApi({ ctx: { client: h.client, taskQueue: h.taskQueue }, tokens: file, port: 0, logger: false, strictResponses: true });
     const ep = e2eEndpoints();
     env = {
       PATH: process.env.PATH,
@@ -80,8 +57,7 @@ describe('rejection, re-application and the new attempt (real stack, API and CLI
     };
   });
   afterAll(async () => {
-    await api?.stop();
-    await h?.stop();
+    await t?.stop();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 

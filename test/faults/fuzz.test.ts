@@ -211,7 +211,7 @@ describe('generated bad inputs are refused and change nothing', () => {
         name: '漯河食品产业园冷链物流项目',
         owner: '漯河冷链物流有限公司',
         county: '411122',
-        industry: 'beverages',
+        industry: 'food-beverage',
         category: 'new',
         totalInvestment: 50000,
         annualPlannedInvestment: 20000,

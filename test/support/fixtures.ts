@@ -1,9 +1,14 @@
 import type { ProjectInput } from '../../schemas/project';
 
 const used = new Set<string>();
+/** The division code a project of `county` carries in its code (a functional zone: the city's). */
+function divisionOf(county: string): string {
+  return /^\d{6}$/.test(county) ? county : '411100';
+}
+
 /**
- * A valid project in 临颍县 with a code unique to this test process, so tests sharing one
- * Temporal server never collide on workflow ids.
+ * A valid project in 临颍县 (or the county given) with a code unique to this test process, so tests
+ * sharing one Temporal server never collide on workflow ids; the code's division agrees with the county.
  */
 export function aProject(overrides: Partial<ProjectInput> = {}): ProjectInput {
   // Test files run in parallel processes and share one Kafka: industry code and serial are
@@ -12,7 +17,7 @@ export function aProject(overrides: Partial<ProjectInput> = {}): ProjectInput {
   do {
     const industry = String(Math.floor(Math.random() * 100)).padStart(2, '0');
     const n = String(Math.floor(Math.random() * 1_000_000)).padStart(6, '0');
-    code = `2026-411122-${industry}-03-${n}`;
+    code = `2026-${divisionOf(overrides.county ?? '411122')}-${industry}-03-${n}`;
   } while (used.has(code));
   used.add(code);
   return {
@@ -20,7 +25,7 @@ export function aProject(overrides: Partial<ProjectInput> = {}): ProjectInput {
     name: '华润怡宝六十万吨纯净水项目',
     owner: '华润怡宝饮料（漯河）有限公司',
     county: '411122',
-    industry: 'beverages',
+    industry: 'food-beverage',
     category: 'new',
     totalInvestment: 120000,
     annualPlannedInvestment: 60000,

@@ -57,8 +57,8 @@ describe('a project through the four stages of joint review', () => {
       for (const stage of config.stages) {
         const result = await runStageAtFullLimits(h, ctx, p.code, stage, p);
         expect(result.outcome).toMatchObject({ outcome: 'approved', stageId: stage.id, workingDaysTaken: stage.limitWorkingDays, rejections: [] });
-        expect(calendar.workingDaysBetween(result.outcome.acceptedAt, result.outcome.decidedAt)).toBe(stage.limitWorkingDays);
-        lastDecision = new Date(result.outcome.decidedAt);
+        expect(calendar.workingDaysBetween(result.outcome!.acceptedAt, result.outcome!.decidedAt)).toBe(stage.limitWorkingDays);
+        lastDecision = new Date(result.outcome!.decidedAt);
       }
       const total = calendar.workingDaysBetween(firstAcceptance, lastDecision);
       expect(total).toBe(configuredTotal);

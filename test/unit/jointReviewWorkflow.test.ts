@@ -224,7 +224,7 @@ describe('reviewStage on the time-skipping server', () => {
         ['approve', resumed.deadline],
       ]);
       expect(zrzy.audit[2]!.deadlineAfter).toBe(resumed.deadline);
-      expect((await resultOf(ctx, code)).outcome.outcome).toBe('approved');
+      expect((await resultOf(ctx, code)).outcome!.outcome).toBe('approved');
     });
   });
 
@@ -355,7 +355,7 @@ describe('reviewStage on the time-skipping server', () => {
       const again = await actOnTask(ctx, code, 'landUsePlanning', approve('fgw', 'fgw-approve-0001'));
       expect(again).toEqual(first);
       const reused = await refusal(actOnTask(ctx, code, 'landUsePlanning', { ...approve('fgw', 'fgw-approve-0001'), action: 'reject', reason: '再议' }));
-      expect(reused.type).toBe('ValidationFailed');
+      expect(reused.type).toBe('RequestIdReused');
 
       const closed = await refusal(actOnTask(ctx, code, 'landUsePlanning', approve('fgw', 'fgw-approve-0002')));
       expect(closed.type).toBe('TaskClosed');

@@ -147,8 +147,16 @@ describe('six weeks of the weekly meeting (time-skipping, 2026-09-14 → 2026-10
       ]);
       trackerFirstRun = (await env.client.workflow.getHandle('keyflow-follow-ups').describe()).runId;
       refusedOffAgenda = await decide('2026-W39', 'w39-decisions-2', [{ action: '不在议程上的项目', ownerDepartment: 'fgw', dueInWorkingDays: 2, projectCode: P.p4.code }]).catch((e: unknown) => e);
-      // The same request again changes nothing and answers the same.
-      expect((await decide('2026-W39', 'w39-decisions-1', [{ action: '重复提交', ownerDepartment: 'fgw', dueInWorkingDays: 1, projectCode: P.p1.code }])).map((i) => i.id)).toEqual(['2026-W39-1', '2026-W39-2']);
+      // The same request again changes nothing and answers the same…
+      const same = [
+        { action: '协调解决项目用地指标', ownerDepartment: 'zrzy', dueInWorkingDays: 3, projectCode: P.p1.code },
+        { action: '督促企业加快资金到位', ownerDepartment: 'fgw', dueInWorkingDays: 5, projectCode: P.p2.code },
+      ];
+      expect((await decide('2026-W39', 'w39-decisions-1', same)).map((i) => i.id)).toEqual(['2026-W39-1', '2026-W39-2']);
+      // …while other decisions under a used id are refused, not silently answered with the first ones.
+      await expect(decide('2026-W39', 'w39-decisions-1', [{ action: '重复提交', ownerDepartment: 'fgw', dueInWorkingDays: 1, projectCode: P.p1.code }])).rejects.toMatchObject({
+        cause: { type: 'RequestIdReused' },
+      });
     }]);
     steps.push([cst('2026-09-28', '10:00'), async () => {
       refusedClosing = await closeFollowUp(ctx, { requestId: 'close-w39-2-a', itemId: '2026-W39-2', note: '', actor: { by: 'fgw:li' } }).catch((e: unknown) => e);

@@ -20,7 +20,7 @@ export interface FollowUpTrackerInput {
   carried?: {
     items: TrackedFollowUp[];
     pendingEvents: EmitRequest[];
-    answered: Array<[string, FollowUpItem]>;
+    answered: Array<[string, unknown]>;
   };
 }
 

@@ -7,6 +7,7 @@ import { SA } from '../../schemas/searchAttributes';
 import { Outbox } from '../shared/outbox';
 import { addFollowUpsSignal, closeFollowUpUpdate, FOLLOW_UP_TRACKER_ID, FollowUpTrackerInput, getFollowUpsQuery, TrackedFollowUp } from './messages';
 import { parseOrRefuse, refuse } from '../shared/refusal';
+import { RequestLedger } from '../shared/requestLedger';
 
 /** Closed items kept for queries after continue-as-new (their events are on Kafka for good). */
 const KEEP_CLOSED = 200;
@@ -23,7 +24,7 @@ const nowIso = (): string => new Date(Date.now()).toISOString();
 export async function followUpTracker(input: FollowUpTrackerInput): Promise<void> {
   const { config } = input;
   const tracked = new Map<string, TrackedFollowUp>((input.carried?.items ?? []).map((t) => [t.item.id, t]));
-  const answered = new Map<string, FollowUpItem>(input.carried?.answered ?? []);
+  const ledger = new RequestLedger<FollowUpItem>(input.carried?.answered ?? [], ANSWERS_KEPT);
   const outbox = new Outbox(FOLLOW_UP_TRACKER_ID, input.carried?.pendingEvents ?? []);
   let changed = false;
 
@@ -64,19 +65,19 @@ export async function followUpTracker(input: FollowUpTrackerInput): Promise<void
     closeFollowUpUpdate,
     (raw) => {
       const req = CloseFollowUpRequest.parse(raw);
-      const earlier = answered.get(req.requestId);
+      const earlier = ledger.prior(req.requestId);
       if (earlier) return earlier;
       const t = tracked.get(req.itemId)!;
       t.item = { ...t.item, status: 'closed', closedAt: nowIso(), closedBy: req.actor.by, closingNote: req.note };
       outbox.add('cn.keyflow.meeting.followUpClosed', `closed:${t.item.id}`, { item: t.item });
-      answered.set(req.requestId, t.item);
+      ledger.record(req.requestId, 'closeFollowUp', `办结跟踪事项 closeFollowUp ${req.itemId}`, req, nowIso(), t.item);
       changed = true;
       return t.item;
     },
     {
       validator: (raw) => {
         const req = parseOrRefuse(CloseFollowUpRequest, raw, 'request');
-        if (answered.has(req.requestId)) return;
+        if (ledger.check(req.requestId, 'closeFollowUp', req)) return;
         const t = tracked.get(req.itemId);
         if (!t) refuse(FailureType.FollowUpNotFound, `no follow-up item ${req.itemId}`);
         if (t.item.status === 'closed') refuse(FailureType.FollowUpClosed, `follow-up item ${t.item.id} was closed at ${t.item.closedAt}`);
@@ -138,6 +139,6 @@ export async function followUpTracker(input: FollowUpTrackerInput): Promise<void
   const closed = [...tracked.values()].filter((t) => t.item.status === 'closed').slice(-KEEP_CLOSED);
   return continueAsNew<typeof followUpTracker>({
     config,
-    carried: { items: [...open(), ...closed], pendingEvents: [...outbox.pending], answered: [...answered.entries()].slice(-ANSWERS_KEPT) },
+    carried: { items: [...open(), ...closed], pendingEvents: [...outbox.pending], answered: ledger.toCarried() },
   });
 }

@@ -19,6 +19,7 @@ import type { TrackedFollowUp } from '../followUps/messages';
 import { Outbox } from '../shared/outbox';
 import { getMeetingQuery, MeetingSummary, recordDecisionsUpdate, WeeklyMeetingInput } from './messages';
 import { refuse } from '../shared/refusal';
+import { RequestLedger } from '../shared/requestLedger';
 
 const acts = proxyActivities<KeyflowActivities>({
   startToCloseTimeout: '2 minutes',
@@ -78,13 +79,15 @@ export async function weeklyMeeting(input: WeeklyMeetingInput): Promise<MeetingS
 
   // ---- decisions (议定事项) -------------------------------------------------------------------
   const answered = new Map<string, Promise<FollowUpItem[]>>();
+  /** What each request id was used for, so an id reused for other decisions is refused, not answered with the first ones. */
+  const ledger = new RequestLedger<true>();
   let seq = 0;
 
   const checkDecisions = (raw: unknown): RecordDecisionsRequest => {
     const parsed = RecordDecisionsRequest.safeParse(raw);
     if (!parsed.success) refuse(FailureType.ValidationFailed, 'the decisions are invalid', issuesOf(parsed.error, 'request'));
     const req = parsed.data;
-    if (answered.has(req.requestId)) return req;
+    if (ledger.check(req.requestId, 'recordDecisions', req)) return req;
     const now = Date.now();
     if (now < Date.parse(plan.meetingAt)) refuse(FailureType.DecisionsClosed, `decisions of ${meetingId} can be recorded from the start of the meeting, ${plan.meetingAt}`);
     if (now > Date.parse(plan.decisionsCloseAt)) refuse(FailureType.DecisionsClosed, `the decisions window of ${meetingId} closed at ${plan.decisionsCloseAt}`);
@@ -151,6 +154,7 @@ export async function weeklyMeeting(input: WeeklyMeetingInput): Promise<MeetingS
       if (!result) {
         result = record(req);
         answered.set(req.requestId, result);
+        ledger.record(req.requestId, 'recordDecisions', `会议决定 recordDecisions（${req.decisions.length} 项）`, req, nowIso(), true);
       }
       return result;
     },

@@ -2,6 +2,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  getExternalWorkflowHandle,
   ParentClosePolicy,
   patched,
   setHandler,
@@ -36,7 +37,7 @@ import { LifecycleConfig } from '../../schemas/lifecycleConfig';
 import { SA } from '../../schemas/searchAttributes';
 import { addWorkingDays, CalendarGap } from '../shared/calendar';
 import { Outbox } from '../shared/outbox';
-import { reviewAttemptWorkflowId, reviewStageInput, reviewStageOutcomeSignal } from '../review/messages';
+import { projectWithdrawnSignal, reviewAttemptWorkflowId, reviewStageInput, reviewStageOutcomeSignal } from '../review/messages';
 import type { reviewStage } from '../review/workflow';
 import type { Stage } from '../../schemas/project';
 import {
@@ -54,6 +55,7 @@ import {
   TransitionResult,
 } from './messages';
 import { parseOrRefuse, refuse } from '../shared/refusal';
+import { RequestLedger } from '../shared/requestLedger';
 
 const DAY_MS = 24 * 3600 * 1000;
 /** How many answered request ids a project remembers for de-duplication. */
@@ -108,6 +110,8 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
   // Histories recorded before this patch started a rejected stage's review again at once; now the
   // stage waits, rejected with its reasons, until the applicant applies again (重新申请).
   const reapplyExplicit = patched('lifecycle-reapply-after-rejection');
+  // Histories recorded before this patch left a withdrawn project's open reviews running.
+  const withdrawalClosesReviews = patched('lifecycle-withdrawal-closes-reviews');
   const reviewAttempts: Record<string, number> = { ...(carried?.reviewAttempts ?? {}) };
   state.reviews ??= {};
   state.reviewHistory ??= [];
@@ -120,15 +124,14 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
   // First, before any handler is set: an update that arrived with the start is delivered the
   // moment its handler is registered, and its event must not overtake the registration.
   if (!carried) outbox.add('cn.keyflow.project.registered', 'registered', { project, registeredBy: input.registeredBy });
-  const answered = new Map<string, unknown>(carried?.answered ?? []);
+  const ledger = new RequestLedger(carried?.answered ?? [], ANSWERED_KEPT);
   /** Report deadline per month, once the calendar has counted it (null: it could not). */
   const reportDue: Record<string, string | null> = carried?.reportDue ?? {};
   let eventSeq = carried?.eventSeq ?? 0;
   const nextKey = (what: string) => `${what}:${++eventSeq}`;
 
-  const remember = (requestId: string, result: unknown) => {
-    answered.set(requestId, result);
-    if (answered.size > ANSWERED_KEPT) answered.delete(answered.keys().next().value as string);
+  const remember = (kind: string, what: string, request: { requestId: string } & Record<string, unknown>, result: unknown) => {
+    ledger.record(request.requestId, kind, what, request, nowIso(), result);
   };
 
   // ---- search attributes: what visibility listings filter on --------------------------------
@@ -398,18 +401,17 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
     reapplyForReviewUpdate,
     async (raw): Promise<ReapplyResult> => {
       const req = ReapplyForReview.parse(raw);
-      if (answered.has(req.requestId)) return answered.get(req.requestId) as ReapplyResult;
-      const pending = reapply(req.stageId, req.actor.by, req.note);
-      // Answer once the new attempt's review has started, so the caller can act on it at once.
-      const started = await condition(() => state.reviews[req.stageId]?.attempt === pending.attempt && state.approvals[req.stageId] === 'inReview', '1 minute');
-      const result = { ...pending, started };
-      remember(req.requestId, result);
-      return result;
+      return ledger.once(req.requestId, 'reapplyForReview', `重新申请 reapplyForReview ${req.stageId}`, req, nowIso(), async () => {
+        const pending = reapply(req.stageId, req.actor.by, req.note);
+        // Answer once the new attempt's review has started, so the caller can act on it at once.
+        const started = await condition(() => state.reviews[req.stageId]?.attempt === pending.attempt && state.approvals[req.stageId] === 'inReview', '1 minute');
+        return { ...pending, started };
+      }) as Promise<ReapplyResult>;
     },
     {
       validator: (raw) => {
         const req = parseOrRefuse(ReapplyForReview, raw);
-        if (answered.has(req.requestId)) return;
+        if (ledger.check(req.requestId, 'reapplyForReview', req)) return;
         if (state.closed) refuse(FailureType.ProjectClosed, `project is closed in stage ${state.stage}; nothing can be applied for`, { currentStage: state.stage });
         const status = state.approvals[req.stageId];
         if (status !== 'rejected') {
@@ -439,7 +441,8 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
     transitionUpdate,
     async (raw): Promise<TransitionResult> => {
       const req = TransitionRequest.parse(raw);
-      if (answered.has(req.requestId)) return answered.get(req.requestId) as TransitionResult;
+      const prior = ledger.prior(req.requestId);
+      if (prior !== undefined) return prior as TransitionResult;
       const from = state.stage;
       const seq = state.stageHistory.length;
       state.stage = req.to;
@@ -471,13 +474,13 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
       recomputeWarning();
       syncSearchAttributes();
       const result = { stage: req.to, seq };
-      remember(req.requestId, result);
+      remember('transition', `阶段变更 transition → ${req.to}`, req, result);
       return result;
     },
     {
       validator: (raw) => {
         const req = parseOrRefuse(TransitionRequest, raw);
-        if (answered.has(req.requestId)) return;
+        if (ledger.check(req.requestId, 'transition', req)) return;
         const verdict = checkTransition({ from: state.stage, to: req.to, reason: req.reason, approvalsMissing: approvalsMissing(req.to) });
         if (!verdict.ok) refuse(FailureType[verdict.type], verdict.message, { currentStage: state.stage });
       },
@@ -489,7 +492,8 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
     reportProgressUpdate,
     async (raw): Promise<ReportResult> => {
       const report = ProgressReport.parse(raw);
-      if (answered.has(report.requestId)) return answered.get(report.requestId) as ReportResult;
+      const prior = ledger.prior(report.requestId);
+      if (prior !== undefined) return prior as ReportResult;
       const verdict = checkReport(report, state.reports, monthOf(shanghaiDate(new Date())));
       const correction = verdict.ok && verdict.correction;
       const at = nowIso();
@@ -554,13 +558,13 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
         stallCleared,
         openProblemIds: state.openProblems.map((p) => p.id),
       };
-      remember(report.requestId, result);
+      remember('reportProgress', `月报 reportProgress ${report.month}${report.correctionReason ? '（更正）' : ''}`, report, result);
       return result;
     },
     {
       validator: (raw) => {
         const report = parseOrRefuse(ProgressReport, raw);
-        if (answered.has(report.requestId)) return;
+        if (ledger.check(report.requestId, 'reportProgress', report)) return;
         if (state.closed) refuse(FailureType.ProjectClosed, `project is closed in stage ${state.stage}; reports are no longer taken`, { currentStage: state.stage });
         if (!REPORTING_STAGES.includes(state.stage)) {
           refuse(FailureType.IllegalTransition, `project is in stage ${state.stage}; progress is reported from construction start (started, underConstruction, completed)`, {
@@ -590,7 +594,7 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
     openSupervisionOrderUpdate,
     async (raw): Promise<SupervisionOrder> => {
       const req = OpenSupervisionOrder.parse(raw);
-      if (answered.has(req.requestId)) return answered.get(req.requestId) as SupervisionOrder;
+      return ledger.once(req.requestId, 'openSupervisionOrder', `督办单 openSupervisionOrder（${req.reason.slice(0, 20)}）`, req, nowIso(), async () => {
       const n = ++manualOrderNo;
       const today = shanghaiDate(new Date());
       const dueDate = await workingDaysAhead(today, req.dueInWorkingDays ?? config.stall.supervisionOrderDueWorkingDays, `manualOrder:${n}`);
@@ -609,13 +613,13 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
         responsibleLeader: project.responsibleLeader,
         leadDepartment: project.leadDepartment,
       });
-      remember(req.requestId, order);
       return order;
+      }) as Promise<SupervisionOrder>;
     },
     {
       validator: (raw) => {
         const req = parseOrRefuse(OpenSupervisionOrder, raw);
-        if (answered.has(req.requestId)) return;
+        if (ledger.check(req.requestId, 'openSupervisionOrder', req)) return;
         if (state.closed) refuse(FailureType.ProjectClosed, `project is closed in stage ${state.stage}; no supervision order can be opened`, { currentStage: state.stage });
       },
     },
@@ -626,7 +630,8 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
     setAnnualPlanUpdate,
     (raw): AnnualPlan => {
       const req = SetAnnualPlan.parse(raw);
-      if (answered.has(req.requestId)) return answered.get(req.requestId) as AnnualPlan;
+      const prior = ledger.prior(req.requestId);
+      if (prior !== undefined) return prior as AnnualPlan;
       const plan: AnnualPlan = {
         year: req.year,
         annualPlannedInvestment: req.annualPlannedInvestment,
@@ -649,13 +654,13 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
       });
       recomputeWarning();
       syncSearchAttributes();
-      remember(req.requestId, plan);
+      remember('setAnnualPlan', `年度计划 setAnnualPlan ${req.year}`, req, plan);
       return plan;
     },
     {
       validator: (raw) => {
         const req = parseOrRefuse(SetAnnualPlan, raw);
-        if (answered.has(req.requestId)) return;
+        if (ledger.check(req.requestId, 'setAnnualPlan', req)) return;
         if (state.closed) refuse(FailureType.ProjectClosed, `project is closed in stage ${state.stage}; its annual plan cannot change`, { currentStage: state.stage });
         const thisYear = Number(shanghaiDate(new Date()).slice(0, 4));
         if (req.year !== thisYear) {
@@ -674,7 +679,8 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
     closeSupervisionOrderUpdate,
     async (raw): Promise<SupervisionOrder> => {
       const req = CloseSupervisionOrder.parse(raw);
-      if (answered.has(req.requestId)) return answered.get(req.requestId) as SupervisionOrder;
+      const prior = ledger.prior(req.requestId);
+      if (prior !== undefined) return prior as SupervisionOrder;
       const i = state.orders.findIndex((o) => o.id === req.orderId);
       const closed: SupervisionOrder = { ...state.orders[i]!, closedAt: nowIso(), closedBecause: `${req.note} (${req.actor.by})` };
       state.orders[i] = closed;
@@ -684,13 +690,13 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
         closedBecause: closed.closedBecause!,
         dueDate: closed.dueDate,
       });
-      remember(req.requestId, closed);
+      remember('closeSupervisionOrder', `办结督办单 closeSupervisionOrder ${req.orderId}`, req, closed);
       return closed;
     },
     {
       validator: (raw) => {
         const req = parseOrRefuse(CloseSupervisionOrder, raw);
-        if (answered.has(req.requestId)) return;
+        if (ledger.check(req.requestId, 'closeSupervisionOrder', req)) return;
         const order = state.orders.find((o) => o.id === req.orderId);
         if (!order) {
           refuse(FailureType.OrderNotFound, `project ${project.code} has no supervision order ${req.orderId} opened by hand`, [{ field: 'orderId', rule: 'must name an open supervision order of this project' }]);
@@ -699,6 +705,23 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
       },
     },
   );
+
+  /**
+   * A withdrawn project (退库) closes what joint review still has open: each current attempt in review
+   * (and an approved one whose 容缺 follow-ups may be open) is told, cancels its tasks with the reason
+   * and leaves the departments' inboxes. A review that has already finished has nothing open.
+   */
+  const closeReviewsOnWithdrawal = async (): Promise<void> => {
+    const last = state.stageHistory[state.stageHistory.length - 1];
+    const withdrawal = { reason: last?.reason ?? '项目退库', by: last?.by ?? 'system' };
+    const open = Object.values(state.reviews).filter((r) => r.status === 'inReview' || r.status === 'approved');
+    await Promise.allSettled(open.map((r) => getExternalWorkflowHandle(r.workflowId).signal(projectWithdrawnSignal, withdrawal)));
+    for (const r of open) {
+      if (r.status !== 'inReview') continue;
+      state.reviews[r.stageId] = { ...r, status: 'withdrawn' };
+      state.approvals[r.stageId] = 'withdrawn';
+    }
+  };
 
   // ---- the life itself ------------------------------------------------------------------------
   syncSearchAttributes();
@@ -721,6 +744,8 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
     );
   }
 
+  if (state.closed && state.stage === 'withdrawn' && withdrawalClosesReviews) await closeReviewsOnWithdrawal();
+
   // Let the outbox drain first: an activity still in flight when the run closes would be sent
   // again by the next run. Retries of a send add no history, so this wait does not grow it.
   await outbox.flushed();
@@ -731,7 +756,7 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
       registeredBy: input.registeredBy,
       config,
       jointReview: input.jointReview,
-      carried: { state, pendingEvents: [...outbox.pending], answered: [...answered.entries()], eventSeq, reportDue, reviewAttempts },
+      carried: { state, pendingEvents: [...outbox.pending], answered: ledger.toCarried(), eventSeq, reportDue, reviewAttempts },
     };
     return continueAsNew<typeof projectLifecycle>(next);
   }

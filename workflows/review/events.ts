@@ -131,6 +131,18 @@ export function actionEvent(state: ReviewState, task: ReviewTask, result: Action
     }
     case 'submitMissingMaterial': {
       const fu = task.followUp!;
+      if (fu.status === 'open') {
+        const handed = fu.handedIn ?? [];
+        const now = handed.filter((h) => h.at === last.at).map((h) => h.material);
+        return ev('cn.keyflow.review.materialsHandedIn', key(state, 'followUp', task.department, 'handedIn', handed.length), {
+          ...r,
+          by: last.by,
+          at: last.at,
+          handedIn: now,
+          stillMissing: fu.missingMaterials.filter((m) => !handed.some((h) => h.material === m)),
+          due: fu.due,
+        });
+      }
       return ev('cn.keyflow.review.followUpClosed', key(state, 'followUp', task.department, 'closed'), {
         ...r,
         status: 'submitted',
@@ -163,5 +175,18 @@ export function stageCompleted(state: ReviewState, outcome: StageOutcome, cancel
     projectName: state.project.name,
     leadDepartment: state.stage.leadDepartment,
     cancelledTasks,
+  });
+}
+
+/** The project was withdrawn: what of the stage was still open is cancelled. */
+export function stageWithdrawn(state: ReviewState, withdrawal: { reason: string; by: string; at: string }, cancelled: { department: string; kind: 'task' | 'followUp' }[]): ReviewEvent {
+  return ev('cn.keyflow.review.stageWithdrawn', key(state, 'withdrawn'), {
+    projectCode: state.project.code,
+    projectName: state.project.name,
+    stageId: state.stage.id,
+    leadDepartment: state.stage.leadDepartment,
+    ...withdrawal,
+    cancelledTasks: cancelled.filter((c) => c.kind === 'task').map((c) => c.department),
+    cancelledFollowUps: cancelled.filter((c) => c.kind === 'followUp').map((c) => c.department),
   });
 }

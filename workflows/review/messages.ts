@@ -67,3 +67,6 @@ export const requestResultQuery = defineQuery<ActionResult | null, [string]>('re
  * approval. The review itself runs on until its follow-ups are closed, then returns its result.
  */
 export const reviewStageOutcomeSignal = defineSignal<[StageOutcome]>('reviewStageOutcome');
+
+/** The project was withdrawn (退库): the review cancels what is still open, with the reason, and ends. */
+export const projectWithdrawnSignal = defineSignal<[{ reason: string; by: string }]>('projectWithdrawn');

@@ -11,7 +11,7 @@ import {
 import { CalendarDeferred, counted, rulesOnly, workingDaysLeft } from '../../domain/jointReview/deadlines';
 import { isRefusal, type Refusal } from '../../domain/jointReview/refusal';
 import { dueAlarms, handleAlarm, nextAlarmAt, visibleFacts } from '../../domain/jointReview/schedule';
-import { actOnTask, isFinished, resubmit, settleStage, startReview, submitMissingMaterial, type Acted } from '../../domain/jointReview/tasks';
+import { actOnTask, isFinished, resubmit, settleStage, startReview, submitMissingMaterial, withdrawReview, type Acted } from '../../domain/jointReview/tasks';
 import { departmentItems } from '../../domain/jointReview/urgency';
 import { FailureType } from '../../schemas/errors';
 import {
@@ -32,6 +32,7 @@ import {
   actOnTaskUpdate,
   departmentItemsQuery,
   getReviewStateQuery,
+  projectWithdrawnSignal,
   requestResultQuery,
   resubmitUpdate,
   reviewStageOutcomeSignal,
@@ -94,11 +95,8 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
     const prior = answered.get(requestId);
     if (!prior) return null;
     if (prior.fingerprint !== fingerprint) {
-      throw ApplicationFailure.nonRetryable(
-        `request id ${requestId} was already used for another request (${prior.fingerprint}); use a new id for a new request`,
-        FailureType.ValidationFailed,
-        [{ field: 'requestId', rule: 'was already used for another request' }],
-      );
+      const rule = `was already used for another request (${prior.fingerprint}); use a new request id for a new request`;
+      throw ApplicationFailure.nonRetryable(`request id ${requestId} ${rule}`, FailureType.RequestIdReused, [{ field: 'requestId', rule }]);
     }
     return prior.result;
   };
@@ -250,6 +248,21 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
   // After the start is queued: setHandler runs updates that came with the start at once, and
   // they must queue behind it.
   if (updatesFirst) registerUpdates();
+  setHandler(projectWithdrawnSignal, (withdrawal) => {
+    void serial.run(async () => {
+      if (!started) return;
+      const now = new Date();
+      const withdrawn = withdrawReview(state, withdrawal, now);
+      if (!withdrawn) return;
+      state = withdrawn.state;
+      for (const c of withdrawn.cancelled) {
+        if (c.kind === 'followUp') emit(events.followUpCancelled(state, state.tasks.find((t) => t.department === c.department)!, now.toISOString()));
+      }
+      emit(events.stageWithdrawn(state, { ...withdrawal, at: now.toISOString() }, withdrawn.cancelled));
+      showInVisibility();
+      woken = true;
+    });
+  });
   await startUp;
 
   /** Reminders and escalations that have come due. */
@@ -297,9 +310,8 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
     await soundAlarms();
   }
   await outbox.flushed();
-  const outcome = state.outcome!;
   return {
-    outcome,
+    outcome: state.outcome,
     finishedAt: new Date().toISOString(),
     followUps: state.tasks.flatMap((t) =>
       t.followUp
