@@ -59,7 +59,10 @@ describe('setting the annual plan of a project', () => {
       expect(after.warning.level).toBe('green');
 
       // A repeat gets the first answer and sets nothing again.
-      expect(await setAnnualPlan(ctx, code, { requestId: `plan-set-${code}`, year, annualPlannedInvestment: newPlan, actor: { by: 'fgw:zhang' } })).toEqual(plan);
+      const again = { requestId: `plan-set-${code}`, year, annualPlannedInvestment: newPlan, reason: '年度计划调整（市发改委文件）', actor: { by: 'fgw:zhang' } };
+      expect(await setAnnualPlan(ctx, code, again)).toEqual(plan);
+      // The same id for another plan is refused, not answered with the first.
+      await expect(setAnnualPlan(ctx, code, { ...again, annualPlannedInvestment: newPlan + 1 })).rejects.toMatchObject({ type: 'RequestIdReused' });
 
       // Refusals name the field and the rule, and change nothing.
       await expect(setAnnualPlan(ctx, code, { requestId: `plan-next-${code}`, year: year + 1, annualPlannedInvestment: 1000, actor: { by: 'fgw:zhang' } })).rejects.toMatchObject({
