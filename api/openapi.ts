@@ -17,7 +17,7 @@ const STATUS_TEXT: Record<number, string> = {
   401: 'No token, or a token the server does not know',
   403: 'The token\'s role or department may not do this',
   404: 'No such project, review, task, meeting or follow-up item',
-  409: 'The current state refuses the request (IllegalTransition, ApprovalsIncomplete, ProjectClosed, TaskClosed, ProjectAlreadyRegistered, DecisionsClosed, FollowUpClosed)',
+  409: 'The current state refuses the request (IllegalTransition, ApprovalsIncomplete, ProjectClosed, TaskClosed, ProjectAlreadyRegistered, DecisionsClosed, FollowUpClosed, MonthNotClosed)',
   422: 'UnknownHolidayYear: the working-day calendar has no holiday notice for a year the request needs',
 };
 

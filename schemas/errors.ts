@@ -25,5 +25,7 @@ export const FailureType = {
   DecisionsClosed: 'DecisionsClosed',
   FollowUpNotFound: 'FollowUpNotFound',
   FollowUpClosed: 'FollowUpClosed',
+  /** A 四比四看 check of a month that has not ended yet (Asia/Shanghai): its reports are not all in. */
+  MonthNotClosed: 'MonthNotClosed',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
