@@ -15,6 +15,7 @@ import { ValidationError } from '../schemas/validation';
  * | ProjectNotFound, NotFound, TaskNotFound, MeetingNotFound, FollowUpNotFound, TourNotFound | 404 |
  * | ProjectAlreadyRegistered, TourAlreadyOpened                   | 409  |
  * | IllegalTransition, ApprovalsIncomplete, ProjectClosed, TaskClosed, TourClosed, DecisionsClosed, FollowUpClosed, ReviewNotStarted, RequestIdReused | 409 |
+ * | MonthNotClosed (a 四比四看 check of a month not yet ended)    | 409  |
  * | UnknownHolidayYear                                            | 422  |
  * | anything else                                                 | 500 (message hidden, logged) |
  *
@@ -44,6 +45,7 @@ export const STATUS_OF: Readonly<Record<string, number>> = {
   FollowUpClosed: 409,
   ReviewNotStarted: 409,
   RequestIdReused: 409,
+  MonthNotClosed: 409,
   UnknownHolidayYear: 422,
   InvalidEvent: 500,
 };

@@ -17,7 +17,7 @@ const STATUS_TEXT: Record<number, string> = {
   401: 'No token, or a token the server does not know',
   403: 'The token\'s role or department may not do this',
   404: 'No such project, review, task, meeting or follow-up item',
-  409: 'The current state refuses the request (IllegalTransition, ApprovalsIncomplete, ProjectClosed, TaskClosed, ProjectAlreadyRegistered, DecisionsClosed, FollowUpClosed)',
+  409: 'The current state refuses the request (IllegalTransition, ApprovalsIncomplete, ProjectClosed, TaskClosed, ProjectAlreadyRegistered, DecisionsClosed, FollowUpClosed, MonthNotClosed)',
   422: 'UnknownHolidayYear: the working-day calendar has no holiday notice for a year the request needs',
 };
 
@@ -27,6 +27,19 @@ export function jsonSchemaOf(schema: z.ZodTypeAny): JsonSchema {
   // 'strict': zod objects drop unknown keys rather than refuse them, so only .strict() ones say additionalProperties: false.
   const out = convert(schema, { target: 'openApi3', $refStrategy: 'none', effectStrategy: 'input', pipeStrategy: 'input', removeAdditionalStrategy: 'strict' });
   delete out.$schema;
+  return nullInNullableEnums(out) as JsonSchema;
+}
+
+/**
+ * OpenAPI 3.0.3 (and validators reading it, such as ajv) allow null in an enum only when the enum
+ * lists it, whatever `nullable` says; zod-to-json-schema leaves it out, so a nullable enum
+ * (`dropped: 'highest' | 'lowest' | null`) would refuse its own null answers.
+ */
+function nullInNullableEnums(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(nullInNullableEnums);
+  if (node === null || typeof node !== 'object') return node;
+  const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'enum' ? v : nullInNullableEnums(v)])) as Record<string, unknown>;
+  if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
   return out;
 }
 

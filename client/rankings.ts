@@ -10,6 +10,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { checkPeriodRefusal } from '../domain/checkPeriod';
 import { YearMonth } from '../schemas/common';
 import { FailureType } from '../schemas/errors';
 import { FourCompareConfig } from '../schemas/fourCompare';
@@ -19,6 +20,7 @@ import {
   FourCompareScheduleConfig,
   InspectionTourInput,
   RegistrySettings,
+  StoredCheckRecord,
   SubmitSheetInput,
   TourRecord,
   TourView,
@@ -115,17 +117,23 @@ async function isRunning(handle: WorkflowHandle): Promise<boolean | undefined> {
 }
 
 /**
- * Checks `period` now (on demand) and waits for the published check. The first check of a period
- * gets the id `four-compare-<period>`, later ones `four-compare-<period>-2`, `-3`, …; a check of
- * the period already running is joined rather than started twice. Options: the check's
- * configuration (default seeds/four-compare.json) and the registry settings.
+ * Checks `period` now (on demand) and waits for the published check. The period must be a month
+ * that has ended (domain/checkPeriod.ts): the month in progress or a later one is refused with
+ * MonthNotClosed, a malformed month or one before keyflow's data with ValidationFailed — both
+ * naming `period`, before anything starts (the workflow checks again on its own clock). The first
+ * check of a period gets the id `four-compare-<period>`, later ones `four-compare-<period>-2`,
+ * `-3`, …; a check of the period already running is joined rather than started twice. Options:
+ * the check's configuration (default seeds/four-compare.json), the registry settings, and `now`
+ * (default the machine's clock) that decides which months have ended.
  */
 export async function runFourCompareNow(
   ctx: ClientContext,
   period: string,
-  opts: { config?: unknown; registry?: RegistrySettingsInput } = {},
+  opts: { config?: unknown; registry?: RegistrySettingsInput; now?: Date } = {},
 ): Promise<CheckRecord> {
   try {
+    const refusal = checkPeriodRefusal(period, opts.now ?? new Date());
+    if (refusal) throw new KeyflowError(refusal.type, `${refusal.field}: ${refusal.rule}`, [{ field: refusal.field, rule: refusal.rule }]);
     const p = validate(YearMonth, period, 'period');
     const config = opts.config === undefined ? loadFourCompareConfig() : validate(FourCompareConfig, opts.config, 'config');
     const args: FourCompareCheckInputRaw = { period: p, config, registry: validate(RegistrySettings, opts.registry ?? {}, 'registry') };
@@ -165,9 +173,13 @@ async function fromRegistry<T>(run: () => Promise<T>, none: T): Promise<T> {
   }
 }
 
-/** The latest checks kept by the registry (one per period, its latest run), newest period first. */
+/**
+ * The latest checks kept by the registry (one per period, its latest run), newest period first,
+ * read through StoredCheckRecord: records kept from older versions come out in today's shape.
+ */
 export async function latestChecks(ctx: ClientContext, n?: number): Promise<CheckRecord[]> {
-  return fromRegistry(() => ctx.client.workflow.getHandle(RANKINGS_REGISTRY_ID).query(latestChecksQuery, n), []);
+  const kept = await fromRegistry<unknown[]>(() => ctx.client.workflow.getHandle(RANKINGS_REGISTRY_ID).query(latestChecksQuery, n), []);
+  return kept.map((r) => StoredCheckRecord.parse(r));
 }
 
 /** The latest published tours kept by the registry, most recently closed first. */

@@ -1,10 +1,11 @@
 import { YearMonth } from '../schemas/common';
 import {
   METRICS,
+  MetricId,
   type CountyCheckResult,
+  type CountyMetrics,
   type FourCompareConfig,
   type FourCompareResult,
-  type MetricId,
   type PairScore,
   type PairSnapshot,
   type ProjectFacts,
@@ -29,7 +30,12 @@ import { TIE_RULE, rankByScore, rankWithinGroups, round2 } from './ranking';
  * Total = Σ rounded pair points, rounded to 2 decimals, so the published parts add up.
  * Rank overall and within the peer group (the county's kind) follow domain/ranking.ts TIE_RULE.
  * rankChange = previous rank − rank (positive = moved up), null when the previous check is absent
- * or has no line for the county.
+ * or has no line for the county. A previous check without data (hasData false) is no basis: rank
+ * changes are measured against the latest earlier check that had data, which the caller passes.
+ *
+ * A period without any project facts (no key project applied to it) is published as no data
+ * (无数据): `noData: true`, no county lines — no rank 1 for everyone, no scores of 0 pretending to
+ * be results.
  *
  * Inputs are expected to have been parsed with their schemas. Pure: no I/O, no clock.
  */
@@ -42,6 +48,7 @@ export function runFourCompare(
 ): FourCompareResult {
   if (!YearMonth.safeParse(period).success) throw new InvalidCheckPeriod(period);
   if (previous && !(previous.period < period)) throw new PreviousCheckNotEarlier(period, previous.period);
+  const basis = previous && hasData(previous) ? previous : undefined;
 
   const byCounty = new Map<string, ProjectFacts[]>();
   for (const c of counties) {
@@ -68,13 +75,17 @@ export function runFourCompare(
     maxPoints: (config.maxPoints * p.weight) / 100,
   }));
 
+  if (facts.length === 0) {
+    return { period, maxPoints: config.maxPoints, pairs, noData: true, previousPeriod: null, tieRule: TIE_RULE, counties: [] };
+  }
+
   const used: MetricId[] = [];
   for (const p of pairs) for (const m of [p.compare, p.look]) if (!used.includes(m)) used.push(m);
 
   const values = new Map<string, Map<MetricId, number | null>>();
   for (const c of counties) {
     const list = byCounty.get(c.id) ?? [];
-    values.set(c.id, new Map(used.map((m) => [m, metricValue(m, list)])));
+    values.set(c.id, new Map(ALL_METRICS.map((m) => [m, metricValue(m, list)])));
   }
   const scores = new Map<MetricId, Map<string, number>>();
   for (const m of used) {
@@ -94,7 +105,7 @@ export function runFourCompare(
     });
     return {
       county: c,
-      metrics: Object.fromEntries(used.map((m) => [m, v.get(m) ?? null])) as Partial<Record<MetricId, number | null>>,
+      metrics: Object.fromEntries(ALL_METRICS.map((m) => [m, v.get(m) ?? null])) as CountyMetrics,
       pairs: pairScores,
       total: round2(pairScores.reduce((s, p) => s + p.points, 0)),
       projectCount: byCounty.get(c.id)?.length ?? 0,
@@ -104,7 +115,7 @@ export function runFourCompare(
   const idOf = (l: (typeof lines)[number]) => l.county.id;
   const totalOf = (l: (typeof lines)[number]) => l.total;
   const peerRanks = rankWithinGroups(lines, (l) => l.county.kind, idOf, totalOf);
-  const prevLines = new Map((previous?.counties ?? []).map((l) => [l.county, l]));
+  const prevLines = new Map((basis?.counties ?? []).map((l) => [l.county, l]));
 
   const ranked: CountyCheckResult[] = rankByScore(lines, idOf, totalOf).map(({ item: l, rank }) => {
     const peerRank = peerRanks.get(l.county.id) ?? 1;
@@ -128,10 +139,23 @@ export function runFourCompare(
     period,
     maxPoints: config.maxPoints,
     pairs,
-    previousPeriod: previous?.period ?? null,
+    noData: false,
+    previousPeriod: basis?.period ?? null,
     tieRule: TIE_RULE,
     counties: ranked,
   };
+}
+
+/** Every metric keyflow implements, in MetricId order: a county line carries them all. */
+const ALL_METRICS: readonly MetricId[] = MetricId.options;
+
+/**
+ * Whether a published check ranked anything: false for a no-data check (无数据), and for a check
+ * recorded before `noData` existed in which no county had a project (such a check ranked every
+ * county 1st on nothing, and must not be the basis of rank changes).
+ */
+export function hasData(result: { noData?: boolean; counties: ReadonlyArray<{ projectCount: number }> }): boolean {
+  return result.noData !== true && result.counties.some((c) => c.projectCount > 0);
 }
 
 /** Stages whose physical progress counts in physicalProgressAvg: projects being built now. */

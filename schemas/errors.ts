@@ -29,5 +29,7 @@ export const FailureType = {
   ReviewNotStarted: 'ReviewNotStarted',
   /** A request id already used for a different request: the new request is refused, not dropped. */
   RequestIdReused: 'RequestIdReused',
+  /** A 四比四看 check of a month that has not ended yet (Asia/Shanghai): its reports are not all in. */
+  MonthNotClosed: 'MonthNotClosed',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];

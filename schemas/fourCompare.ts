@@ -220,6 +220,16 @@ export const PairScore = z.object({
 });
 export type PairScore = z.infer<typeof PairScore>;
 
+/**
+ * A county's raw value of every metric (MetricId), all present: `null` only when the county has no
+ * project the metric applies to (see MetricId). Checks recorded before every metric was kept are
+ * read with null for the metrics they did not record (schemas/rankings.ts StoredCheckRecord).
+ */
+export const CountyMetrics = z.object(
+  Object.fromEntries(MetricId.options.map((m) => [m, z.number().nullable()])) as Record<MetricId, z.ZodNullable<z.ZodNumber>>,
+);
+export type CountyMetrics = z.infer<typeof CountyMetrics>;
+
 /** One county's line in a check. */
 export const CountyCheckResult = z.object({
   county: CountyId,
@@ -228,8 +238,8 @@ export const CountyCheckResult = z.object({
   kind: CountyKind,
   /** Number of project facts counted for the county. */
   projectCount: z.number().int().nonnegative(),
-  /** Raw value of every metric the configured pairs use. */
-  metrics: z.record(MetricId, z.number().nullable()),
+  /** Raw value of every metric keyflow implements (not only those the configured pairs use). */
+  metrics: CountyMetrics,
   pairs: z.array(PairScore),
   /** Σ of the rounded pair points, rounded to 2 decimals. */
   total: z.number().nonnegative(),
@@ -237,7 +247,10 @@ export const CountyCheckResult = z.object({
   rank: z.number().int().positive(),
   /** Rank among counties of the same kind (district / county / functional zone). */
   peerRank: z.number().int().positive(),
-  /** previous rank − rank: positive moved up, negative moved down; null without a previous check or line. */
+  /**
+   * previous rank − rank, against the latest earlier check with data: positive moved up, negative
+   * moved down; null when no earlier check had data or the county had no line in it.
+   */
   rankChange: z.number().int().nullable(),
   /** Same for the peer rank; null also when the county's kind changed. */
   peerRankChange: z.number().int().nullable(),
@@ -248,11 +261,21 @@ export const FourCompareResult = z.object({
   period: YearMonth,
   maxPoints: z.number().positive(),
   pairs: z.array(PairSnapshot),
-  /** Period of the check rank changes are measured against, null for the first check. */
+  /**
+   * 无数据: no key project the check applies to existed at the end of the period (none registered
+   * by then in a ranked county). Nothing is ranked or scored: `counties` is empty and
+   * `previousPeriod` null, and a later check measures its rank changes against an earlier check
+   * with data.
+   */
+  noData: z.boolean(),
+  /**
+   * Period of the check rank changes are measured against: the latest earlier check that had
+   * data; null when there is none (the first check with data) and for a check without data.
+   */
   previousPeriod: YearMonth.nullable(),
   /** How ties are broken, in words (domain/ranking.ts TIE_RULE). */
   tieRule: z.string().min(1),
-  /** In ranking order: rank ascending, ties by county id. */
+  /** In ranking order: rank ascending, ties by county id. Empty when `noData`. */
   counties: z.array(CountyCheckResult),
 });
 export type FourCompareResult = z.infer<typeof FourCompareResult>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Actor, Instant, LocalDate, Slug, YearMonth } from './common';
-import { FourCompareConfig, FourCompareResult, ProjectFacts } from './fourCompare';
+import { FourCompareConfig, FourCompareResult, MetricId, ProjectFacts } from './fourCompare';
 import { InspectionConfig, ScoreSheet, TourProject, TourResult } from './inspection';
 import { ProjectCode } from './project';
 import { County } from './reference';
@@ -69,6 +69,32 @@ export const CheckRecord = z.object({
   reports: ReportPaths,
 });
 export type CheckRecord = z.infer<typeof CheckRecord>;
+
+/**
+ * A check record as the registry may still hold it, read into today's CheckRecord. Records
+ * published before keyflow kept every metric and the no-data flag are upgraded with what they
+ * say, never with invented figures:
+ * - a metric they did not record (one the configured pairs did not use) reads as null;
+ * - without `noData`, a check in which no county had a project is the no-data check it was
+ *   (its ranks — every county 1st — and zero scores are dropped), any other check has data.
+ * Current records pass unchanged.
+ */
+export const StoredCheckRecord = z.preprocess(upgradeLegacyCheck, CheckRecord);
+
+function upgradeLegacyCheck(raw: unknown): unknown {
+  if (!isObject(raw) || !isObject(raw.result) || !Array.isArray(raw.result.counties)) return raw;
+  const result = raw.result;
+  const counties = result.counties as unknown[];
+  if (result.noData === undefined && !counties.some((c) => isObject(c) && typeof c.projectCount === 'number' && c.projectCount > 0)) {
+    return { ...raw, result: { ...result, noData: true, previousPeriod: null, counties: [] } };
+  }
+  const filled = counties.map((c) =>
+    isObject(c) && isObject(c.metrics) ? { ...c, metrics: Object.fromEntries(MetricId.options.map((m) => [m, (c.metrics as Record<string, unknown>)[m] ?? null])) } : c,
+  );
+  return { ...raw, result: { ...result, noData: result.noData ?? false, counties: filled } };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Settings of the monthly Temporal Schedule of the check. Times are Asia/Shanghai unless changed. */
 export const FourCompareScheduleConfig = z.object({

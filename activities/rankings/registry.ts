@@ -1,5 +1,6 @@
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
-import { CheckRecord, type RegistrySettings, type TourRecord } from '../../schemas/rankings';
+import { hasData } from '../../domain/fourCompare';
+import { StoredCheckRecord, type CheckRecord, type RegistrySettings, type TourRecord } from '../../schemas/rankings';
 import {
   previousCheckQuery,
   RANKINGS_REGISTRY_ID,
@@ -8,11 +9,18 @@ import {
   type RankingsRegistryInput,
 } from '../../workflows/rankings/messages';
 
-/** The check a check of `period` is compared with, from the registry; null before the first check. */
+/**
+ * The check a check of `period` measures rank changes against, from the registry: the latest
+ * earlier check with data; null when there is none. Read through StoredCheckRecord, so a record
+ * kept from before the no-data flag counts as what it was.
+ */
 export async function previousCheck(client: Client, period: string): Promise<CheckRecord | null> {
   try {
     const found = await client.workflow.getHandle(RANKINGS_REGISTRY_ID).query(previousCheckQuery, period);
-    return found === null ? null : CheckRecord.parse(found);
+    if (found === null) return null;
+    const record = StoredCheckRecord.parse(found);
+    // A registry still running an older query may answer with a month without data.
+    return hasData(record.result) ? record : null;
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return null;
     throw err;

@@ -223,15 +223,32 @@
     return svg('svg', { viewBox: '0 0 ' + width + ' ' + height, class: 'bars', role: 'img', 'aria-label': opts.title, 'data-testid': 'ranking-chart' }, [svg('title', { text: opts.title })].concat(rows));
   }
 
-  function renderFourCompare(target, checks) {
-    var check = checks[0];
-    if (!check) return fill(target, [el('figcaption', null, '四比四看 Four-compare check'), note('暂无排名 No check published yet.')]);
+  function fourCompareChart(check) {
     var rows = check.result.counties.map(function (c) {
       return { rank: c.rank, label: c.name, value: c.total, extra: c.rankChange === null ? '' : (c.rankChange > 0 ? '↑' + c.rankChange : c.rankChange < 0 ? '↓' + (-c.rankChange) : '—') };
     });
+    return barChart({ title: '四比四看 ' + check.period + ' county ranking', rows: rows, max: check.result.maxPoints });
+  }
+
+  /**
+   * The latest check; a month without data (无数据) is said so, never drawn as a ranking, and the
+   * latest check with data, if one is kept, is shown under it for reference.
+   */
+  function renderFourCompare(target, checks) {
+    var check = checks[0];
+    if (!check) return fill(target, [el('figcaption', null, '四比四看 Four-compare check'), note('暂无排名 No check published yet.')]);
+    if (!check.result.noData) {
+      return fill(target, [
+        el('figcaption', null, [el('strong', null, '四比四看 ' + check.period), ' · Four-compare check, total points (max ' + check.result.maxPoints + ')']),
+        fourCompareChart(check),
+      ]);
+    }
+    var withData = checks.filter(function (c) { return !c.result.noData; })[0];
     fill(target, [
-      el('figcaption', null, [el('strong', null, '四比四看 ' + check.period), ' · Four-compare check, total points (max ' + check.result.maxPoints + ')']),
-      barChart({ title: '四比四看 ' + check.period + ' county ranking', rows: rows, max: check.result.maxPoints }),
+      el('figcaption', null, [el('strong', null, '四比四看 ' + check.period + ' 无数据'), ' · No data']),
+      el('p', { class: 'empty', 'data-testid': 'ranking-no-data' }, '无数据：' + check.period + ' 月末没有适用的重点项目，本期不排名。 No key project existed by the end of the month; nothing is ranked.'),
+      withData ? el('p', { class: 'empty' }, '最近有数据的评比 Latest check with data: ' + withData.period + '（满分 max ' + withData.result.maxPoints + '）') : null,
+      withData ? fourCompareChart(withData) : null,
     ]);
   }
 
@@ -256,7 +273,7 @@
       settle(all('/supervision/stalled'), renderStalled, $('stalled')),
       settle(all('/supervision/overdue-approvals'), renderOverdue, $('overdue')),
       settle(api('/supervision/warnings'), renderWarnings, $('warnings')),
-      api('/rankings/four-compare?limit=1').then(function (p) { renderFourCompare($('four-compare'), p.items); }, function (err) { fill($('four-compare'), failure(err)); }),
+      api('/rankings/four-compare?limit=12').then(function (p) { renderFourCompare($('four-compare'), p.items); }, function (err) { fill($('four-compare'), failure(err)); }),
       api('/rankings/tours?limit=1').then(function (p) { renderTour($('tour'), p.items); }, function (err) { fill($('tour'), failure(err)); }),
     ]);
   }

@@ -30,14 +30,17 @@ export async function rankingRoutes(app: FastifyInstance, deps: ApiDeps): Promis
     url: '/rankings/four-compare',
     operationId: 'runFourCompare',
     summary: 'Check a month now (on demand) and answer with the published county ranking',
-    description: 'Waits for the check (it reads every project\'s live state). A check of the month already running is joined, not started twice.',
+    description:
+      'Waits for the check (it reads every project\'s live state). A check of the month already running is joined, not started twice. ' +
+      'The period must be a month that has ended (Asia/Shanghai), from 2020-01 to the previous month: the month in progress or a later one is refused with 409 MonthNotClosed, ' +
+      'a month before 2020 with 400 ValidationFailed, both naming `period`. A month in which no key project existed is published with `noData: true` (无数据) and no county lines.',
     tag: 'rankings',
     access: ['admin'],
     body: RunCheckRequest,
     response: CheckSummary,
     status: 201,
     refusals: [409, 422],
-    handler: async ({ body }) => withoutReports(await runFourCompareNow(ctx, body.period)),
+    handler: async ({ body }) => withoutReports(await runFourCompareNow(ctx, body.period, { now: deps.now() })),
   });
 
   addRoute(app, deps, {

@@ -1,15 +1,8 @@
-import { shanghaiDate } from '../../domain/calendar';
-import { YearMonth } from '../../schemas/common';
+import { checkPeriodRefusal, latestCheckablePeriod } from '../../domain/checkPeriod';
+import { CliError, ExitCode, usageError } from '../exitCodes';
 import { JSON_OPTION, str, type Command } from '../command';
 import { withClient } from '../connect';
-import { usageError } from '../exitCodes';
 import { say, writeJson, writeTable } from '../output';
-
-/** The month before today's in Asia/Shanghai: the month whose reports are in. */
-function previousMonth(now: Date): string {
-  const [y, m] = shanghaiDate(now).split('-').map(Number) as [number, number];
-  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
-}
 
 const signed = (n: number | null) => (n === null ? null : n > 0 ? `+${n}` : String(n));
 
@@ -19,23 +12,30 @@ export const checkRun: Command = {
   summary: 'run the four-compare check (四比四看) for a month now and print the county ranking',
   usage: 'keyflow check run [--period YYYY-MM] [--json]',
   help: [
-    '  --period YYYY-MM   the month checked (default: last month, Asia/Shanghai)',
+    '  --period YYYY-MM   the month checked, a month that has ended, from 2020-01 (default: last month, Asia/Shanghai)',
     '  --json             the check record (result, report paths) as JSON',
     'Waits for the check to finish; a check of the month already running is joined, not started twice.',
   ].join('\n'),
   options: { period: { type: 'string' }, ...JSON_OPTION },
   async run(input, io) {
-    const period = str(input, 'period') ?? previousMonth(new Date());
-    const p = YearMonth.safeParse(period);
-    if (!p.success) throw usageError(`--period: ${p.error.issues[0]?.message}; got "${period}"`);
-    say(io, `keyflow: checking ${p.data} (四比四看)…`);
+    const now = new Date();
+    const period = str(input, 'period') ?? latestCheckablePeriod(now);
+    // Refused here, before connecting: the month in progress is a refusal (4), a bad month bad input (2).
+    const refusal = checkPeriodRefusal(period, now);
+    if (refusal?.type === 'MonthNotClosed') throw new CliError(ExitCode.refused, `--period: ${refusal.rule}`, [{ field: 'period', rule: refusal.rule }], refusal.type);
+    if (refusal) throw usageError(`--period: ${refusal.rule}; got "${period}"`);
+    say(io, `keyflow: checking ${period} (四比四看)…`);
     const { runFourCompareNow } = await import('../../client/rankings');
-    const record = await withClient(io.env, (ctx) => runFourCompareNow(ctx, p.data));
+    const record = await withClient(io.env, (ctx) => runFourCompareNow(ctx, period, { now }));
     if (input.json) {
       writeJson(io, record);
       return 0;
     }
     const r = record.result;
+    if (r.noData) {
+      io.stdout.write(`${r.period} 无数据 no data: no key project existed by the end of the month; nothing is ranked\ncheck ${record.checkId}\nreports: ${record.reports.html}\n         ${record.reports.csv}\n`);
+      return 0;
+    }
     writeTable(
       io,
       ['RANK', 'CHANGE', 'COUNTY', 'KIND', 'PEER RANK', 'TOTAL', 'PROJECTS'],

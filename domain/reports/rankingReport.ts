@@ -49,6 +49,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 th{background:#f3f3f3}
 svg text{font-size:13px}
 p.note{color:#555;font-size:.85em;max-width:60em}
+p.nodata{font-size:1.1em;color:#7a4a00}
 `.trim();
 
 function page(title: string, body: string): string {
@@ -110,10 +111,30 @@ function barChart(caption: string, rows: { label: string; value: number }[], max
   ].join('\n');
 }
 
+/** What a no-data check says instead of a ranking, Chinese first. */
+export function noDataText(period: string): { zh: string; en: string } {
+  return {
+    zh: `无数据：${period} 月末没有适用的重点项目，本期不排名、不计分。`,
+    en: `No data: no key project the check applies to existed at the end of ${period}; nothing is ranked or scored.`,
+  };
+}
+
 /** The 四比四看 ranking as a self-contained HTML page. `counties` supply English names. */
 export function renderCheckHtml(result: FourCompareResult, counties: readonly County[]): string {
   const byId = new Map(counties.map((c) => [c.id, c]));
   const title = `四比四看排名 Four compare, four look — ranking ${result.period}`;
+  if (result.noData) {
+    const text = noDataText(result.period);
+    return page(
+      title,
+      [
+        `<h1>${bi(`四比四看排名 ${result.period}`, `Four compare, four look — ranking ${result.period}`)}</h1>`,
+        `<p class="nodata"><strong>${bi(text.zh, text.en)}</strong></p>`,
+        `<p>${bi('参评县区', 'Counties checked')}: ${counties.map((c) => escapeHtml(c.name)).join('、')}</p>`,
+        `<p class="note">${escapeHtml('下期名次变化与最近一次有数据的评比相比。 Rank changes of later checks are measured against the latest check with data.')}</p>`,
+      ].join('\n'),
+    );
+  }
   const head = [
     bi('名次', 'Rank'),
     bi('县区', 'County / district'),
@@ -234,7 +255,8 @@ function metricCell(m: MetricId, v: number | null | undefined): Cell {
 /**
  * The 四比四看 ranking as CSV, one row per county in ranking order: rank, rank in group, county id
  * and name, group, points per pair, raw metric values (rates as shares, 4 decimals; empty = no
- * relevant project), total, rank change (empty for none).
+ * relevant project), total, rank change (empty for none). A no-data check (无数据) has the header
+ * and one line saying so, nothing ranked.
  */
 export function renderCheckCsv(result: FourCompareResult): string {
   const metrics: MetricId[] = [];
@@ -250,6 +272,11 @@ export function renderCheckCsv(result: FourCompareResult): string {
     '总分 Total',
     '名次变化 Rank change',
   ];
+  if (result.noData) {
+    const text = noDataText(result.period);
+    // One line in place of the ranking, as wide as the header, so Excel shows it under 名次.
+    return csv(header, [[`${text.zh} ${text.en}`, ...header.slice(1).map(() => null)]]);
+  }
   const rows = result.counties.map((l) => {
     const points = new Map(l.pairs.map((p) => [p.pairId, p.points]));
     return [

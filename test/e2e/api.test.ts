@@ -466,9 +466,15 @@ describe('the HTTP API on the real stack', () => {
   describe('rankings', () => {
     it('checks a month on demand (admin) and lists the four-compare results for every role', async () => {
       refused(await call('POST', '/rankings/four-compare', { as: 'admin', body: { period: '2026-13' } }), 400, 'ValidationFailed', 'period');
+      refused(await call('POST', '/rankings/four-compare', { as: 'admin', body: { period: '2019-05' } }), 400, 'ValidationFailed', 'period');
+      // The month in progress (and any later one) has not ended: 409, nothing is checked.
+      refused(await call('POST', '/rankings/four-compare', { as: 'admin', body: { period: monthOf(today) } }), 409, 'MonthNotClosed', 'period');
+      refused(await call('POST', '/rankings/four-compare', { as: 'admin', body: { period: addMonths(monthOf(today), 1) } }), 409, 'MonthNotClosed', 'period');
       await guarded('POST', '/rankings/four-compare', { period: lastMonth }, 'supervisor');
       const check = await call('POST', '/rankings/four-compare', { as: 'admin', body: { period: lastMonth } });
       expect(check).toMatchObject({ status: 201, body: { period: lastMonth, checkId: `four-compare-${lastMonth}` } });
+      // P3 has stood in preliminary work for 400 days (carried over): last month has data.
+      expect(check.body.result.noData).toBe(false);
       expect(check.body.result.counties).toHaveLength(8);
       expect(check.body.reports).toBeUndefined();
 

@@ -16,7 +16,7 @@ import { registerProject, type ClientContext } from '../../client/projects';
 import { listStalledProjects } from '../../client/supervision';
 import { runFourCompareNow } from '../../client/rankings';
 import { shanghaiDate } from '../../domain/calendar';
-import { monthOf } from '../../domain/lifecycle/months';
+import { addMonths, monthOf } from '../../domain/lifecycle/months';
 import { loadDemoProjects } from '../../seeds';
 import { runDemoTour } from '../../seeds/demoTour';
 import { startHarness, type E2EHarness } from '../support/e2e';
@@ -64,9 +64,10 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     }
     await startStalledProject(ctx, demo.find((p) => p.code === STALLED_FIRST)!, { daysInStage: 400 });
     await until('the stalled project', async () => ((await listStalledProjects(ctx)).length === 1 ? true : undefined));
-    // Rankings: this month's four-compare check of the counties (the seeded projects exist in
-    // it), and the demo inspection tour.
-    await runFourCompareNow(ctx, monthOf(shanghaiDate(new Date())));
+    // Rankings: last month's four-compare check of the counties (a month must have ended to be
+    // checked; the stalled project, registered 400 days ago, is in it), and the demo inspection tour.
+    const now = new Date();
+    await runFourCompareNow(ctx, addMonths(monthOf(shanghaiDate(now)), -1), { now });
     await runDemoTour(ctx);
 
     tokenDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyflow-dashboard-'));
@@ -145,6 +146,37 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     expect(await page.locator('#stalled-count').textContent()).toBe('2');
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  it('says 无数据 for a month without data, and draws no ranking for it', async () => {
+    // A namespace of its own with no project at all: last month is published as no data.
+    const emptyHarness = await startHarness('dashboard-empty', { namespace: await isolatedNamespace('dashboard-empty') });
+    const emptyCtx = { client: emptyHarness.client, taskQueue: emptyHarness.taskQueue };
+    const now = new Date();
+    const period = addMonths(monthOf(shanghaiDate(now)), -1);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyflow-dashboard-empty-'));
+    const file = path.join(dir, 'tokens.json');
+    fs.writeFileSync(file, JSON.stringify({ tokens: [{ id: 'dashboard-supervisor', role: 'supervisor', hash: hashToken(supervisorToken) }] }));
+    const emptyApi = await startApi({ ctx: emptyCtx, tokens: file, port: 0, logger: false, strictResponses: true });
+    try {
+      expect((await runFourCompareNow(emptyCtx, period, { now })).result).toMatchObject({ noData: true, counties: [] });
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(`${emptyApi.url}/dashboard`);
+      await page.locator('#token').fill(supervisorToken);
+      await page.locator('#login-form button[type=submit]').click();
+      const noData = page.locator('[data-testid=ranking-four-compare] [data-testid=ranking-no-data]');
+      await noData.waitFor();
+      expect(await noData.textContent()).toContain(`无数据：${period}`);
+      expect(await page.locator('[data-testid=ranking-four-compare] figcaption').textContent()).toContain(`四比四看 ${period} 无数据`);
+      expect(await page.locator('[data-testid=ranking-four-compare] .bar-row').count()).toBe(0);
+      await page.screenshot({ path: path.join(OUTPUT, 'dashboard-no-data.png'), fullPage: true });
+      await context.close();
+    } finally {
+      await emptyApi.stop();
+      await emptyHarness.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('fits a phone-sized screen', async () => {

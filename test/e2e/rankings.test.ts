@@ -2,12 +2,18 @@
  * The ranking workflows on the real stack (Temporal dev server + Kafka), in a namespace of their
  * own so that the check's listing of "all projects" and the rankings registry see only this
  * file's workflows: the demo inspection tour end to end, its published event read back from
- * Kafka against the CSV report; a 四比四看 check computed from live project state; and the
- * monthly Temporal Schedule, created idempotently and triggered.
+ * Kafka against the CSV report; the month in progress read from live project state and scored
+ * (and a check of it refused: MonthNotClosed); and the monthly Temporal Schedule, created
+ * idempotently and triggered, publishing last month — empty in this namespace — as no data.
  */
 import fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
+import { WorkflowFailedError } from '@temporalio/client';
+import { gatherProjectFacts } from '../../activities/rankings/facts';
 import { latestChecks, ensureFourCompareSchedule, latestTours, runFourCompareNow } from '../../client/rankings';
+import { runFourCompare } from '../../domain/fourCompare';
+import { loadReferenceData } from '../../seeds';
+import { loadFourCompareConfig } from '../../seeds/rankingConfig';
 import { listProjects, registerProject, reportProgress, type ClientContext } from '../../client/projects';
 import { shanghaiDate } from '../../domain/calendar';
 import type { CloudEvent } from '../../schemas/events/envelope';
@@ -77,8 +83,12 @@ describe('rankings on the real stack', () => {
     expect((await latestTours(ctx)).map((t) => t.tourId)).toContain(tourId);
   });
 
-  it('checks the current month from live project state, read through visibility and queries', async () => {
-    const period = shanghaiDate(new Date()).slice(0, 7);
+  // The dev server runs on real time, and nothing can be registered in a month that has ended:
+  // the month in progress is read live (the activity's reading and the pure scoring), while a
+  // check of it is refused; the schedule's check of last month below publishes it as no data.
+  it('reads the month in progress from live project state through visibility and queries, and refuses to check it', async () => {
+    const now = new Date();
+    const period = shanghaiDate(now).slice(0, 7);
     const year = period.slice(0, 4);
     const linying = aProject({ stage: 'started', category: 'new', plannedStart: `${year}-01-15` });
     const yuanhuiBase = aProject({ county: '411102', stage: 'preliminary', category: 'preliminary', plannedStart: `${Number(year) + 1}-03-01`, plannedCompletion: `${Number(year) + 2}-06-30` });
@@ -94,21 +104,31 @@ describe('rankings on the real stack', () => {
     });
     await eventually('both projects listed', async () => ((await listProjects(ctx)).length === 2 ? true : undefined));
 
-    const check = await runFourCompareNow(ctx, period);
-    expect(check.checkId).toBe(checkWorkflowId(period));
-    const line = (county: string) => check.result.counties.find((l) => l.county === county)!;
+    const counties = loadReferenceData().counties;
+    const gathered = await gatherProjectFacts(h.client, { period, counties, taskQueue: h.taskQueue, now });
+    expect(gathered.facts.map((f) => f.code).sort()).toEqual([linying.code, yuanhui.code].sort());
+    const result = runFourCompare(loadFourCompareConfig(), gathered.counties, gathered.facts, period);
+    const line = (county: string) => result.counties.find((l) => l.county === county)!;
     // 临颍县: signed and landed, started as planned, 30 % progress, 10 % of the plan done and in
     // place, no approval decided (the service pair gives 0) → 25 + 25 + 25 + 0.
     expect(line('411122')).toMatchObject({
       projectCount: 1,
-      metrics: { signedCount: 1, landingRate: 1, startRate: 1, physicalProgressAvg: 30, investmentCompletionRate: 0.1, fundsInPlaceRate: 0.1, onTimeApprovalRate: null },
+      metrics: { signedCount: 1, landedCount: 1, startedCount: 1, landingRate: 1, startRate: 1, physicalProgressAvg: 30, investmentCompleted: 6000, investmentCompletionRate: 0.1, fundsInPlaceRate: 0.1, onTimeApprovalRate: null },
       total: 75,
       rank: 1,
     });
     // 源汇区: signed, not landed → 12.5 × (1 + 0).
-    expect(line('411102')).toMatchObject({ projectCount: 1, metrics: { signedCount: 1, landingRate: 0, startRate: null }, total: 12.5, rank: 2, peerRank: 1 });
-    expect(check.result.counties.filter((l) => l.projectCount === 0).every((l) => l.total === 0 && l.rank === 3)).toBe(true);
-    expect(csvRows(check.reports.csv).map((r) => [r[2], num(r[0])])).toEqual(check.result.counties.map((l) => [l.county, l.rank]));
+    expect(line('411102')).toMatchObject({ projectCount: 1, metrics: { signedCount: 1, landedCount: 0, landingRate: 0, startRate: null }, total: 12.5, rank: 2, peerRank: 1 });
+    expect(result.counties.filter((l) => l.projectCount === 0).every((l) => l.total === 0 && l.rank === 3)).toBe(true);
+
+    // Checking the month in progress is refused at the edge, and by the workflow on its own clock.
+    const refused = await runFourCompareNow(ctx, period, { now }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ type: 'MonthNotClosed', issues: [{ field: 'period', rule: expect.stringContaining(`${period} is the month in progress`) }] });
+    const direct = await h.client.workflow.start('fourCompareCheck', { taskQueue: h.taskQueue, workflowId: `direct-${checkWorkflowId(period)}`, args: [{ period, config: loadFourCompareConfig() }] });
+    const failed = await direct.result().catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(WorkflowFailedError);
+    expect((failed as WorkflowFailedError).cause).toMatchObject({ type: 'MonthNotClosed' });
+    expect((await latestChecks(ctx)).find((c) => c.period === period)).toBeUndefined();
   });
 
   it('creates the monthly schedule once, updates it in place, and a firing checks the previous month', async () => {
@@ -127,7 +147,13 @@ describe('rankings on the real stack', () => {
       return found ?? undefined;
     });
     expect(check.checkId).toBe(checkWorkflowId(previous));
-    // The projects of this namespace were registered this month: last month had none of them.
-    expect(check.result.counties.every((l) => l.projectCount === 0 && l.rank === 1)).toBe(true);
+    // The projects of this namespace were registered this month: last month had none of them,
+    // and it is published as no data (无数据) — not as every county ranked 1st.
+    expect(check.result).toMatchObject({ period: previous, noData: true, previousPeriod: null, counties: [] });
+    expect(fs.readFileSync(check.reports.html, 'utf8')).toContain('无数据');
+    const [event] = await readEvents(TOPICS.rankings, (es) => es.length >= 1, {
+      filter: (e: CloudEvent) => e.type === 'cn.keyflow.ranking.checkPublished' && e.subject === `check-${previous}`,
+    });
+    expect(event!.data).toMatchObject({ checkId: check.checkId, noData: true, counties: [] });
   });
 });

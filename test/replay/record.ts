@@ -5,6 +5,7 @@
  * for a new workflow version, and keep the old files: they are what must keep replaying.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -22,6 +23,9 @@ import { getReviewStateQuery, reviewStageInput } from '../../workflows/review/me
 import { calendarWithSynthetic2027 } from '../support/calendars';
 import { aProject } from '../support/fixtures';
 import { createTimeSkippingEnv } from '../support/timeSkipping';
+import { createTimeSkippingEnvAt } from '../support/fixedClock';
+import type { ProjectFacts } from '../../schemas/fourCompare';
+import { loadFourCompareConfig } from '../../seeds/rankingConfig';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
 /** Where histories go (another folder to try a scenario out without touching the kept ones). */
@@ -210,6 +214,43 @@ async function reviewStageScenario(name: string): Promise<void> {
   });
 }
 
+/**
+ * A 四比四看 check with scripted facts (the live reading is not what is versioned), on
+ * 2026-03-05. v1 was recorded before the closed-month rule (`patched('four-compare-closed-month')`)
+ * and checks the month in progress, 2026-03, as old code allowed: a running check of that kind
+ * must replay, not be refused half-way. v2, after the rule, checks the closed month 2026-02.
+ */
+async function fourCompareCheckScenario(name: string, period: string): Promise<void> {
+  const taskQueue = 'record-four-compare';
+  const env = await createTimeSkippingEnvAt(new Date('2026-03-05T09:00:00+08:00'));
+  const county = { id: '411122', name: '临颍县', nameEn: 'Linying County', kind: 'county' as const, divisionCode: '411122' };
+  const fact: ProjectFacts = {
+    code: '2026-411122-13-03-000001', county: '411122', stage: 'started', signed: true, landed: true, plannedStartThisYear: true,
+    startedThisYear: true, physicalProgress: 30, annualPlannedInvestment: 1000, investmentCompletedThisYear: 100, fundsInPlace: 100,
+    approvalTasksClosed: 0, approvalTasksOnTime: 0, approvalWorkingDaysUsed: 0, approvalWorkingDaysAllowed: 0,
+  };
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../../workflows'),
+    activities: {
+      ...createActivities({ publisher: quietPublisher, client: env.client, reportsDir: fs.mkdtempSync(path.join(os.tmpdir(), 'keyflow-record-')) }),
+      gatherProjectFacts: async ({ period }: { period: string }) => ({ period, readAt: '2026-03-05T01:00:00.000Z', counties: [county], facts: [fact], skipped: [] }),
+    },
+  });
+  const running = worker.run();
+  try {
+    const handle = await env.client.workflow.start('fourCompareCheck', { taskQueue, workflowId: `four-compare-${period}`, args: [{ period, config: loadFourCompareConfig() }] });
+    await handle.result();
+    const runs = await saveChain(env.client, handle.workflowId, handle.firstExecutionRunId, name);
+    console.log(`${name}: ${runs} runs recorded`);
+  } finally {
+    worker.shutdown();
+    await running;
+    await env.teardown();
+  }
+}
+
 async function main(): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
   const only = process.argv.slice(2).find((a) => !a.startsWith('--'));
@@ -217,6 +258,7 @@ async function main(): Promise<void> {
   if (!only || only === 'projectPreliminary') await projectPreliminaryV1();
   if (!only || only === 'projectThroughReview') await projectThroughReviewV2();
   if (!only || only === 'reviewStage') await reviewStageScenario('reviewStage.v2');
+  if (!only || only === 'fourCompareCheck') await fourCompareCheckScenario('fourCompareCheck.v2', '2026-02');
 }
 
 main().catch((err) => {

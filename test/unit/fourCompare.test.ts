@@ -3,6 +3,7 @@ import {
   InvalidCheckPeriod,
   PreviousCheckNotEarlier,
   UnknownCounty,
+  hasData,
   runFourCompare,
 } from '../../domain/fourCompare';
 import { TIE_RULE, rankByScore, rankWithinGroups, round2 } from '../../domain/ranking';
@@ -178,26 +179,28 @@ describe('four compare, four look (四比四看)', () => {
 
   const r1 = runFourCompare(config, counties, march, '2024-03');
 
+  // Every metric, also those no configured pair uses (landedCount, startedCount, investmentCompleted):
+  // the published line carries them all, as schemas/fourCompare.ts CountyMetrics requires.
   it('computes each metric value by hand', () => {
     expect(line(r1, '411102').metrics).toEqual({
-      signedCount: 2, landingRate: 0.5, startRate: 0.5, physicalProgressAvg: 40,
+      signedCount: 2, landedCount: 1, startedCount: 1, investmentCompleted: 6000, landingRate: 0.5, startRate: 0.5, physicalProgressAvg: 40,
       investmentCompletionRate: 0.6, fundsInPlaceRate: 0.8, onTimeApprovalRate: 0.9, approvalSpeed: expect.closeTo(0.4, 10),
     });
     expect(line(r1, '411103').metrics).toEqual({
-      signedCount: 3, landingRate: 1, startRate: 1, physicalProgressAvg: 60,
+      signedCount: 3, landedCount: 3, startedCount: 2, investmentCompleted: 9000, landingRate: 1, startRate: 1, physicalProgressAvg: 60,
       investmentCompletionRate: 0.45, fundsInPlaceRate: 0.5, onTimeApprovalRate: 1, approvalSpeed: expect.closeTo(0.1, 10),
     });
     expect(line(r1, '411121').metrics).toEqual({
-      signedCount: 1, landingRate: 1, startRate: 1, physicalProgressAvg: 80,
+      signedCount: 1, landedCount: 1, startedCount: 1, investmentCompleted: 6000, landingRate: 1, startRate: 1, physicalProgressAvg: 80,
       investmentCompletionRate: 1.2, fundsInPlaceRate: 0.8, onTimeApprovalRate: 0.5, approvalSpeed: expect.closeTo(0.6, 10),
     });
     expect(line(r1, '411122').metrics).toEqual({
-      signedCount: 0, landingRate: null, startRate: 0, physicalProgressAvg: 50,
+      signedCount: 0, landedCount: 0, startedCount: 0, investmentCompleted: 6000, landingRate: null, startRate: 0, physicalProgressAvg: 50,
       investmentCompletionRate: 0.75, fundsInPlaceRate: 1.25, onTimeApprovalRate: 0.8, approvalSpeed: expect.closeTo(0.2, 10),
     });
-    // A county with no projects: counts are 0, every other metric null; all score 0.
+    // A county with no projects: counts and amounts are 0, every other metric null; all score 0.
     expect(line(r1, 'etdz').metrics).toEqual({
-      signedCount: 0, landingRate: null, startRate: null, physicalProgressAvg: null,
+      signedCount: 0, landedCount: 0, startedCount: 0, investmentCompleted: 0, landingRate: null, startRate: null, physicalProgressAvg: null,
       investmentCompletionRate: null, fundsInPlaceRate: null, onTimeApprovalRate: null, approvalSpeed: null,
     });
     expect(line(r1, 'etdz').projectCount).toBe(0);
@@ -306,6 +309,43 @@ describe('four compare, four look (四比四看)', () => {
     const first = march[0];
     if (!first) throw new Error('fixture');
     expect(() => runFourCompare(config, counties, [...march, first], '2024-03')).toThrow(DuplicateProjectFacts);
+  });
+});
+
+describe('a month without data (无数据)', () => {
+  const r1 = runFourCompare(config, counties, march, '2024-03');
+  const empty = runFourCompare(config, counties, [], '2024-04', r1);
+
+  it('is published as no data: no county lines, no ranks, no scores, no basis', () => {
+    expect(empty).toEqual({ period: '2024-04', maxPoints: 100, pairs: r1.pairs, noData: true, previousPeriod: null, tieRule: TIE_RULE, counties: [] });
+    expect(FourCompareResult.safeParse(empty).success).toBe(true);
+    expect(hasData(empty)).toBe(false);
+    expect(hasData(r1)).toBe(true);
+    expect(r1.noData).toBe(false);
+  });
+
+  it('is no basis for rank changes: the next check compares with the latest check that had data', () => {
+    // Passed a no-data check as "previous", the domain measures nothing against it.
+    const afterEmpty = runFourCompare(config, counties, april, '2024-05', empty);
+    expect(afterEmpty.previousPeriod).toBeNull();
+    expect(afterEmpty.counties.every((l) => l.rankChange === null && l.peerRankChange === null)).toBe(true);
+    // Given the last check with data (what the registry answers), changes are against March.
+    const vsMarch = runFourCompare(config, counties, april, '2024-05', r1);
+    expect(vsMarch.previousPeriod).toBe('2024-03');
+    expect(vsMarch.counties.map((l) => [l.county, l.rankChange])).toEqual([['411121', 0], ['411103', 0], ['411122', 1], ['411102', -1], ['etdz', 0]]);
+  });
+
+  it('treats a check recorded before the flag, with no project anywhere, as no data (it ranked every county 1st)', () => {
+    const legacy = { ...r1, counties: r1.counties.map((l) => ({ ...l, projectCount: 0, total: 0, rank: 1 })) } as Omit<FourCompareResult, 'noData'> & { noData?: boolean };
+    delete legacy.noData;
+    expect(hasData(legacy)).toBe(false);
+  });
+
+  it('gives a county absent from the basis no change (null), not a fake one', () => {
+    const without = runFourCompare(config, counties.filter((c) => c.id !== 'etdz'), march, '2024-03');
+    const next = runFourCompare(config, counties, may, '2024-05', without);
+    expect(next.counties.find((l) => l.county === 'etdz')).toMatchObject({ rank: 1, rankChange: null, peerRankChange: null });
+    expect(next.counties.find((l) => l.county === '411121')).toMatchObject({ rank: 2, rankChange: -1 });
   });
 });
 

@@ -98,6 +98,28 @@ describe('four-compare report', () => {
   });
 });
 
+describe('four-compare report of a month without data', () => {
+  const empty = runFourCompare(loadFourCompareConfig(), counties, [], '2024-08', check);
+
+  it('says 无数据 in the HTML page, with no ranking table and no chart', () => {
+    const html = renderCheckHtml(empty, counties);
+    expectSelfContained(html);
+    expect(html).toContain('无数据：2024-08 月末没有适用的重点项目，本期不排名、不计分。');
+    expect(html).toContain('No data');
+    expect(html).not.toContain('<table>');
+    expect(html).not.toContain('<svg');
+    expect(html).toContain(ESCAPED); // the counties checked, escaped
+  });
+
+  it('writes the CSV header and one line saying 无数据, no ranks', () => {
+    const [header, line, ...more] = rows(renderCheckCsv(empty));
+    expect(header).toBe(rows(renderCheckCsv(check))[0]);
+    expect(more).toEqual([]);
+    expect(line!.startsWith('无数据：2024-08 月末没有适用的重点项目')).toBe(true);
+    expect(line!.split(',').length).toBe(header!.split(',').length - 4); // the four quoted pair names hold a comma each
+  });
+});
+
 describe('tour report', () => {
   const P1 = '2024-411104-13-03-000201';
   const P2 = '2024-411103-13-03-000202';

@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from '@temporalio/client';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { parse } from 'csv-parse/sync';
@@ -32,6 +32,15 @@ import { TOPICS } from '../../schemas/topics';
 import { loadFourCompareConfig, loadInspectionConfig } from '../../seeds/rankingConfig';
 import { periodToCheck, RANKINGS_REGISTRY_ID } from '../../workflows/rankings/messages';
 import { createTimeSkippingEnvAt } from '../support/fixedClock';
+// OpenAPI 3.0 schemas are draft-04 style (boolean exclusiveMinimum, nullable): the draft-04 build of ajv reads them.
+import Ajv from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
+import Fastify from 'fastify';
+import { hashToken, newToken, tokenStore } from '../../api/auth';
+import { installErrorHandling } from '../../api/errors';
+import { openApiDocument } from '../../api/openapi';
+import type { AnyRouteDef, ApiDeps } from '../../api/route';
+import { rankingRoutes } from '../../api/routes/rankings';
 
 jest.setTimeout(600_000);
 
@@ -93,7 +102,9 @@ const FACTS: Record<string, ProjectFacts[]> = {
     fact(B, { physicalProgress: 60, investmentCompletedThisYear: 300, fundsInPlace: 400 }),
     fact(C, { stage: 'started', physicalProgress: 80, investmentCompletedThisYear: 600, fundsInPlace: 800 }),
   ],
+  // April: none (a month without data). May: January's figures again — A 100, B 81.25, C 37.5.
 };
+FACTS['2026-05'] = FACTS['2026-01']!;
 
 /**
  * Worked by hand, pair by pair (sign-land, start-progress, invest-funds, service):
@@ -235,7 +246,7 @@ describe('ranking workflows (time-skipping, from 2026-02-05 08:00 Asia/Shanghai)
         registryRuns.push((await client.workflow.getHandle(RANKINGS_REGISTRY_ID).describe()).runId);
       }
       registryRuns = [...new Set(registryRuns)];
-      rerun = await runFourCompareNow(ctx, '2026-03', { registry: { keep: 12, continueAsNewAfterEvents: 10 } });
+      rerun = await runFourCompareNow(ctx, '2026-03', { registry: { keep: 12, continueAsNewAfterEvents: 10 }, now: new Date(await env.currentTimeMs()) });
       // The schedule firing again the same day (a manual trigger) takes the next free id.
       const again = await client.workflow.start('fourCompareMonthly', { taskQueue, workflowId: 'four-compare-monthly-again', args: [{ config }] });
       refired = (await again.result()) as CheckRecord;
@@ -424,6 +435,130 @@ describe('ranking workflows (time-skipping, from 2026-02-05 08:00 Asia/Shanghai)
       expect(await refusal(openTour(ctx, { tourId: 'test-tour-2', name: '专项观摩', date: now.toISOString().slice(0, 10), projects: tourProjects.slice(0, 1), config: inspection, closesAt: new Date(now.getTime() + 3600_000).toISOString() }, now))).toMatchObject({
         type: 'TourAlreadyOpened',
       });
+    });
+  });
+
+  describe('四比四看: months that cannot be checked, a month without data, and the API answers', () => {
+    let april: CheckRecord;
+    let may: CheckRecord;
+    const refused: Record<string, unknown> = {};
+    const answers: Array<{ operationId: string; status: number; zod: string[]; jsonSchema: string[] }> = [];
+    let exercised: string[] = [];
+    let declared: string[] = [];
+
+    /** A check started straight on the server, as a caller skipping the edge's checks would. */
+    const startCheck = async (period: string) => {
+      const h = await client.workflow.start('fourCompareCheck', { taskQueue, workflowId: `direct-check-${period}`, args: [{ period, config }] });
+      return refusal(h.result());
+    };
+
+    beforeAll(async () => {
+      // The schedule fires on 5 May (April: no facts — nothing registered), then on 5 June (May: data).
+      for (const date of ['2026-05-05', '2026-06-05']) {
+        await advanceTo(cst(date, '09:00'));
+        const h = await client.workflow.start('fourCompareMonthly', { taskQueue, workflowId: `four-compare-monthly-${date}`, args: [{ config }] });
+        (date === '2026-05-05' ? (r: CheckRecord) => (april = r) : (r: CheckRecord) => (may = r))((await h.result()) as CheckRecord);
+      }
+      const now = new Date(await env.currentTimeMs()); // 2026-06-05 09:00 Shanghai
+      refused.edgeInProgress = await refusal(runFourCompareNow(ctx, '2026-06', { now }));
+      refused.edgeFuture = await refusal(runFourCompareNow(ctx, '2027-01', { now }));
+      refused.edgeTooEarly = await refusal(runFourCompareNow(ctx, '2019-05', { now }));
+      refused.nothingStarted = await refusal(client.workflow.getHandle('four-compare-2026-06').describe());
+      refused.workflowInProgress = await startCheck('2026-06');
+      refused.workflowTooEarly = await startCheck('0000-01');
+
+      // Every rankings route, answered through Fastify with the schemas the routes declare: strict
+      // (an answer not matching its zod schema is a 500) and checked against the OpenAPI document.
+      const registry: AnyRouteDef[] = [];
+      const token = newToken();
+      const deps: ApiDeps = {
+        ctx,
+        tokens: tokenStore({ tokens: [{ id: 'test-admin', role: 'admin', hash: hashToken(token) }] }),
+        registry,
+        strictResponses: true,
+        now: () => now,
+      };
+      const app = Fastify({ logger: false });
+      installErrorHandling(app);
+      await app.register(rankingRoutes, deps);
+      // Over a real socket: Fastify's inject needs an ES module jest cannot load.
+      const base = await app.listen({ port: 0, host: '127.0.0.1' });
+      const doc = openApiDocument(registry) as { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>> };
+      const ajv = new Ajv({ strict: false, allErrors: true });
+      addFormats(ajv);
+      declared = registry.map((r) => r.operationId).sort();
+
+      const closesAt = new Date(now.getTime() + 24 * 3600_000).toISOString();
+      const tour = { tourId: 'api-tour', name: '接口观摩', date: '2026-06-05', projects: tourProjects.slice(0, 2), config: inspection, closesAt, organisers: ['sw:tour-office'] };
+      const calls: Array<[string, 'GET' | 'POST', string, unknown?]> = [
+        ['runFourCompare', 'POST', '/rankings/four-compare', { period: '2026-05' }],
+        ['fourCompareChecks', 'GET', '/rankings/four-compare?limit=12'],
+        ['openTour', 'POST', '/rankings/tours', tour],
+        ['submitSheet', 'POST', '/rankings/tours/api-tour/sheets', sheet(P1, 'sw:i1', [20, 20, 16, 12, 12])],
+        ['getTour', 'GET', '/rankings/tours/api-tour'],
+        ['closeTour', 'POST', '/rankings/tours/api-tour/close', { actor: { by: 'sw:tour-office' } }],
+        ['inspectionRankings', 'GET', '/rankings/tours'],
+      ];
+      for (const [operationId, method, url, body] of calls) {
+        const res = await fetch(base + url, {
+          method,
+          headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        const def = registry.find((r) => r.operationId === operationId)!;
+        const json = (await res.json()) as unknown;
+        const zod = def.response.safeParse(json);
+        const oapiPath = def.url.replace(/:([A-Za-z]+)/g, '{$1}');
+        const schema = doc.paths[oapiPath]![method.toLowerCase()]!.responses[String(def.status ?? 200)]!.content!['application/json']!.schema;
+        const validate = ajv.compile(schema);
+        answers.push({
+          operationId,
+          status: res.status,
+          zod: zod.success ? [] : zod.error.issues.map((i: { path: (string | number)[]; message: string }) => `${i.path.join('.')}: ${i.message}`),
+          jsonSchema: validate(json) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`),
+        });
+      }
+      exercised = calls.map(([id]) => id).sort();
+      await app.close();
+    });
+
+    it('a month without data is published as 无数据: no ranks, no scores, in the event, the registry and the reports', async () => {
+      expect(april.result).toMatchObject({ period: '2026-04', noData: true, previousPeriod: null, counties: [] });
+      const event = events('cn.keyflow.ranking.checkPublished').find((e) => e.subject === 'check-2026-04')!;
+      expect(event.data).toMatchObject({ noData: true, counties: [] });
+      expect((await latestChecks(ctx)).find((c) => c.period === '2026-04')!.result.noData).toBe(true);
+      expect(fs.readFileSync(april.reports.html, 'utf8')).toContain('无数据');
+      expect(fs.readFileSync(april.reports.csv, 'utf8')).toContain('无数据');
+    });
+
+    it('the next check measures rank changes against the latest check with data, skipping the month without data', () => {
+      expect(may.result.noData).toBe(false);
+      expect(may.result.previousPeriod).toBe('2026-03');
+      // March ranked C 1, B 2, A 3 (peers: B 1, A 2 | C 1); May ranks A 1, B 2, C 3 (A 1, B 2 | C 1).
+      expect(lines(may.result)).toEqual([
+        [A, 100, 1, 2, 1, 1],
+        [B, 81.25, 2, 0, 2, -1],
+        [C, 37.5, 3, -2, 1, 0],
+      ]);
+    });
+
+    it('refuses a month that has not ended with MonthNotClosed at the edge, naming period, and starts nothing', () => {
+      expect(refused.edgeInProgress).toMatchObject({ type: 'MonthNotClosed', issues: [{ field: 'period', rule: expect.stringContaining('2026-06 is the month in progress') }] });
+      expect(refused.edgeFuture).toMatchObject({ type: 'MonthNotClosed', issues: [{ field: 'period', rule: expect.stringContaining('2027-01 has not begun') }] });
+      expect(refused.edgeTooEarly).toMatchObject({ type: 'ValidationFailed', issues: [{ field: 'period', rule: expect.stringContaining('before keyflow') }] });
+      expect(refused.nothingStarted).toBeInstanceOf(WorkflowNotFoundError);
+    });
+
+    it('the workflow refuses them too, on workflow time, when a caller skips the edge', () => {
+      const cause = (e: unknown) => (e as { cause?: { type?: string; message?: string } }).cause;
+      expect(cause(refused.workflowInProgress)).toMatchObject({ type: 'MonthNotClosed', message: expect.stringContaining('period: 2026-06 is the month in progress') });
+      expect(cause(refused.workflowTooEarly)).toMatchObject({ type: 'ValidationFailed', message: expect.stringContaining('0000-01 is before keyflow') });
+      expect(events('cn.keyflow.ranking.checkPublished').map((e) => e.subject)).not.toEqual(expect.arrayContaining(['check-2026-06', 'check-0000-01']));
+    });
+
+    it('every rankings route was called, and each answer matches the schema the route declares (zod and OpenAPI)', () => {
+      expect(exercised).toEqual(declared);
+      for (const a of answers) expect(a).toEqual({ operationId: a.operationId, status: a.operationId === 'runFourCompare' || a.operationId === 'openTour' ? 201 : 200, zod: [], jsonSchema: [] });
     });
   });
 });

@@ -1,5 +1,6 @@
 import {
   ParentClosePolicy,
+  patched,
   proxyActivities,
   startChild,
   upsertSearchAttributes,
@@ -8,6 +9,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { KeyflowActivities } from '../../activities';
+import { checkPeriodRefusal } from '../../domain/checkPeriod';
 import { runFourCompare } from '../../domain/fourCompare';
 import { FailureType } from '../../schemas/errors';
 import { CheckRecord, FourCompareCheckInput, FourCompareMonthlyInput, type FourCompareCheckInputRaw, type FourCompareMonthlyInputRaw } from '../../schemas/rankings';
@@ -26,8 +28,10 @@ const acts = proxyActivities<KeyflowActivities>({
 const MAX_RUNS_PER_PERIOD = 50;
 
 /**
- * One 四比四看 check (workflow id = check id, see checkWorkflowId): reads the live project facts of
- * the period, compares with the registry's previous check, ranks the counties (pure,
+ * One 四比四看 check (workflow id = check id, see checkWorkflowId) of a month that has ended
+ * (domain/checkPeriod.ts; else refused as MonthNotClosed or ValidationFailed, naming `period`):
+ * reads the live project facts of the period, compares with the registry's latest earlier check
+ * with data, ranks the counties — or publishes the month as no data (无数据) (pure,
  * domain/fourCompare.ts), writes the report, publishes `cn.keyflow.ranking.checkPublished` and
  * records the check in the registry. Everything it computed from — facts, counties, previous
  * check, configuration — is in its history, so the check can be reproduced from it.
@@ -36,6 +40,12 @@ export async function fourCompareCheck(raw: FourCompareCheckInputRaw): Promise<C
   const input = parseOrRefuse(FourCompareCheckInput, raw, 'input');
   const { period, config } = input;
   const checkId = workflowInfo().workflowId;
+  // The workflow has the last word on the period, on its own clock: a month still in progress
+  // (or before keyflow's data) is refused here even when a caller skipped the check at the edge.
+  if (patched('four-compare-closed-month')) {
+    const refusal = checkPeriodRefusal(period, new Date(Date.now()));
+    if (refusal) refuse(refusal.type, `check ${checkId}: ${refusal.field}: ${refusal.rule}`, [{ field: refusal.field, rule: refusal.rule }]);
+  }
   upsertSearchAttributes([{ key: SA.kind, value: 'check' }]);
 
   const gathered = await acts.gatherProjectFacts({ period });

@@ -55,7 +55,10 @@ export const latestChecksQuery = defineQuery<CheckRecord[], [number?]>('latestCh
 /** The latest tours, most recently closed first; at most `n` (default: all kept). */
 export const latestToursQuery = defineQuery<TourRecord[], [number?]>('latestTours');
 
-/** The check a check of `period` is compared with: the kept check of the latest earlier period, or null. */
+/**
+ * The check a check of `period` measures rank changes against: the kept check of the latest
+ * earlier period that had data (a no-data month is skipped), or null.
+ */
 export const previousCheckQuery = defineQuery<CheckRecord | null, [string]>('previousCheck');
 
 // ---- a tour -------------------------------------------------------------------------------------

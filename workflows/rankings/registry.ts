@@ -1,4 +1,5 @@
 import { allHandlersFinished, condition, continueAsNew, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { hasData } from '../../domain/fourCompare';
 import type { CheckRecord, TourRecord } from '../../schemas/rankings';
 import { RegistrySettings } from '../../schemas/rankings';
 import { SA } from '../../schemas/searchAttributes';
@@ -41,7 +42,8 @@ export async function rankingsRegistry(input: RankingsRegistryInput): Promise<vo
 
   setHandler(latestChecksQuery, (n) => checks.slice(0, n ?? checks.length));
   setHandler(latestToursQuery, (n) => tours.slice(0, n ?? tours.length));
-  setHandler(previousCheckQuery, (period) => checks.find((c) => c.period < period) ?? null);
+  // A month without data is no basis for rank changes: the next check compares with the latest one that had data.
+  setHandler(previousCheckQuery, (period) => checks.find((c) => c.period < period && hasData(c.result)) ?? null);
 
   await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= settings.continueAsNewAfterEvents);
   // Signals are handled synchronously; a signal arriving while the run closes makes the server
