@@ -38,6 +38,16 @@ export function expectedPlan(
   }
 }
 
+/** `n` working days after `from`, or null when that falls in a year without holiday data (as the workflows record a calendar gap). */
+export function dueAfterWorkingDays(calendar: WorkingDayCalendar, from: string, n: number): string | null {
+  try {
+    return calendar.addWorkingDays(from, n);
+  } catch (err) {
+    if (err instanceof UnknownHolidayYear) return null;
+    throw err;
+  }
+}
+
 /** A reminder later than this after its time is marked late (workflows/meeting/workflow.ts). */
 const LATE_AFTER_MS = 60_000;
 

@@ -6,6 +6,7 @@ import type { EventPublisher, Published } from '../../activities/events/publishe
 import { defaultCalendar, type WorkingDayCalendar } from '../../domain/calendar';
 import type { CloudEvent } from '../../schemas/events/envelope';
 import type { TopicName } from '../../schemas/topics';
+import { createTimeSkippingEnvAt } from '../support/fixedClock';
 import { createTimeSkippingEnv } from '../support/timeSkipping';
 
 /** Keeps what the workflows publish, in order, for the test to read. */
@@ -55,11 +56,12 @@ export interface ReviewTestEnv {
 
 let seq = 0;
 /**
- * A fresh time-skipping server (its clock starts at the real now: it cannot start earlier) with a
- * recording publisher and the given working-day calendar for the worker's askCalendar activity.
+ * A fresh time-skipping server with a recording publisher and the given working-day calendar for
+ * the worker's askCalendar activity. Its clock starts at `at` (test/support/fixedClock.ts), or at
+ * the real now when no instant is given (expectations must then be derived from `now()`).
  */
-export async function reviewTestEnv(opts: { calendar?: WorkingDayCalendar } = {}): Promise<ReviewTestEnv> {
-  const env = await createTimeSkippingEnv();
+export async function reviewTestEnv(opts: { calendar?: WorkingDayCalendar; at?: Date } = {}): Promise<ReviewTestEnv> {
+  const env = opts.at ? await createTimeSkippingEnvAt(opts.at) : await createTimeSkippingEnv();
   const publisher = new RecordingPublisher();
   seq += 1;
   const taskQueue = `review-test-${seq}`;
