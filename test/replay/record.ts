@@ -18,6 +18,7 @@ import { actOnTask, getReviewState, resubmitTask, startReviewStage, submitMissin
 import { STAGES_BEFORE_CONSTRUCTION, type ReviewStageId } from '../../schemas/jointReview';
 import type { Stage } from '../../schemas/project';
 import { loadJointReviewConfig } from '../../seeds/jointReview';
+import { loadMeetingConfig } from '../../seeds/meetingConfig';
 import { getReviewStateQuery, reviewStageInput } from '../../workflows/review/messages';
 import { calendarWithSynthetic2027 } from '../support/calendars';
 import { aProject } from '../support/fixtures';
@@ -210,6 +211,33 @@ async function reviewStageScenario(name: string): Promise<void> {
   });
 }
 
+/**
+ * One weekly meeting (周例会) from preparation to the end of its decisions window, its agenda
+ * empty (stubbed live state). `weeklyMeeting.v1` was recorded before the draft agenda
+ * (patched('meeting-draft-agenda')), `weeklyMeeting.v2` with it.
+ */
+async function weeklyMeetingScenario(name: string): Promise<void> {
+  const taskQueue = 'record-meeting';
+  const env = await createTimeSkippingEnv();
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../../workflows'),
+    activities: { ...createActivities({ publisher: quietPublisher }), loadProjectAgendaItems: async () => [], loadFollowUpAgendaItems: async () => [] },
+  });
+  await worker.runUntil(async () => {
+    const today = shanghaiDate(new Date(await env.currentTimeMs()));
+    // A meeting two weeks ahead, so its reminders and decisions window all lie ahead.
+    let nominalDate = addCalendarDays(today, 14);
+    while (new Date(`${nominalDate}T00:00:00Z`).getUTCDay() !== 1) nominalDate = addCalendarDays(nominalDate, 1);
+    const handle = await env.client.workflow.start('weeklyMeeting', { taskQueue, workflowId: `record-meeting-${nominalDate}`, args: [{ config: loadMeetingConfig(), nominalDate }] });
+    await handle.result();
+    const runs = await saveChain(env.client, handle.workflowId, handle.firstExecutionRunId, name);
+    console.log(`${name}: ${runs} runs recorded`);
+  });
+  await env.teardown();
+}
+
 async function main(): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
   const only = process.argv.slice(2).find((a) => !a.startsWith('--'));
@@ -217,6 +245,7 @@ async function main(): Promise<void> {
   if (!only || only === 'projectPreliminary') await projectPreliminaryV1();
   if (!only || only === 'projectThroughReview') await projectThroughReviewV2();
   if (!only || only === 'reviewStage') await reviewStageScenario('reviewStage.v2');
+  if (!only || only === 'weeklyMeeting') await weeklyMeetingScenario(process.env.KEYFLOW_REPLAY_NAME ?? 'weeklyMeeting.v2');
 }
 
 main().catch((err) => {
