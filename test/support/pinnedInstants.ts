@@ -42,6 +42,8 @@ export interface PinnedInstant {
    * (refused with UnknownHolidayYear today, counted once the provisional calendar lands).
    */
   reviewDeadlines: Record<string, string> | 'derived';
+  /** The month a four-compare check fired now examines (the previous month). */
+  fourComparePeriod: string;
 }
 
 export const PINNED_INSTANTS: readonly PinnedInstant[] = [
@@ -53,6 +55,7 @@ export const PINNED_INSTANTS: readonly PinnedInstant[] = [
     meeting: { nominalDate: '2026-12-14', meetingDate: '2026-12-14', moved: false, firstReminderAt: cst('2026-12-11', '16:00'), finalReminderAt: cst('2026-12-14', '08:00'), firstLate: false },
     warningAfterReport: 'yellow', // December: 83 % done of the 100 % expected
     reviewDeadlines: 'derived', // zrzy's 20 working days end in 2027
+    fourComparePeriod: '2026-11',
   },
   {
     name: 'a Friday 17:00',
@@ -62,6 +65,7 @@ export const PINNED_INSTANTS: readonly PinnedInstant[] = [
     meeting: { nominalDate: '2026-12-07', meetingDate: '2026-12-07', moved: false, firstReminderAt: cst('2026-12-04', '16:00'), finalReminderAt: cst('2026-12-07', '08:00'), firstLate: true },
     warningAfterReport: 'yellow',
     reviewDeadlines: 'derived',
+    fourComparePeriod: '2026-11',
   },
   {
     name: '31 December 17:00',
@@ -72,6 +76,7 @@ export const PINNED_INSTANTS: readonly PinnedInstant[] = [
     meeting: { nominalDate: '2027-01-04', meetingDate: '2027-01-04', moved: false, firstReminderAt: cst('2027-01-01', '16:00'), finalReminderAt: cst('2027-01-04', '08:00'), firstLate: false },
     warningAfterReport: 'yellow',
     reviewDeadlines: { fgw: '2027-01-21', zrzy: '2027-01-28', sthj: '2027-01-21', sl: '2027-01-14' },
+    fourComparePeriod: '2026-11',
   },
   {
     name: 'the eve of the Spring Festival (a holiday)',
@@ -82,6 +87,7 @@ export const PINNED_INSTANTS: readonly PinnedInstant[] = [
     warningAfterReport: 'green', // February: 83 % done of the 17 % expected
     // Accepted on a holiday: counting starts on the first working day after it, 24 February.
     reviewDeadlines: { fgw: '2026-03-13', zrzy: '2026-03-20', sthj: '2026-03-13', sl: '2026-03-06' },
+    fourComparePeriod: '2026-01',
   },
   {
     name: 'a make-up Saturday 09:00',
@@ -91,5 +97,6 @@ export const PINNED_INSTANTS: readonly PinnedInstant[] = [
     meeting: { nominalDate: '2026-10-12', meetingDate: '2026-10-12', moved: false, firstReminderAt: cst('2026-10-10', '16:00'), finalReminderAt: cst('2026-10-12', '08:00'), firstLate: false },
     warningAfterReport: 'green', // October: 83.3 % done of the 83.3 % expected
     reviewDeadlines: { fgw: '2026-10-30', zrzy: '2026-11-06', sthj: '2026-10-30', sl: '2026-10-23' },
+    fourComparePeriod: '2026-09',
   },
 ];

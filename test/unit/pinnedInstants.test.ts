@@ -22,6 +22,7 @@ import type { ReviewState } from '../../schemas/jointReview';
 import { loadJointReviewConfig } from '../../seeds/jointReview';
 import { loadMeetingConfig } from '../../seeds/meetingConfig';
 import { getMeetingQuery } from '../../workflows/meeting/messages';
+import { periodToCheck } from '../../workflows/rankings/messages';
 import { reviewStageInput, reviewStageWorkflowId } from '../../workflows/review/messages';
 import { calendarWithSynthetic2027 } from '../support/calendars';
 import { expectedPlan, expectedReviewTasks, expectedRounds, expectedWarning, nextScheduleFiring, REPORT_FIGURES } from '../support/dateExpectations';
@@ -92,6 +93,10 @@ describe.each(PINNED_INSTANTS.map((p) => [p.name, p] as const))('at %s', (_name,
     await env?.teardown();
   });
 
+  it('checks the previous month in a four-compare check fired now', () => {
+    expect(periodToCheck(new Date(pinned.at))).toBe(pinned.fourComparePeriod);
+  });
+
   it('plans the weekly meeting from the calendar and compiles a draft agenda at once', async () => {
     // As the schedule would: the workflow derives its week from its own clock.
     const h = await client.workflow.start('weeklyMeeting', { taskQueue, workflowId: `meeting-at-${pinned.at}`, args: [{ config: meetingConfig }] });
@@ -125,8 +130,6 @@ describe.each(PINNED_INSTANTS.map((p) => [p.name, p] as const))('at %s', (_name,
     });
     const lights = publisher.events.filter((e) => e.subject === code && e.type === 'cn.keyflow.project.warningChanged').map((e) => (e.data as { to: string }).to);
     expect(lights).toEqual(pinned.warningAfterReport === 'green' ? [] : [pinned.warningAfterReport]);
-    // Checked: its daily checks need not run while the next test skips two weeks ahead.
-    await client.workflow.getHandle(`project-${code}`).terminate('checked');
   });
 
   it('starts a joint review with deadlines and reminders counted from the next working day, or refuses a year without a notice', async () => {
