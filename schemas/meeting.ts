@@ -78,6 +78,14 @@ export type MeetingConfigInput = z.input<typeof MeetingConfig>;
 export type MeetingConfig = z.output<typeof MeetingConfig>;
 
 /**
+ * When an agenda was compiled (编制议程的轮次): `draft` when the meeting is prepared (no reminders:
+ * the meeting office sees the agenda as it stands from the first moment), `first` at the first
+ * reminder, `final` on the meeting morning.
+ */
+export const AgendaRound = z.enum(['draft', 'first', 'final']);
+export type AgendaRound = z.infer<typeof AgendaRound>;
+
+/**
  * Why a subject is on the agenda, in the agenda's order: stalled projects (停滞), red warnings
  * (红灯), overdue approvals (审批超时), open problems from monthly reports (存在问题), follow-up items
  * of earlier meetings (督办事项).

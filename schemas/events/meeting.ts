@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LocalDate } from '../common';
-import { AgendaItem, FollowUpItem, MeetingPlan, Reminder } from '../meeting';
+import { AgendaItem, AgendaRound, FollowUpItem, MeetingPlan, Reminder } from '../meeting';
 
 /**
  * Weekly meeting (周例会) events, on TOPICS.meetings, subject the meeting id (`meeting-2026-W41`)
@@ -13,8 +13,8 @@ export const MEETING_EVENTS = {
   'cn.keyflow.meeting.skipped': z.object({ plan: MeetingPlan }),
   /** The calendar has no data for the meeting's year: the meeting cannot be planned. */
   'cn.keyflow.meeting.calendarMissing': z.object({ week: z.string(), nominalDate: LocalDate, year: z.number().int().optional(), message: z.string() }),
-  /** The agenda as compiled for the first or the final reminder. */
-  'cn.keyflow.meeting.agendaCompiled': z.object({ meetingId: z.string(), round: z.enum(['first', 'final']), items: z.array(AgendaItem) }),
+  /** The agenda as compiled: a draft when the meeting is prepared, then for the first and the final reminder. */
+  'cn.keyflow.meeting.agendaCompiled': z.object({ meetingId: z.string(), round: AgendaRound, items: z.array(AgendaItem) }),
   'cn.keyflow.meeting.decisionsRecorded': z.object({ meetingId: z.string(), requestId: z.string(), recordedBy: z.string(), items: z.array(FollowUpItem) }),
   /** The decisions window closed. */
   'cn.keyflow.meeting.concluded': z.object({ meetingId: z.string(), agendaItems: z.number().int(), followUps: z.number().int() }),

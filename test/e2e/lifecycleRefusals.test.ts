@@ -1,9 +1,9 @@
 import { KeyflowError } from '../../client/errors';
-import { getProjectState, registerProject, reportProgress, transitionProject } from '../../client/projects';
-import { shanghaiDate } from '../../domain/calendar';
+import { getProjectState, registerProject, transitionProject } from '../../client/projects';
 import { TOPICS } from '../../schemas/topics';
 import { readEvents, startHarness, E2EHarness } from '../support/e2e';
 import { aProject } from '../support/fixtures';
+import { reportRefusalsScenario } from '../support/reportRefusals';
 
 describe('refusals leave a project exactly as it was', () => {
   let h: E2EHarness;
@@ -43,38 +43,11 @@ describe('refusals leave a project exactly as it was', () => {
   });
 
   it('refuses malformed and inconsistent reports, naming the field, and changes nothing', async () => {
-    const project = aProject({ stage: 'underConstruction', category: 'continuing', annualPlannedInvestment: 1200 });
-    await registerProject(h, project, 'test');
-    const month = shanghaiDate(new Date()).slice(0, 7);
-    const good = { requestId: `good-${project.code}`, month, investmentThisMonth: 100, investmentToDate: 1000, physicalProgress: 60, actor: { by: 'owner' } };
-    await reportProgress(h, project.code, good);
-    const before = await getProjectState(h, project.code);
-
-    const negative = await refusal(reportProgress(h, project.code, { ...good, requestId: 'neg-amount-1', investmentThisMonth: -5 }));
-    expect(negative).toMatchObject({ type: 'ValidationFailed', issues: [{ field: 'investmentThisMonth', rule: 'must not be negative' }] });
-
-    const silentOverwrite = await refusal(reportProgress(h, project.code, { ...good, requestId: 'overwrite-1', investmentToDate: 1100 }));
-    expect(silentOverwrite).toMatchObject({ type: 'ValidationFailed', issues: [{ field: 'correctionReason' }] });
-
-    const future = await refusal(reportProgress(h, project.code, { ...good, requestId: 'future-month-1', month: '2099-01' }));
-    expect(future.issues[0]?.field).toBe('month');
-
-    expect(await getProjectState(h, project.code)).toEqual(before);
-
-    // The same request again returns the first answer and publishes nothing new.
-    const again = await reportProgress(h, project.code, good);
-    expect(again.month).toBe(month);
-    const correction = await reportProgress(h, project.code, { ...good, requestId: `fix-${project.code}`, investmentToDate: 1050, correctionReason: '补录设备采购款' });
-    expect(correction.correction).toBe(true);
-    const events = await readEvents(TOPICS.projects, (es) => es.length >= 3, { filter: (e) => e.subject === project.code });
-    expect(events.map((e) => e.type)).toEqual([
-      'cn.keyflow.project.registered',
-      'cn.keyflow.project.progressReported',
-      'cn.keyflow.project.progressReported',
-    ]);
-    const state = await getProjectState(h, project.code);
-    expect(state.reports).toHaveLength(1);
-    expect(state.reports[0]?.corrections).toMatchObject([{ reason: '补录设备采购款', previous: { investmentToDate: 1000 } }]);
+    // Runs at the real now (the dev server's clock cannot be pinned): the warning events are
+    // derived from this month; test/unit/pinnedInstants.test.ts runs the same at fixed instants.
+    await reportRefusalsScenario(h, new Date(), async (code, n) =>
+      (await readEvents(TOPICS.projects, (es) => es.length >= n, { filter: (e) => e.subject === code })).map((e) => e.type),
+    );
   });
 
   it('refuses everything on a closed project, naming its stage', async () => {

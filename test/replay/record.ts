@@ -26,6 +26,7 @@ import { createTimeSkippingEnv } from '../support/timeSkipping';
 import { createTimeSkippingEnvAt } from '../support/fixedClock';
 import type { ProjectFacts } from '../../schemas/fourCompare';
 import { loadFourCompareConfig } from '../../seeds/rankingConfig';
+import { loadMeetingConfig } from '../../seeds/meetingConfig';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
 /** Where histories go (another folder to try a scenario out without touching the kept ones). */
@@ -251,6 +252,33 @@ async function fourCompareCheckScenario(name: string, period: string): Promise<v
   }
 }
 
+/**
+ * One weekly meeting (周例会) from preparation to the end of its decisions window, its agenda
+ * empty (stubbed live state). `weeklyMeeting.v1` was recorded before the draft agenda
+ * (patched('meeting-draft-agenda')), `weeklyMeeting.v2` with it.
+ */
+async function weeklyMeetingScenario(name: string): Promise<void> {
+  const taskQueue = 'record-meeting';
+  const env = await createTimeSkippingEnv();
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../../workflows'),
+    activities: { ...createActivities({ publisher: quietPublisher }), loadProjectAgendaItems: async () => [], loadFollowUpAgendaItems: async () => [] },
+  });
+  await worker.runUntil(async () => {
+    const today = shanghaiDate(new Date(await env.currentTimeMs()));
+    // A meeting two weeks ahead, so its reminders and decisions window all lie ahead.
+    let nominalDate = addCalendarDays(today, 14);
+    while (new Date(`${nominalDate}T00:00:00Z`).getUTCDay() !== 1) nominalDate = addCalendarDays(nominalDate, 1);
+    const handle = await env.client.workflow.start('weeklyMeeting', { taskQueue, workflowId: `record-meeting-${nominalDate}`, args: [{ config: loadMeetingConfig(), nominalDate }] });
+    await handle.result();
+    const runs = await saveChain(env.client, handle.workflowId, handle.firstExecutionRunId, name);
+    console.log(`${name}: ${runs} runs recorded`);
+  });
+  await env.teardown();
+}
+
 async function main(): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
   const only = process.argv.slice(2).find((a) => !a.startsWith('--'));
@@ -259,6 +287,7 @@ async function main(): Promise<void> {
   if (!only || only === 'projectThroughReview') await projectThroughReviewV2();
   if (!only || only === 'reviewStage') await reviewStageScenario('reviewStage.v2');
   if (!only || only === 'fourCompareCheck') await fourCompareCheckScenario('fourCompareCheck.v2', '2026-02');
+  if (!only || only === 'weeklyMeeting') await weeklyMeetingScenario(process.env.KEYFLOW_REPLAY_NAME ?? 'weeklyMeeting.v2');
 }
 
 main().catch((err) => {

@@ -56,8 +56,9 @@ export interface ReviewTestEnv {
 
 let seq = 0;
 /**
- * A fresh time-skipping server (its clock starts at the real now: it cannot start earlier) with a
- * recording publisher and the given working-day calendar for the worker's askCalendar activity.
+ * A fresh time-skipping server with a recording publisher and the given working-day calendar for
+ * the worker's askCalendar activity. Its clock starts at `at` (test/support/fixedClock.ts), or at
+ * the real now when no instant is given (expectations must then be derived from `now()`).
  */
 export async function reviewTestEnv(opts: { calendar?: WorkingDayCalendar; at?: Date } = {}): Promise<ReviewTestEnv> {
   // `at` pins the server's clock (libfaketime), for tests whose dates matter.

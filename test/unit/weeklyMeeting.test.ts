@@ -2,6 +2,7 @@
  * Six simulated weeks of the weekly meeting (周例会) on Temporal's time-skipping server, from
  * 2026-09-14 to 2026-10-28 Asia/Shanghai: real calendar data, a make-up Sunday, the Mid-Autumn
  * holiday and National Day, which falls on the week-41 Monday meeting and moves it to Thursday.
+ * Each meeting compiles a draft agenda when it is prepared, then again at both reminders.
  *
  * The server's clock starts at 2026-09-14 (test/support/fixedClock.ts); the six meeting
  * workflows are started at the schedule's firing times (Monday 00:05 the week before), as the
@@ -89,6 +90,19 @@ const EXPECTED_AGENDA: Record<string, string[]> = {
   '2026-W42': [`redWarning:${P.p2.code}`, `openProblem:${P.p4.code}:prob-1`, fu('2026-W41-1')],
   '2026-W43': [`openProblem:${P.p4.code}:prob-1`, fu('2026-W41-1')],
   '2026-W44': [`openProblem:${P.p4.code}:prob-1`],
+};
+
+/**
+ * The draft agenda each week, compiled when the meeting is prepared (Monday 00:05 the week
+ * before): the live state of that moment, and the follow-up items still open then.
+ */
+const EXPECTED_DRAFT: Record<string, string[]> = {
+  '2026-W39': [`stalled:${P.p1.code}`, `redWarning:${P.p2.code}`],
+  '2026-W40': [`stalled:${P.p1.code}`, `redWarning:${P.p2.code}`],
+  '2026-W41': [`stalled:${P.p1.code}`, `redWarning:${P.p2.code}`, `openProblem:${P.p4.code}:prob-1`, fu('2026-W39-2'), fu('2026-W39-1')],
+  '2026-W42': [`redWarning:${P.p2.code}`, `overdueApproval:${P.p3.code}:construction-permit:xzsp`, `openProblem:${P.p4.code}:prob-1`, fu('2026-W39-1')],
+  '2026-W43': [`redWarning:${P.p2.code}`, `openProblem:${P.p4.code}:prob-1`, fu('2026-W41-1')],
+  '2026-W44': [`openProblem:${P.p4.code}:prob-1`, fu('2026-W41-1')],
 };
 
 describe('six weeks of the weekly meeting (time-skipping, 2026-09-14 → 2026-10-28)', () => {
@@ -201,8 +215,17 @@ describe('six weeks of the weekly meeting (time-skipping, 2026-09-14 → 2026-10
     for (const w of WEEKS) {
       expect([w.week, views[w.week]!.agenda.map((i) => i.id)]).toEqual([w.week, EXPECTED_AGENDA[w.week]]);
       const compiled = events('cn.keyflow.meeting.agendaCompiled').filter((e) => e.subject === `meeting-${w.week}`);
-      expect(compiled.map((e) => (e.data as { round: string }).round)).toEqual(['first', 'final']);
-      for (const e of compiled) expect((e.data as { items: AgendaItem[] }).items.map((i) => i.id)).toEqual(EXPECTED_AGENDA[w.week]);
+      expect(compiled.map((e) => (e.data as { round: string }).round)).toEqual(['draft', 'first', 'final']);
+      for (const e of compiled.slice(1)) expect((e.data as { items: AgendaItem[] }).items.map((i) => i.id)).toEqual(EXPECTED_AGENDA[w.week]);
+    }
+  });
+
+  it('compiles a draft agenda as soon as the meeting is prepared, from the live state of that moment', () => {
+    for (const w of WEEKS) {
+      const [draft] = events('cn.keyflow.meeting.agendaCompiled').filter((e) => e.subject === `meeting-${w.week}`);
+      expect([w.week, (draft!.data as { items: AgendaItem[] }).items.map((i) => i.id)]).toEqual([w.week, EXPECTED_DRAFT[w.week]]);
+      // At once: within the minute the schedule fired, days before the first reminder.
+      expect(Math.abs(Date.parse(draft!.time) - Date.parse(w.fire))).toBeLessThan(60_000);
     }
   });
 

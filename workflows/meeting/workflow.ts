@@ -1,6 +1,7 @@
 import {
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -12,7 +13,7 @@ import { attendeesOf, departmentRecipient, orderAgenda, recipientKey, recipients
 import { isoWeekKey, meetingIdOf, nominalMeetingDate } from '../../domain/meeting/plan';
 import { renderCalendarMissing, renderMeetingReminder } from '../../domain/meeting/text';
 import { FailureType } from '../../schemas/errors';
-import { AgendaItem, FollowUpItem, MeetingPlan, MeetingView, RecordDecisionsRequest, Reminder } from '../../schemas/meeting';
+import { AgendaItem, AgendaRound, FollowUpItem, MeetingPlan, MeetingView, RecordDecisionsRequest, Reminder } from '../../schemas/meeting';
 import { SA } from '../../schemas/searchAttributes';
 import { FieldIssue, issuesOf } from '../../schemas/validation';
 import type { TrackedFollowUp } from '../followUps/messages';
@@ -41,9 +42,9 @@ const nowIso = (): string => new Date(Date.now()).toISOString();
 /**
  * One weekly key-project meeting (周例会), from preparation to the end of its decisions window:
  * plans the date (a holiday moves it to the next working day), compiles the agenda from live
- * state at the first reminder and again on the meeting morning, reminds everyone with an agenda
- * item at both times, then records the meeting's decisions as follow-up items and hands them to
- * the follow-up tracker.
+ * state at once (a draft, no reminders), at the first reminder and again on the meeting morning,
+ * reminds everyone with an agenda item at the last two, then records the meeting's decisions as
+ * follow-up items and hands them to the follow-up tracker.
  */
 export async function weeklyMeeting(input: WeeklyMeetingInput): Promise<MeetingSummary> {
   const { config } = input;
@@ -162,7 +163,7 @@ export async function weeklyMeeting(input: WeeklyMeetingInput): Promise<MeetingS
   );
 
   // ---- agenda and reminders -------------------------------------------------------------------
-  const compile = async (round: 'first' | 'final', remind: boolean): Promise<void> => {
+  const compile = async (round: AgendaRound, remind: boolean): Promise<void> => {
     const at = nowIso();
     const [projectItems, followUpItems] = await Promise.all([
       acts.loadProjectAgendaItems({ at, config: { directory: config.directory } }),
@@ -171,7 +172,7 @@ export async function weeklyMeeting(input: WeeklyMeetingInput): Promise<MeetingS
     view.agenda = orderAgenda([...projectItems, ...followUpItems]);
     view.agendaCompiledAt = at;
     outbox.add('cn.keyflow.meeting.agendaCompiled', `agenda:${round}`, { meetingId, round, items: view.agenda });
-    if (!remind) return;
+    if (!remind || round === 'draft') return;
     const sendAt = round === 'first' ? plan.firstReminderAt : plan.finalReminderAt;
     const recipients = recipientsOf(view.agenda, config);
     const attendees = attendeesOf(recipients);
@@ -192,6 +193,8 @@ export async function weeklyMeeting(input: WeeklyMeetingInput): Promise<MeetingS
     }
   };
 
+  // The meeting office sees the agenda from the start, not only days later at the first reminder.
+  if (patched('meeting-draft-agenda')) await compile('draft', false);
   await sleepUntil(plan.firstReminderAt);
   // A run started after the final reminder's time (a late manual start) skips the first round.
   if (Date.now() < Date.parse(plan.finalReminderAt)) {
