@@ -3,6 +3,18 @@ import { LocalDate } from './common';
 
 const When = z.string().min(10);
 
+/**
+ * A count made on provisional years (暂定): which years, and why, in Chinese. Shared by calendar
+ * answers, review tasks, follow-ups, inbox items and meeting plans.
+ */
+export const ProvisionalMark = z.object({
+  years: z.array(z.number().int()).min(1),
+  basis: z.string(),
+  /** The calendar version the count was made on. */
+  calendarVersion: z.number().int().nonnegative().optional(),
+});
+export type ProvisionalMark = z.infer<typeof ProvisionalMark>;
+
 /** A question to the working-day calendar, asked by workflows through a local activity. */
 export const CalendarQuestion = z.discriminatedUnion('op', [
   z.object({ op: z.literal('addWorkingDays'), from: LocalDate, n: z.number().int().min(0) }),
@@ -18,7 +30,14 @@ export type CalendarQuestion = z.infer<typeof CalendarQuestion>;
  * keyflow does not hold yet is an error, never a guess.
  */
 export const CalendarAnswer = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), value: z.union([z.string(), z.number(), z.boolean()]) }),
+  z.object({
+    ok: z.literal(true),
+    value: z.union([z.string(), z.number(), z.boolean()]),
+    /** The computation touched provisional years (no notice yet): the answer is an estimate. Absent in answers recorded before. */
+    provisional: ProvisionalMark.optional(),
+    /** Version of the worker's calendar that answered (calendar registry; 0 = notices on disk only). */
+    calendarVersion: z.number().int().nonnegative().optional(),
+  }),
   z.object({ ok: z.literal(false), error: z.enum(['UnknownHolidayYear', 'InvalidDate']), message: z.string(), year: z.number().optional() }),
 ]);
 export type CalendarAnswer = z.infer<typeof CalendarAnswer>;
@@ -65,6 +84,8 @@ export const YearArrangementSchema = z
     holidays: z.array(HolidayPeriodSchema),
     /** Weekend days that are working days (调休上班), YYYY-MM-DD. */
     makeupWorkdays: z.array(LocalDate),
+    /** Only on a year derived from the statutory rules while its notice is not out (never in a notice file). */
+    provisional: z.object({ basis: z.string().min(1) }).strict().optional(),
   })
   .strict();
 export type YearArrangementInput = z.input<typeof YearArrangementSchema>;
