@@ -40,6 +40,8 @@ export interface ClientContext {
   lifecycleConfig?: LifecycleConfigInput;
   /** Joint-review stages for newly registered projects; default seeds/joint-review.json. */
   jointReviewConfig?: JointReviewConfig;
+  /** The workers' holiday folder (KEYFLOW_HOLIDAYS_DIR), so client-side counts use the same calendar. */
+  holidaysDir?: string;
 }
 
 /** A project workflow's search attributes at its start, before its first workflow task has run. */

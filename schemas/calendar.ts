@@ -89,3 +89,54 @@ export const YearArrangementSchema = z
   })
   .strict();
 export type YearArrangementInput = z.input<typeof YearArrangementSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// The calendar registry (`keyflow-calendar`): notices loaded at run time, without a restart.
+
+/** Load (or replace, when amended) one year's notice. */
+export const LoadHolidayNoticeRequest = z
+  .object({
+    requestId: z.string().trim().min(8, 'must be a request id of at least 8 characters').max(200),
+    /** Who loads it (an admin account). */
+    by: z.string().trim().min(1, 'must name who loads the notice'),
+    arrangement: YearArrangementSchema,
+  })
+  .strict();
+export type LoadHolidayNoticeRequest = z.input<typeof LoadHolidayNoticeRequest>;
+
+/** The answer to a load (also to a repeated request id). */
+export const LoadHolidayNoticeResult = z.object({
+  requestId: z.string(),
+  /** The registry's version after the load; workers answer from it within seconds. */
+  version: z.number().int().positive(),
+  year: z.number().int(),
+  documentNumber: z.string(),
+  /** What the notice replaced for its year: the provisional derivation, a notice on disk or built in, or an earlier load. */
+  replaced: z.enum(['provisional', 'notice', 'loaded']),
+  loadedAt: z.string(),
+});
+export type LoadHolidayNoticeResult = z.infer<typeof LoadHolidayNoticeResult>;
+
+/** One notice loaded through the registry. */
+export const LoadedNotice = z.object({
+  version: z.number().int().positive(),
+  loadedAt: z.string(),
+  by: z.string(),
+  arrangement: YearArrangementSchema,
+});
+export type LoadedNotice = z.infer<typeof LoadedNotice>;
+
+/** The `getCalendar` query: the version and the notices loaded, in load order. */
+export const CalendarRegistryView = z.object({
+  version: z.number().int().nonnegative(),
+  notices: z.array(LoadedNotice),
+});
+export type CalendarRegistryView = z.infer<typeof CalendarRegistryView>;
+
+/** Signal to a running review: a notice was loaded; recount deadlines counted on its year. */
+export const CalendarChanged = z.object({
+  version: z.number().int().positive(),
+  year: z.number().int(),
+  documentNumber: z.string(),
+});
+export type CalendarChanged = z.infer<typeof CalendarChanged>;

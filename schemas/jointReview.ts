@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Actor, Instant, LocalDate, Reason, RequestId, Slug } from './common';
+import { ProvisionalMark } from './calendar';
 import { ProjectCode } from './project';
 
 /**
@@ -242,6 +243,8 @@ export const AuditAction = z.enum([
   'followUpOverdue',
   'submitMissingMaterial',
   'cancelled',
+  /** The deadline (or follow-up due date) was recounted on a new calendar (a notice loaded). */
+  'deadlineRecounted',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 
@@ -294,6 +297,8 @@ export const FollowUp = z.object({
   submittedBy: z.string().optional(),
   late: z.boolean().optional(),
   lateByWorkingDays: z.number().int().nonnegative().optional(),
+  /** The due date was counted on provisional calendar years (no notice yet): it will be recounted. */
+  provisional: ProvisionalMark.optional(),
 });
 export type FollowUp = z.infer<typeof FollowUp>;
 
@@ -329,6 +334,8 @@ export const ReviewTask = z.object({
   decision: Decision.optional(),
   followUp: FollowUp.optional(),
   audit: z.array(AuditEntry),
+  /** The deadline was counted on provisional calendar years (no notice yet): it will be recounted. */
+  provisional: ProvisionalMark.optional(),
 });
 export type ReviewTask = z.infer<typeof ReviewTask>;
 
@@ -414,6 +421,8 @@ export const DepartmentItem = z.object({
   paused: z.boolean(),
   /** For a paused task: the working days that were left when it was returned. */
   workingDaysLeftAtPause: z.number().int().nullable(),
+  /** The deadline was counted on provisional calendar years. */
+  provisional: ProvisionalMark.optional(),
 });
 export type DepartmentItem = z.infer<typeof DepartmentItem>;
 
@@ -438,5 +447,7 @@ export const InboxItem = z.object({
    */
   workingDaysLeft: z.number().int().nullable(),
   status: InboxItemStatus,
+  /** The deadline was counted on provisional calendar years (暂定): which, and why, in Chinese. */
+  provisional: ProvisionalMark.optional(),
 });
 export type InboxItem = z.infer<typeof InboxItem>;

@@ -185,7 +185,7 @@ export const MeetingView = z.object({
 });
 export type MeetingView = z.infer<typeof MeetingView>;
 
-export const ReminderKind = z.enum(['meetingFirst', 'meetingFinal', 'followUpDue', 'followUpOverdue', 'calendarMissing']);
+export const ReminderKind = z.enum(['meetingFirst', 'meetingFinal', 'followUpDue', 'followUpOverdue', 'calendarMissing', 'deadlineRecounted']);
 export type ReminderKind = z.infer<typeof ReminderKind>;
 
 export const Recipient = z.object({

@@ -30,10 +30,11 @@ export function departmentItems(state: ReviewState, department: string): Departm
     if (t.status === 'open' || t.status === 'returned') {
       const paused = t.status === 'returned';
       const leftAtPause = paused ? (t.pauses[t.pauses.length - 1]?.workingDaysLeftAtPause ?? null) : null;
-      items.push({ ...base, kind: 'task', deadline: t.deadline, deadlineDate: t.deadlineDate, paused, workingDaysLeftAtPause: leftAtPause });
+      items.push({ ...base, kind: 'task', deadline: t.deadline, deadlineDate: t.deadlineDate, paused, workingDaysLeftAtPause: leftAtPause, ...(t.provisional ? { provisional: t.provisional } : {}) });
     }
     if (t.followUp?.status === 'open') {
-      items.push({ ...base, kind: 'followUp', deadline: t.followUp.due, deadlineDate: t.followUp.dueDate, paused: false, workingDaysLeftAtPause: null });
+      const p = t.followUp.provisional;
+      items.push({ ...base, kind: 'followUp', deadline: t.followUp.due, deadlineDate: t.followUp.dueDate, paused: false, workingDaysLeftAtPause: null, ...(p ? { provisional: p } : {}) });
     }
   }
   return items;

@@ -4,6 +4,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { kafkaPublisher, EventPublisher } from '../../activities/events/publisher';
 import { parseEvent } from '../../schemas/events/catalog';
 import { CloudEvent } from '../../schemas/events/envelope';
+import { ensureCalendarRegistry, workerCalendarHolder } from '../../client/calendar';
 import { createWorker } from '../../workers/worker';
 
 /** The real stack that test/support/globalSetup.ts started. */
@@ -34,7 +35,7 @@ export interface E2EHarness {
  * `namespace`: a namespace of the test's own (test/support/namespace.ts), for tests whose
  * listings must not see other test files' workflows.
  */
-export async function startHarness(name: string, opts: { namespace?: string } = {}): Promise<E2EHarness> {
+export async function startHarness(name: string, opts: { namespace?: string; calendarRegistry?: boolean } = {}): Promise<E2EHarness> {
   const ep = e2eEndpoints();
   const namespace = opts.namespace ?? ep.namespace;
   const taskQueue = uniqueTaskQueue(name);
@@ -43,8 +44,16 @@ export async function startHarness(name: string, opts: { namespace?: string } = 
   const nativeConnection = await NativeConnection.connect({ address: ep.temporalAddress });
   const publisher = kafkaPublisher({ brokers: ep.kafkaBrokers, clientId: `test-${name}` });
   let worker: Worker;
+  let stopHolder = (): void => undefined;
   try {
-    worker = await createWorker({ connection: nativeConnection, namespace, taskQueue, deps: { publisher, client } });
+    // With calendarRegistry (use an isolated namespace: the registry is one per namespace and runs
+    // on this harness's task queue), the worker's calendar follows notices loaded at run time.
+    const calendarHolder = opts.calendarRegistry ? workerCalendarHolder(client) : undefined;
+    worker = await createWorker({ connection: nativeConnection, namespace, taskQueue, deps: { publisher, client, ...(calendarHolder ? { calendarHolder } : {}) } });
+    if (calendarHolder) {
+      stopHolder = () => calendarHolder.stop();
+      await ensureCalendarRegistry({ client, taskQueue });
+    }
   } catch (err) {
     await Promise.allSettled([publisher.close(), nativeConnection.close(), connection.close()]);
     throw err;
@@ -56,6 +65,7 @@ export async function startHarness(name: string, opts: { namespace?: string } = 
     publisher,
     worker,
     async stop() {
+      stopHolder();
       worker.shutdown();
       await running;
       await publisher.close();
