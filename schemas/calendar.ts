@@ -140,3 +140,15 @@ export const CalendarChanged = z.object({
   documentNumber: z.string(),
 });
 export type CalendarChanged = z.infer<typeof CalendarChanged>;
+
+/** `GET /calendar`: the workers' calendar as of now. */
+export const CalendarSummary = z.object({
+  version: z.number().int().nonnegative(),
+  loaded: z.array(z.object({ version: z.number().int(), loadedAt: z.string(), by: z.string(), year: z.number().int(), documentNumber: z.string() })),
+  years: z.array(z.object({ year: z.number().int(), documentNumber: z.string(), provisional: z.boolean() })),
+  provisionalYears: z.array(z.number().int()),
+});
+export type CalendarSummary = z.infer<typeof CalendarSummary>;
+
+/** `POST /calendar/notices`: the notice; who loads it comes from the token. */
+export const LoadHolidayNoticeBody = z.object({ requestId: z.string().trim().min(8).max(200), arrangement: YearArrangementSchema }).strict();
