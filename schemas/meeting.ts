@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProvisionalMark } from './calendar';
 import { Actor, Instant, LocalDate, RequestId, Slug } from './common';
 import { ProjectCode } from './project';
 
@@ -170,6 +171,8 @@ export const MeetingPlan = z.object({
   moved: z.boolean(),
   /** The move reaches the next week's meeting: this week's is merged into it. */
   skipped: z.boolean(),
+  /** Planned on provisional calendar years (the year's holiday notice is not out): an estimate. */
+  provisional: ProvisionalMark.optional(),
 });
 export type MeetingPlan = z.infer<typeof MeetingPlan>;
 
