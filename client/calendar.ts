@@ -68,9 +68,19 @@ export function workerCalendarHolder(client: Client, dir?: string): CalendarHold
  */
 export async function liveCalendar(client: Client, dir?: string): Promise<{ calendar: WorkingDayCalendar; version: number }> {
   const view = await readCalendarRegistry(client).catch(() => null);
+  const version = view?.version ?? 0;
+  const key = `${client.options.namespace}\u0000${dir ?? ''}\u0000${version}`;
+  const cached = built.get(key);
+  if (cached) return { calendar: cached, version };
   const latest = new Map((view?.notices ?? []).map((n) => [n.arrangement.year, n.arrangement]));
-  return { calendar: loadCalendar(dir, [...latest.values()].map((a) => ({ ...a, amendments: a.amendments ?? [] }))), version: view?.version ?? 0 };
+  const calendar = loadCalendar(dir, [...latest.values()].map((a) => ({ ...a, amendments: a.amendments ?? [] })));
+  // A registry version never changes its notices: one build per (namespace, folder, version).
+  if (built.size > 16) built.clear();
+  built.set(key, calendar);
+  return { calendar, version };
 }
+
+const built = new Map<string, WorkingDayCalendar>();
 
 /** What `GET /calendar` answers: the version, the loaded notices, the years and which are provisional. */
 export async function calendarSummary(client: Client, dir?: string) {
