@@ -61,7 +61,7 @@ export const addWorkingDays: Command = {
  * naming the field and the rule; the request id is derived from the content, so loading the same
  * file again returns the first answer instead of a second version.
  */
-async function noticeRequest(file: string, by: string, requestId?: string) {
+async function noticeRequest(file: string, by: string, requestId: string | undefined, holidaysDir: string | undefined) {
   const { readFileSync } = await import('node:fs');
   const { createHash } = await import('node:crypto');
   const { validate, ValidationError } = await import('../../schemas/validation');
@@ -81,6 +81,14 @@ async function noticeRequest(file: string, by: string, requestId?: string) {
     createCalendar([arrangement]);
   } catch (err) {
     if (err instanceof InvalidHolidayArrangement) throw new ValidationError([{ field: /make-up/.test(err.rule) ? 'makeupWorkdays' : 'holidays', rule: err.message }]);
+    throw err;
+  }
+  // Beside the other years too (a New Year period reaching into the December before).
+  const { SeedDataError } = await import('../../seeds');
+  try {
+    loadCalendar(holidaysDir, [arrangement]);
+  } catch (err) {
+    if (err instanceof SeedDataError) throw new ValidationError(err.issues.map((i) => ({ field: i.field || 'holidays', rule: i.message })));
     throw err;
   }
   const digest = createHash('sha256').update(JSON.stringify(arrangement)).digest('hex').slice(0, 24);
@@ -103,7 +111,7 @@ export const loadNotice: Command = {
   options: { ...JSON_OPTION, as: { type: 'string' }, 'request-id': { type: 'string' } },
   async run(input, io) {
     const { actorName, str } = await import('../command');
-    const req = await noticeRequest(input.args[0]!, actorName(input), str(input, 'request-id'));
+    const req = await noticeRequest(input.args[0]!, actorName(input), str(input, 'request-id'), environment(io.env).KEYFLOW_HOLIDAYS_DIR);
     const { withClient } = await import('../connect');
     const { loadHolidayNotice } = await import('../../client/calendar');
     const result = await withClient(io.env, (ctx) => loadHolidayNotice(ctx, req));
