@@ -138,7 +138,7 @@ export const calendarShow: Command = {
     if (input.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     else {
       io.stdout.write(`calendar version ${summary.version}\n`);
-      for (const y of summary.years) io.stdout.write(`  ${y.year}  ${y.documentNumber}${y.provisional ? '（暂定）' : ''}\n`);
+      for (const y of summary.years) io.stdout.write(`  ${y.year}  ${y.provisional ? '（暂定）通知尚未发布，按《全国年节及纪念日放假办法》推算' : y.documentNumber}\n`);
     }
     return 0;
   },
