@@ -14,6 +14,7 @@ import { loadJointReviewConfig } from '../../seeds/jointReview';
 import { loadCalendar } from '../../seeds/holidays';
 import { reviewStageInput } from '../../workflows/review/messages';
 import { testNoticeFixture } from '../support/calendars';
+import { CalendarHolder } from '../../activities/calendar/holder';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'keyflow-holidays-'));
 const provisionalCal = loadCalendar(dir);
@@ -90,4 +91,39 @@ describe('recount on a loaded notice', () => {
     const paused = loadedCal.workingDaysBetween('2026-12-10T10:00:00+08:00', '2026-12-30T10:00:00+08:00');
     expect(t.deadlineDate).toBe(loadedCal.addWorkingDays('2026-12-01', t.limitWorkingDays + paused));
   });
+
+  it('marks and recounts an open 容缺 follow-up from its creation date', () => {
+    const created = new Date('2026-12-10T10:00:00+08:00');
+    const acted = ok(
+      actOnTask(provisionalCal, state, { requestId: 'miss-000001', department: 'zjj', actor: { by: 'zjj:li', department: 'zjj' }, action: 'approveWithMissing', reason: '容缺受理', missingMaterials: ['初步设计批复'], followUpWorkingDays: 30 }, created),
+    ).state;
+    const markedState = markProvisional(acted, { years: [2027], calendarVersion: 0 });
+    const fu = markedState.tasks.find((t) => t.department === 'zjj')!.followUp!;
+    expect(fu.dueDate.startsWith('2027-')).toBe(true);
+    expect(fu.provisional).toMatchObject({ years: [2027] });
+    const cal = loadCalendar(dir, [testNoticeFixture(provisionalYear(2027), [fu.dueDate])]);
+    const { state: next, changed } = recountDeadlines(cal, markedState, now, change);
+    const after = next.tasks.find((t) => t.department === 'zjj')!;
+    expect(after.followUp!.dueDate).toBe(cal.addWorkingDays('2026-12-10', 30));
+    expect(changed).toContainEqual(expect.objectContaining({ department: 'zjj', kind: 'followUp', previousDeadlineDate: fu.dueDate, deadlineDate: after.followUp!.dueDate }));
+    expect(after.audit.at(-1)!.reason).toContain('重算容缺补齐期限');
+  });
 });
+
+describe('the worker’s calendar holder', () => {
+  it('answers from the version it holds, refreshes when asked for a newer one, and says when it cannot', async () => {
+    let version = 0;
+    const notice = testNoticeFixture(provisionalYear(2027), ['2027-01-13']);
+    const holder = new CalendarHolder({ dir, fetch: async () => ({ version, notices: version > 0 ? [{ version: 1, loadedAt: '2026-12-02T00:00:00Z', by: 'admin', arrangement: JSON.parse(JSON.stringify(notice)) }] : [] }) });
+    expect((await holder.current()).version).toBe(0);
+    expect((await holder.current()).calendar.isWorkingDay('2027-01-13')).toBe(true);
+    version = 1;
+    expect((await holder.current()).version).toBe(0); // not asked for more: no query
+    const fresh = await holder.current(1);
+    expect(fresh.version).toBe(1);
+    expect(fresh.calendar.isWorkingDay('2027-01-13')).toBe(false);
+    expect(fresh.calendar.arrangements.find((a) => a.year === 2027)!.provisional).toBeUndefined();
+    await expect(holder.current(2)).rejects.toThrow('calendar version 2 not yet visible (holding 1)');
+  });
+});
+
