@@ -1,8 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { WorkingDayCalendar } from '../domain/calendar';
-import { CalendarAnswer, CalendarQuestion } from '../schemas/calendar';
+import { CalendarAnswer, CalendarQuestion, type CalendarChanged } from '../schemas/calendar';
+import { announceCalendarChange } from './calendar/announce';
 import { EmitRequest } from '../schemas/events/envelope';
 import { answerCalendar } from './calendar/answer';
+import type { CalendarHolder } from './calendar/holder';
 import { emitEvent } from './events/emit';
 import { EventPublisher, Published } from './events/publisher';
 import { meetingActivities } from './meeting';
@@ -14,6 +16,12 @@ export interface ActivityDeps {
   client?: Client;
   /** The working-day calendar `askCalendar` answers from (seeds/holidays.ts `loadCalendar()`); default: the built-in notices. */
   calendar?: WorkingDayCalendar;
+  /**
+   * The worker's live calendar (activities/calendar/holder.ts): notices on disk plus those loaded
+   * through the calendar registry, refreshed without a restart. When set, `askCalendar` answers
+   * from it (with its version) instead of `calendar`.
+   */
+  calendarHolder?: CalendarHolder;
   /** Folder the ranking reports (HTML, CSV) are written to; default `<os tmpdir>/keyflow-reports`. */
   reportsDir?: string;
 }
@@ -29,8 +37,17 @@ export function createActivities(deps: ActivityDeps) {
       return emitEvent(deps.publisher, request);
     },
     /** Working-day calendar answers, run as a local activity so they are recorded in history. */
-    async askCalendar(questions: CalendarQuestion[]): Promise<CalendarAnswer[]> {
+    async askCalendar(questions: CalendarQuestion[], opts?: { minVersion?: number }): Promise<CalendarAnswer[]> {
+      if (deps.calendarHolder) {
+        const { calendar, version } = await deps.calendarHolder.current(opts?.minVersion);
+        return answerCalendar(questions, calendar, version);
+      }
       return answerCalendar(questions, deps.calendar);
+    },
+    /** After a notice is loaded: the running reviews counted on its year recount (calendar registry). */
+    async announceCalendarChange(change: CalendarChanged): Promise<{ signalled: number }> {
+      await deps.calendarHolder?.refresh();
+      return announceCalendarChange(deps.client, change);
     },
     ...meetingActivities(deps),
     ...rankingActivities(deps),

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { ClientContext } from '../client/projects';
 import type { TokenStore } from './auth';
 import { dashboardRoutes } from './dashboard/serve';
+import { calendarRoutes } from './routes/calendar';
 import { installErrorHandling } from './errors';
 import type { ApiDeps, AnyRouteDef } from './route';
 import { meetingRoutes } from './routes/meetings';
@@ -76,6 +77,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   void app.register(meetingRoutes, deps);
   void app.register(supervisionRoutes, deps);
   void app.register(rankingRoutes, deps);
+  void app.register(calendarRoutes, deps);
   void app.register(dashboardRoutes, deps);
   return app;
 }

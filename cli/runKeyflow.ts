@@ -9,6 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { kafkaPublisher } from '../activities/events/publisher';
 import { startApi } from '../api/start';
+import { ensureCalendarRegistry, workerCalendarHolder } from '../client/calendar';
 import { ensureWeeklyMeetingSchedule } from '../client/meetings';
 import { ensureFourCompareSchedule } from '../client/rankings';
 import { readEnv } from '../config/env';
@@ -53,14 +54,18 @@ export async function runKeyflow(opts: RunOptions = {}): Promise<void> {
   const connection = await Connection.connect({ address: endpoints.temporalAddress });
   const client = new Client({ connection, namespace: endpoints.namespace });
   const publisher = kafkaPublisher({ brokers: endpoints.kafkaBrokers, clientId: endpoints.kafkaClientId });
+  // Notices loaded through the calendar registry reach the worker without a restart.
+  const calendarHolder = workerCalendarHolder(client, env.KEYFLOW_HOLIDAYS_DIR);
   const worker = await createWorker({
     connection: nativeConnection,
     namespace: endpoints.namespace,
     taskQueue: endpoints.taskQueue,
-    deps: { publisher, client, calendar, reportsDir: path.join(stack.stateDir, 'reports') },
+    deps: { publisher, client, calendar, calendarHolder, reportsDir: path.join(stack.stateDir, 'reports') },
   });
   const running = worker.run();
-  const ctx = { client, taskQueue: endpoints.taskQueue, jointReviewConfig };
+  const ctx = { client, taskQueue: endpoints.taskQueue, jointReviewConfig, ...(env.KEYFLOW_HOLIDAYS_DIR ? { holidaysDir: env.KEYFLOW_HOLIDAYS_DIR } : {}) };
+  await ensureCalendarRegistry(ctx);
+  await calendarHolder.refresh().catch(() => undefined);
   await ensureWeeklyMeetingSchedule(client, endpoints.taskQueue, meetingConfig);
   await ensureFourCompareSchedule(client, endpoints.taskQueue);
   const api = await startApi({
@@ -84,6 +89,7 @@ export async function runKeyflow(opts: RunOptions = {}): Promise<void> {
     stopping = true;
     say(`\nkeyflow: ${signal} — stopping worker, Temporal and Kafka…`);
     await reminders.stop().catch(() => undefined);
+    calendarHolder.stop();
     await api.stop().catch(() => undefined);
     // This process owns SIGINT/SIGTERM (the SDK's own handlers are off), so the worker is still running here.
     if (worker.getState() === 'RUNNING') worker.shutdown();

@@ -50,6 +50,8 @@ export interface ClientContext {
   jointReviewConfig?: JointReviewConfig;
   /** The clock of rules that depend on today (a project code's year); default the system clock. */
   now?: () => Date;
+  /** The workers' holiday folder (KEYFLOW_HOLIDAYS_DIR), so client-side counts use the same calendar. */
+  holidaysDir?: string;
 }
 
 /** A project workflow's search attributes at its start, before its first workflow task has run. */

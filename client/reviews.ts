@@ -24,7 +24,7 @@ import {
 import { SA } from '../schemas/searchAttributes';
 import { validate } from '../schemas/validation';
 import { loadReferenceData } from '../seeds';
-import { loadCalendar } from '../seeds/holidays';
+import { liveCalendar } from './calendar';
 import {
   actOnTaskUpdate,
   departmentItemsQuery,
@@ -225,11 +225,12 @@ function departmentId(department: string): string {
 
 const QUERY_CONCURRENCY = 8;
 
-let calendar: ReviewCalendar | undefined;
-/** The same calendar the worker answers from (built-in notices plus seeds/holidays), read once. */
-function workersCalendar(): ReviewCalendar {
-  calendar ??= loadCalendar();
-  return calendar;
+/**
+ * The same calendar the workers answer from: notices on disk (the context's holidaysDir, i.e.
+ * KEYFLOW_HOLIDAYS_DIR, else seeds/holidays), the calendar registry's loaded notices, provisional years.
+ */
+async function workersCalendar(ctx: ClientContext): Promise<ReviewCalendar> {
+  return (await liveCalendar(ctx.client, ctx.holidaysDir)).calendar;
 }
 
 /**
@@ -264,7 +265,7 @@ export async function departmentInbox(
       );
       for (const b of batch) items.push(...b);
     }
-    return inboxOf(items, opts.now ?? new Date(), opts.calendar ?? workersCalendar());
+    return inboxOf(items, opts.now ?? new Date(), opts.calendar ?? (await workersCalendar(ctx)));
   } catch (err) {
     throw toKeyflowError(err);
   }

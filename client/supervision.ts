@@ -6,7 +6,7 @@ import type { InboxItem, ReviewState } from '../schemas/jointReview';
 import type { ProjectState, Stall } from '../schemas/lifecycle';
 import { SA } from '../schemas/searchAttributes';
 import { loadReferenceData } from '../seeds';
-import { loadCalendar } from '../seeds/holidays';
+import { liveCalendar } from './calendar';
 import { getReviewStateQuery } from '../workflows/review/messages';
 import { toKeyflowError } from './errors';
 import { getProjectState, listProjects, onTaskQueue, type ClientContext } from './projects';
@@ -57,10 +57,9 @@ function stalledOf(s: ProjectState, stall: Stall, names: Map<string, string>): S
   };
 }
 
-let calendar: ReviewCalendar | undefined;
-function workersCalendar(): ReviewCalendar {
-  calendar ??= loadCalendar();
-  return calendar;
+/** The workers' calendar: notices on disk (KEYFLOW_HOLIDAYS_DIR) and loaded ones, provisional years. */
+async function workersCalendar(ctx: ClientContext): Promise<ReviewCalendar> {
+  return (await liveCalendar(ctx.client, ctx.holidaysDir)).calendar;
 }
 
 /**
@@ -71,7 +70,7 @@ function workersCalendar(): ReviewCalendar {
  */
 export async function listOverdueApprovals(ctx: ClientContext, opts: { now?: Date; calendar?: ReviewCalendar } = {}): Promise<InboxItem[]> {
   const now = opts.now ?? new Date();
-  const cal = opts.calendar ?? workersCalendar();
+  const cal = opts.calendar ?? (await workersCalendar(ctx));
   try {
     const query = `${SA.kind.name} = 'review-stage' AND ${SA.overdue.name} = true AND ExecutionStatus = 'Running' AND ${onTaskQueue(ctx.taskQueue)}`;
     const matches: Array<{ workflowId: string; runId: string }> = [];

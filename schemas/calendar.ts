@@ -3,6 +3,18 @@ import { LocalDate } from './common';
 
 const When = z.string().min(10);
 
+/**
+ * A count made on provisional years (暂定): which years, and why, in Chinese. Shared by calendar
+ * answers, review tasks, follow-ups, inbox items and meeting plans.
+ */
+export const ProvisionalMark = z.object({
+  years: z.array(z.number().int()).min(1),
+  basis: z.string(),
+  /** The calendar version the count was made on. */
+  calendarVersion: z.number().int().nonnegative().optional(),
+});
+export type ProvisionalMark = z.infer<typeof ProvisionalMark>;
+
 /** A question to the working-day calendar, asked by workflows through a local activity. */
 export const CalendarQuestion = z.discriminatedUnion('op', [
   z.object({ op: z.literal('addWorkingDays'), from: LocalDate, n: z.number().int().min(0) }),
@@ -18,7 +30,14 @@ export type CalendarQuestion = z.infer<typeof CalendarQuestion>;
  * keyflow does not hold yet is an error, never a guess.
  */
 export const CalendarAnswer = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), value: z.union([z.string(), z.number(), z.boolean()]) }),
+  z.object({
+    ok: z.literal(true),
+    value: z.union([z.string(), z.number(), z.boolean()]),
+    /** The computation touched provisional years (no notice yet): the answer is an estimate. Absent in answers recorded before. */
+    provisional: ProvisionalMark.optional(),
+    /** Version of the worker's calendar that answered (calendar registry; 0 = notices on disk only). */
+    calendarVersion: z.number().int().nonnegative().optional(),
+  }),
   z.object({ ok: z.literal(false), error: z.enum(['UnknownHolidayYear', 'InvalidDate']), message: z.string(), year: z.number().optional() }),
 ]);
 export type CalendarAnswer = z.infer<typeof CalendarAnswer>;
@@ -65,6 +84,71 @@ export const YearArrangementSchema = z
     holidays: z.array(HolidayPeriodSchema),
     /** Weekend days that are working days (调休上班), YYYY-MM-DD. */
     makeupWorkdays: z.array(LocalDate),
+    /** Only on a year derived from the statutory rules while its notice is not out (never in a notice file). */
+    provisional: z.object({ basis: z.string().min(1) }).strict().optional(),
   })
   .strict();
 export type YearArrangementInput = z.input<typeof YearArrangementSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// The calendar registry (`keyflow-calendar`): notices loaded at run time, without a restart.
+
+/** Load (or replace, when amended) one year's notice. */
+export const LoadHolidayNoticeRequest = z
+  .object({
+    requestId: z.string().trim().min(8, 'must be a request id of at least 8 characters').max(200),
+    /** Who loads it (an admin account). */
+    by: z.string().trim().min(1, 'must name who loads the notice'),
+    arrangement: YearArrangementSchema,
+  })
+  .strict();
+export type LoadHolidayNoticeRequest = z.input<typeof LoadHolidayNoticeRequest>;
+
+/** The answer to a load (also to a repeated request id). */
+export const LoadHolidayNoticeResult = z.object({
+  requestId: z.string(),
+  /** The registry's version after the load; workers answer from it within seconds. */
+  version: z.number().int().positive(),
+  year: z.number().int(),
+  documentNumber: z.string(),
+  /** What the notice replaced for its year: the provisional derivation, a notice on disk or built in, or an earlier load. */
+  replaced: z.enum(['provisional', 'notice', 'loaded']),
+  loadedAt: z.string(),
+});
+export type LoadHolidayNoticeResult = z.infer<typeof LoadHolidayNoticeResult>;
+
+/** One notice loaded through the registry. */
+export const LoadedNotice = z.object({
+  version: z.number().int().positive(),
+  loadedAt: z.string(),
+  by: z.string(),
+  arrangement: YearArrangementSchema,
+});
+export type LoadedNotice = z.infer<typeof LoadedNotice>;
+
+/** The `getCalendar` query: the version and the notices loaded, in load order. */
+export const CalendarRegistryView = z.object({
+  version: z.number().int().nonnegative(),
+  notices: z.array(LoadedNotice),
+});
+export type CalendarRegistryView = z.infer<typeof CalendarRegistryView>;
+
+/** Signal to a running review: a notice was loaded; recount deadlines counted on its year. */
+export const CalendarChanged = z.object({
+  version: z.number().int().positive(),
+  year: z.number().int(),
+  documentNumber: z.string(),
+});
+export type CalendarChanged = z.infer<typeof CalendarChanged>;
+
+/** `GET /calendar`: the workers' calendar as of now. */
+export const CalendarSummary = z.object({
+  version: z.number().int().nonnegative(),
+  loaded: z.array(z.object({ version: z.number().int(), loadedAt: z.string(), by: z.string(), year: z.number().int(), documentNumber: z.string() })),
+  years: z.array(z.object({ year: z.number().int(), documentNumber: z.string(), provisional: z.boolean() })),
+  provisionalYears: z.array(z.number().int()),
+});
+export type CalendarSummary = z.infer<typeof CalendarSummary>;
+
+/** `POST /calendar/notices`: the notice; who loads it comes from the token. */
+export const LoadHolidayNoticeBody = z.object({ requestId: z.string().trim().min(8).max(200), arrangement: YearArrangementSchema }).strict();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Actor, Instant, LocalDate, Reason, RequestId, Slug } from './common';
+import { ProvisionalMark } from './calendar';
 import { ProjectCode } from './project';
 
 /**
@@ -250,6 +251,8 @@ export const AuditAction = z.enum([
   'followUpOverdue',
   'submitMissingMaterial',
   'cancelled',
+  /** The deadline (or follow-up due date) was recounted on a new calendar (a notice loaded). */
+  'deadlineRecounted',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 
@@ -309,6 +312,8 @@ export const FollowUp = z.object({
   submittedBy: z.string().optional(),
   late: z.boolean().optional(),
   lateByWorkingDays: z.number().int().nonnegative().optional(),
+  /** The due date was counted on provisional calendar years (no notice yet): it will be recounted. */
+  provisional: ProvisionalMark.optional(),
 });
 export type FollowUp = z.infer<typeof FollowUp>;
 
@@ -346,6 +351,8 @@ export const ReviewTask = z.object({
   decision: Decision.optional(),
   followUp: FollowUp.optional(),
   audit: z.array(AuditEntry),
+  /** The deadline was counted on provisional calendar years (no notice yet): it will be recounted. */
+  provisional: ProvisionalMark.optional(),
 });
 export type ReviewTask = z.infer<typeof ReviewTask>;
 
@@ -442,6 +449,8 @@ export const DepartmentItem = z.object({
   materials: z.array(z.string()).optional(),
   /** A returned task: what the department asked for; a follow-up: what is still missing. */
   missingMaterials: z.array(z.string()).optional(),
+  /** The deadline was counted on provisional calendar years. */
+  provisional: ProvisionalMark.optional(),
 });
 export type DepartmentItem = z.infer<typeof DepartmentItem>;
 
@@ -470,5 +479,7 @@ export const InboxItem = z.object({
   materials: z.array(z.string()).optional(),
   /** A returned task: what the department asked for; a follow-up: what is still missing. */
   missingMaterials: z.array(z.string()).optional(),
+  /** The deadline was counted on provisional calendar years (暂定): which, and why, in Chinese. */
+  provisional: ProvisionalMark.optional(),
 });
 export type InboxItem = z.infer<typeof InboxItem>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProvisionalMark } from './calendar';
 import { Actor, Instant, LocalDate, RequestId, Slug } from './common';
 import { ProjectCode } from './project';
 
@@ -178,6 +179,8 @@ export const MeetingPlan = z.object({
   moved: z.boolean(),
   /** The move reaches the next week's meeting: this week's is merged into it. */
   skipped: z.boolean(),
+  /** Planned on provisional calendar years (the year's holiday notice is not out): an estimate. */
+  provisional: ProvisionalMark.optional(),
 });
 export type MeetingPlan = z.infer<typeof MeetingPlan>;
 
@@ -193,7 +196,7 @@ export const MeetingView = z.object({
 });
 export type MeetingView = z.infer<typeof MeetingView>;
 
-export const ReminderKind = z.enum(['meetingFirst', 'meetingFinal', 'followUpDue', 'followUpOverdue', 'calendarMissing']);
+export const ReminderKind = z.enum(['meetingFirst', 'meetingFinal', 'followUpDue', 'followUpOverdue', 'calendarMissing', 'deadlineRecounted']);
 export type ReminderKind = z.infer<typeof ReminderKind>;
 
 export const Recipient = z.object({

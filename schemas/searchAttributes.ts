@@ -29,6 +29,11 @@ export const SA = {
   /** Earliest open deadline in this workflow. */
   nextDeadline: defineSearchAttributeKey('KeyflowNextDeadline', SearchAttributeType.DATETIME),
   overdue: defineSearchAttributeKey('KeyflowOverdue', SearchAttributeType.BOOL),
+  /**
+   * Calendar years the open deadlines of a review were counted across (acceptance year to
+   * deadline year): a loaded notice for one of them has the review recount (calendar registry).
+   */
+  deadlineYears: defineSearchAttributeKey('KeyflowDeadlineYears', SearchAttributeType.KEYWORD_LIST),
 } as const;
 
 const CLI_TYPE: Record<string, string> = {

@@ -19,6 +19,7 @@ import {
   type WorkingDayCalendar,
   type YearArrangement,
 } from '../domain/calendar';
+import { withProvisionalYears } from '../domain/calendar/provisional';
 import { YearArrangementSchema } from '../schemas/calendar';
 import { SeedDataError, type SeedIssue } from './index';
 
@@ -104,12 +105,12 @@ function readYearFile(file: string, year: number): YearArrangement {
 }
 
 /**
- * The calendar of the built-in notices plus every `<year>.json` in `dir`. A file for a built-in
- * year must agree with it date for date (and name the same notice); new years must continue
- * the built-in run without a gap. Other files (README.md) are ignored; a `.json` not named
- * `<year>.json` is an error rather than silently skipped.
+ * The notices of the built-in data plus every `<year>.json` in `dir`, ascending by year. A file
+ * for a built-in year must agree with it date for date (and name the same notice). Other files
+ * (README.md) are ignored; a `.json` not named `<year>.json` is an error rather than silently
+ * skipped.
  */
-export function loadCalendar(dir: string = HOLIDAYS_DIR): WorkingDayCalendar {
+export function loadNotices(dir: string = HOLIDAYS_DIR): { notices: YearArrangement[]; fileOfYear: Map<number, string> } {
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
@@ -126,6 +127,9 @@ export function loadCalendar(dir: string = HOLIDAYS_DIR): WorkingDayCalendar {
     if (!match) throw new SeedDataError(file, [{ field: '', message: 'a holiday file must be named <year>.json, e.g. 2027.json' }]);
     const year = Number(match[1]);
     const arrangement = readYearFile(file, year);
+    if (arrangement.provisional) {
+      throw new SeedDataError(file, [{ field: 'provisional', message: 'a notice file holds a published notice; provisional years are derived, never stored' }]);
+    }
     const known = builtIn.get(year);
     if (known) {
       const issues = disagreements(arrangement, known);
@@ -135,9 +139,23 @@ export function loadCalendar(dir: string = HOLIDAYS_DIR): WorkingDayCalendar {
     byYear.set(year, arrangement);
     fileOfYear.set(year, file);
   }
+  return { notices: [...byYear.values()].sort((a, b) => a.year - b.year), fileOfYear };
+}
 
+/**
+ * The worker's calendar: the built-in notices, every `<year>.json` in `dir`, then `loaded`
+ * (notices loaded at run time through the calendar registry; one replaces a year's notice, as
+ * an amended notice does), and provisional years derived from the statutory rules for every
+ * year without a notice up to the last notice's year + PROVISIONAL_HORIZON_YEARS
+ * (domain/calendar/provisional.ts). So a deadline reaching past the last notice is counted and
+ * marked provisional; a date beyond the horizon still throws UnknownHolidayYear.
+ */
+export function loadCalendar(dir: string = HOLIDAYS_DIR, loaded: readonly YearArrangement[] = []): WorkingDayCalendar {
+  const { notices, fileOfYear } = loadNotices(dir);
+  const byYear = new Map(notices.map((a) => [a.year, a]));
+  for (const a of loaded) byYear.set(a.year, a);
   try {
-    return createCalendar([...byYear.values()].sort((a, b) => a.year - b.year));
+    return createCalendar(withProvisionalYears([...byYear.values()]));
   } catch (err) {
     if (!(err instanceof InvalidHolidayArrangement)) throw err;
     const file = (err.year !== undefined && fileOfYear.get(err.year)) || dir;

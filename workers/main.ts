@@ -8,6 +8,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { kafkaPublisher } from '../activities/events/publisher';
 import { readEnv } from '../config/env';
 import { loadCalendar } from '../seeds/holidays';
+import { ensureCalendarRegistry, workerCalendarHolder } from '../client/calendar';
 import { createWorker } from './worker';
 
 async function main(): Promise<void> {
@@ -19,13 +20,16 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
   const clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   const client = new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE });
+  // Notices loaded through the calendar registry reach the worker without a restart.
+  const calendarHolder = workerCalendarHolder(client, env.KEYFLOW_HOLIDAYS_DIR);
   const publisher = kafkaPublisher({ brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID });
   const worker = await createWorker({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.KEYFLOW_TASK_QUEUE,
-    deps: { publisher, client, calendar },
+    deps: { publisher, client, calendar, calendarHolder },
   });
+  await ensureCalendarRegistry({ client, taskQueue: env.KEYFLOW_TASK_QUEUE });
   console.log(`keyflow worker on task queue ${env.KEYFLOW_TASK_QUEUE} at ${env.TEMPORAL_ADDRESS}`);
   await worker.run();
   await publisher.close();

@@ -6,3 +6,4 @@ export { reviewStage } from './review/workflow';
 export { fourCompareCheck, fourCompareMonthly } from './rankings/fourCompareCheck';
 export { rankingsRegistry } from './rankings/registry';
 export { inspectionTour } from './rankings/inspectionTour';
+export { calendarRegistry } from './calendar/registry';

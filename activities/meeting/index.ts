@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { defaultCalendar, UnknownHolidayYear } from '../../domain/calendar';
 import { followUpTimes, type FollowUpTimes } from '../../domain/meeting/followUps';
 import { planMeeting } from '../../domain/meeting/plan';
+import { provisionalBasis } from '../../domain/calendar/provisionalText';
 import { FailureType } from '../../schemas/errors';
 import type { AgendaItem, MeetingConfig, MeetingPlan } from '../../schemas/meeting';
 import { addFollowUpsSignal, FOLLOW_UP_TRACKER_ID, type FollowUpTrackerInput, type TrackedFollowUp } from '../../workflows/followUps/messages';
@@ -42,8 +43,13 @@ export function meetingActivities(deps: ActivityDeps) {
      * running meeting replays the same once a new year's holidays are added).
      */
     async planMeeting(req: { nominalDate: string; config: MeetingConfig }): Promise<PlanAnswer> {
-      const a = answer(() => planMeeting(req.nominalDate, req.config, calendar));
-      return a.ok ? { ok: true, plan: a.value } : a;
+      const cal = deps.calendarHolder ? (await deps.calendarHolder.current()).calendar : calendar;
+      const a = answer(() => planMeeting(req.nominalDate, req.config, cal));
+      if (!a.ok) return a;
+      // Planned on a year whose notice is not out: the plan says so (and its reminders do).
+      const provisional = cal.arrangements.filter((y) => y.provisional).map((y) => y.year);
+      const years = provisional.filter((y) => y >= Number(a.value.firstReminderAt.slice(0, 4)) && y <= Number(a.value.decisionsCloseAt.slice(0, 4)));
+      return { ok: true, plan: years.length > 0 ? { ...a.value, provisional: { years, basis: provisionalBasis(years) } } : a.value };
     },
     /** Due dates and chasing times of follow-up items (local activity). */
     async followUpTimes(req: { items: Array<{ meetingDate: string; dueInWorkingDays: number; decidedAt: string }>; config: MeetingConfig }): Promise<TimesAnswer[]> {

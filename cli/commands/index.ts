@@ -1,6 +1,6 @@
 import type { Command } from '../command';
 import { agenda } from './agenda';
-import { addWorkingDays, isWorkingDay } from './calendar';
+import { addWorkingDays, calendarShow, isWorkingDay, loadNotice } from './calendar';
 import { checkRun } from './check';
 import { importProjectsCommand } from './import';
 import { inbox } from './inbox';
@@ -27,5 +27,7 @@ export const COMMANDS: readonly Command[] = [
   checkRun,
   isWorkingDay,
   addWorkingDays,
+  calendarShow,
+  loadNotice,
   importProjectsCommand,
 ];

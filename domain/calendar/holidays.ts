@@ -62,6 +62,11 @@ export interface YearArrangement {
   readonly holidays: readonly HolidayPeriod[];
   /** Weekend days that are working days (调休上班). */
   readonly makeupWorkdays: readonly LocalDate[];
+  /**
+   * Set only on a year derived from the statutory rules because its notice is not out yet
+   * (domain/calendar/provisional.ts): an estimate, never a notice. `basis` says so in Chinese.
+   */
+  readonly provisional?: { readonly basis: string };
 }
 
 const notice = (year: number, documentNumber: string, published: LocalDate): HolidayNotice => ({

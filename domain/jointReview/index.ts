@@ -4,3 +4,4 @@ export * from './refusal';
 export * from './tasks';
 export * from './schedule';
 export * from './urgency';
+export * from './recount';

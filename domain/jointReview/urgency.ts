@@ -32,11 +32,12 @@ export function departmentItems(state: ReviewState, department: string): Departm
       const paused = t.status === 'returned';
       const leftAtPause = paused ? (t.pauses[t.pauses.length - 1]?.workingDaysLeftAtPause ?? null) : null;
       const asked = paused ? (t.pauses[t.pauses.length - 1]?.missingMaterials ?? []) : [];
-      items.push({ ...base, kind: 'task', deadline: t.deadline, deadlineDate: t.deadlineDate, paused, workingDaysLeftAtPause: leftAtPause, materials: t.materials ?? [], missingMaterials: asked });
+      items.push({ ...base, kind: 'task', deadline: t.deadline, deadlineDate: t.deadlineDate, paused, workingDaysLeftAtPause: leftAtPause, materials: t.materials ?? [], missingMaterials: asked, ...(t.provisional ? { provisional: t.provisional } : {}) });
     }
     if (t.followUp?.status === 'open') {
       const f = t.followUp;
-      items.push({ ...base, kind: 'followUp', deadline: f.due, deadlineDate: f.dueDate, paused: false, workingDaysLeftAtPause: null, materials: t.materials ?? [], missingMaterials: stillMissing(f) });
+      const p = f.provisional;
+      items.push({ ...base, kind: 'followUp', deadline: f.due, deadlineDate: f.dueDate, paused: false, workingDaysLeftAtPause: null, materials: t.materials ?? [], missingMaterials: stillMissing(f), ...(p ? { provisional: p } : {}) });
     }
   }
   return items;

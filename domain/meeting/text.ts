@@ -55,6 +55,7 @@ export function renderMeetingReminder(args: {
     `**时间：** ${when}`,
   ];
   if (plan.moved) head.push(`> 因节假日，本周例会由 ${dateCn(plan.nominalDate)} 顺延至 ${dateCn(plan.meetingDate)}。`);
+  if (plan.provisional) head.push(`> 工作日历（暂定）：${plan.provisional.basis}。`);
   head.push(`**致：** ${args.recipientName}（共 ${args.items.length} 项议题）`);
   const body = args.items.map((item, i) => itemBlock(item, i + 1));
   const tail = [`**请参会：** ${args.attendees.join('、')}`];

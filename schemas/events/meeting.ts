@@ -33,4 +33,6 @@ export const REMINDER_EVENTS = {
   'cn.keyflow.reminder.followUpDue': Reminder,
   'cn.keyflow.reminder.followUpOverdue': Reminder,
   'cn.keyflow.reminder.calendarMissing': Reminder,
+  /** To a department whose review deadline moved when a holiday notice was loaded. */
+  'cn.keyflow.reminder.deadlineRecounted': Reminder,
 } as const;

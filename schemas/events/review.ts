@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProvisionalMark } from '../calendar';
 import { Instant, LocalDate, Slug } from '../common';
 import { FollowUpStatus, Rejection, ReviewStageId, StageOutcome } from '../jointReview';
 import { ProjectCode } from '../project';
@@ -26,6 +27,8 @@ export const TaskAssigned = TaskRef.extend({
   acceptedAt: Instant,
   deadline: Instant,
   deadlineDate: LocalDate,
+  /** The deadline was counted on provisional calendar years (暂定). */
+  provisional: ProvisionalMark.optional(),
 });
 
 /** `taskReminder`: a deadline is near. */
@@ -33,6 +36,7 @@ export const TaskReminder = TaskRef.extend({
   deadline: Instant,
   deadlineDate: LocalDate,
   workingDaysLeft: z.number().int().nonnegative(),
+  provisional: ProvisionalMark.optional(),
 });
 
 /** `taskOverdue`: a deadline passed with the task still open; escalated to the lead and the supervisors. */
@@ -54,7 +58,7 @@ export const TaskDecided = TaskRef.extend({
   workingDaysUsed: z.number().int().nonnegative(),
   limitWorkingDays: z.number().int().positive(),
   /** For approveWithMissing: what is missing and by when. */
-  followUp: z.object({ missingMaterials: z.array(z.string()), dueDate: LocalDate, due: Instant }).optional(),
+  followUp: z.object({ missingMaterials: z.array(z.string()), dueDate: LocalDate, due: Instant, provisional: ProvisionalMark.optional() }).optional(),
 });
 
 /** `taskReturned`: returned for supplement (退回补正); the clock stops. */
@@ -76,6 +80,7 @@ export const TaskResubmitted = TaskRef.extend({
   previousDeadline: Instant,
   deadline: Instant,
   deadlineDate: LocalDate,
+  provisional: ProvisionalMark.optional(),
 });
 
 /** `followUpDue`: the due date of missing materials (容缺) is near. */
@@ -84,6 +89,7 @@ export const FollowUpDue = TaskRef.extend({
   due: Instant,
   dueDate: LocalDate,
   workingDaysLeft: z.number().int().nonnegative(),
+  provisional: ProvisionalMark.optional(),
 });
 
 /** `followUpOverdue`: missing materials are late; escalated to the lead and the supervisors. */
@@ -135,6 +141,23 @@ export const StageWithdrawn = z.object({
   cancelledFollowUps: z.array(Slug),
 });
 
+/**
+ * `deadlineRecounted`: a holiday notice was loaded (calendar version `calendarVersion`) and a
+ * task's deadline or a follow-up's due date was counted again on it; old → new.
+ */
+export const DeadlineRecounted = TaskRef.extend({
+  kind: z.enum(['task', 'followUp']),
+  previousDeadline: Instant,
+  previousDeadlineDate: LocalDate,
+  deadline: Instant,
+  deadlineDate: LocalDate,
+  /** The notice the recount followed (发文字号). */
+  documentNumber: z.string(),
+  calendarVersion: z.number().int().nonnegative(),
+  /** Still counted on provisional years after the recount (another year's notice is missing). */
+  provisional: ProvisionalMark.optional(),
+});
+
 export const REVIEW_EVENTS = {
   'cn.keyflow.review.taskAssigned': TaskAssigned,
   'cn.keyflow.review.taskReminder': TaskReminder,
@@ -148,6 +171,7 @@ export const REVIEW_EVENTS = {
   'cn.keyflow.review.stageCompleted': StageCompleted,
   'cn.keyflow.review.materialsHandedIn': MaterialsHandedIn,
   'cn.keyflow.review.stageWithdrawn': StageWithdrawn,
+  'cn.keyflow.review.deadlineRecounted': DeadlineRecounted,
 } as const;
 
 export type ReviewEventType = keyof typeof REVIEW_EVENTS;

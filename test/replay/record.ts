@@ -28,6 +28,11 @@ import type { ProjectFacts } from '../../schemas/fourCompare';
 import { loadFourCompareConfig } from '../../seeds/rankingConfig';
 import { loadMeetingConfig } from '../../seeds/meetingConfig';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { CalendarHolder } from '../../activities/calendar/holder';
+import { provisionalYear } from '../../domain/calendar/provisional';
+import type { CalendarRegistryView } from '../../schemas/calendar';
+import { calendarChangedSignal } from '../../workflows/calendar/messages';
+import { testNoticeFixture } from '../support/calendars';
 
 /** Where histories go (another folder to try a scenario out without touching the kept ones). */
 const OUT = process.env.KEYFLOW_REPLAY_OUT ?? path.join(__dirname, 'histories');
@@ -279,6 +284,66 @@ async function weeklyMeetingScenario(name: string): Promise<void> {
   await env.teardown();
 }
 
+/**
+ * v3: a review started at 2026-12-01 09:00 Shanghai (pinned) whose 30-working-day deadline is
+ * counted on a provisional 2027, a return and resubmission, a 容缺 approval, then a 2027 notice
+ * (TEST FIXTURE) loaded into the worker's calendar and `calendarChanged`: the recount
+ * (patched 'review-calendar-recount'), then the approvals.
+ */
+async function reviewRecountScenario(name: string): Promise<void> {
+  const taskQueue = 'record-review-recount';
+  const env = await createTimeSkippingEnvAt(new Date('2026-12-01T09:00:00+08:00'));
+  let view: CalendarRegistryView = { version: 0, notices: [] };
+  const holidaysDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyflow-holidays-'));
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../../workflows'),
+    activities: createActivities({ publisher: quietPublisher, calendarHolder: new CalendarHolder({ dir: holidaysDir, fetch: async () => view }) }),
+  });
+  const running = worker.run();
+  try {
+    const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
+    const ctx = { client, taskQueue };
+    const code = '2026-411122-13-03-990003';
+    const stage = 'engineeringPermit';
+    const input = reviewStageInput({ code, name: '临颍现代家居产业园', county: '411122', leadDepartment: 'fgw' }, loadJointReviewConfig(), stage, 'xzsp:recorder');
+    const started = await startReviewStage(ctx, input);
+    const handle = client.workflow.getHandle(started.workflowId, started.runId);
+    let state = null;
+    for (let i = 0; i < 50 && !state; i += 1) {
+      state = await handle.query(getReviewStateQuery).catch(() => null);
+      if (!state) await new Promise((r) => setTimeout(r, 100));
+    }
+    const actor = (d: string) => ({ by: `${d}:recorder`, department: d });
+    await env.sleep(24 * 3600 * 1000);
+    await actOnTask(ctx, code, stage, { requestId: 'record-return', department: 'zrzy', actor: actor('zrzy'), action: 'returnForSupplement', reason: '缺少设计方案' });
+    await env.sleep(24 * 3600 * 1000);
+    await resubmitTask(ctx, code, stage, { requestId: 'record-resubmit', department: 'zrzy', actor: { by: 'applicant:recorder' } });
+    await actOnTask(ctx, code, stage, { requestId: 'record-missing', department: 'zjj', actor: actor('zjj'), action: 'approveWithMissing', reason: '容缺受理', missingMaterials: ['初步设计批复'] });
+    const now = await handle.query(getReviewStateQuery);
+    const notice = testNoticeFixture(provisionalYear(2027), now.tasks.filter((t) => t.deadlineDate.startsWith('2027-')).map((t) => t.deadlineDate));
+    view = { version: 1, notices: [{ version: 1, loadedAt: new Date().toISOString(), by: 'recorder', arrangement: JSON.parse(JSON.stringify(notice)) }] };
+    await handle.signal(calendarChangedSignal, { version: 1, year: 2027, documentNumber: notice.notice.documentNumber });
+    for (let i = 0; i < 100; i += 1) {
+      const s = await handle.query(getReviewStateQuery);
+      if (s.tasks.some((t) => t.audit.some((a) => a.action === 'deadlineRecounted'))) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    for (const d of input.stage.participants.map((p) => p.department).filter((d) => d !== 'zjj')) {
+      await actOnTask(ctx, code, stage, { requestId: `record-approve-${d}`, department: d, actor: actor(d), action: 'approve' });
+    }
+    await submitMissingMaterial(ctx, code, stage, { requestId: 'record-material', department: 'zjj', actor: { by: 'applicant:recorder' } });
+    await handle.result();
+    const runs = await saveChain(client, started.workflowId, started.runId, name);
+    console.log(`${name}: ${runs} runs recorded`);
+  } finally {
+    worker.shutdown();
+    await running;
+    await env.teardown();
+  }
+}
+
 async function main(): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
   const only = process.argv.slice(2).find((a) => !a.startsWith('--'));
@@ -287,6 +352,7 @@ async function main(): Promise<void> {
   if (!only || only === 'projectThroughReview') await projectThroughReviewV2();
   if (!only || only === 'reviewStage') await reviewStageScenario('reviewStage.v2');
   if (!only || only === 'fourCompareCheck') await fourCompareCheckScenario('fourCompareCheck.v2', '2026-02');
+  if (!only || only === 'reviewRecount') await reviewRecountScenario('reviewStage.recount.v3');
   if (!only || only === 'weeklyMeeting') await weeklyMeetingScenario(process.env.KEYFLOW_REPLAY_NAME ?? 'weeklyMeeting.v2');
 }
 

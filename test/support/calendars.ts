@@ -29,3 +29,20 @@ export const SYNTHETIC_2027: YearArrangement = Object.freeze({
 export function calendarWithSynthetic2027(): WorkingDayCalendar {
   return createCalendar([...HOLIDAY_ARRANGEMENTS, SYNTHETIC_2027]);
 }
+
+/**
+ * !!! TEST FIXTURE — NOT A STATE COUNCIL NOTICE !!!
+ *
+ * A made-up notice for `year`: the provisional derivation of that year (statutory rules) plus
+ * one extra day off on each of `extraDaysOff`, so that it differs from the provisional calendar
+ * exactly where a test needs it to (e.g. on the deadlines a review counted provisionally: each
+ * of them then moves to a later working day). Document number `TEST-FIXTURE-<year>`.
+ */
+export function testNoticeFixture(base: YearArrangement, extraDaysOff: readonly string[]): YearArrangement {
+  const { provisional: _p, ...rest } = base;
+  return {
+    ...rest,
+    notice: { title: `TEST FIXTURE — not the ${base.year} notice (provisional rules plus test days off)`, documentNumber: `TEST-FIXTURE-${base.year}`, published: `${base.year - 1}-11-30` },
+    holidays: [...base.holidays, ...[...new Set(extraDaysOff)].sort().map((d) => ({ name: 'TEST FIXTURE day off', from: d, to: d }))],
+  };
+}

@@ -5,6 +5,7 @@ import { kafkaPublisher, EventPublisher } from '../../activities/events/publishe
 import { parseEvent } from '../../schemas/events/catalog';
 import { CloudEvent } from '../../schemas/events/envelope';
 import type { WorkingDayCalendar } from '../../domain/calendar';
+import { ensureCalendarRegistry, workerCalendarHolder } from '../../client/calendar';
 import { createWorker } from '../../workers/worker';
 
 /** The real stack that test/support/globalSetup.ts started. */
@@ -35,7 +36,7 @@ export interface E2EHarness {
  * `namespace`: a namespace of the test's own (test/support/namespace.ts), for tests whose
  * listings must not see other test files' workflows.
  */
-export async function startHarness(name: string, opts: { namespace?: string; calendar?: WorkingDayCalendar } = {}): Promise<E2EHarness> {
+export async function startHarness(name: string, opts: { namespace?: string; calendar?: WorkingDayCalendar; calendarRegistry?: boolean } = {}): Promise<E2EHarness> {
   const ep = e2eEndpoints();
   const namespace = opts.namespace ?? ep.namespace;
   const taskQueue = uniqueTaskQueue(name);
@@ -44,8 +45,21 @@ export async function startHarness(name: string, opts: { namespace?: string; cal
   const nativeConnection = await NativeConnection.connect({ address: ep.temporalAddress });
   const publisher = kafkaPublisher({ brokers: ep.kafkaBrokers, clientId: `test-${name}` });
   let worker: Worker;
+  let stopHolder = (): void => undefined;
   try {
-    worker = await createWorker({ connection: nativeConnection, namespace, taskQueue, deps: { publisher, client, ...(opts.calendar ? { calendar: opts.calendar } : {}) } });
+    // With calendarRegistry (use an isolated namespace: the registry is one per namespace and runs
+    // on this harness's task queue), the worker's calendar follows notices loaded at run time.
+    const calendarHolder = opts.calendarRegistry ? workerCalendarHolder(client) : undefined;
+    worker = await createWorker({
+      connection: nativeConnection,
+      namespace,
+      taskQueue,
+      deps: { publisher, client, ...(opts.calendar ? { calendar: opts.calendar } : {}), ...(calendarHolder ? { calendarHolder } : {}) },
+    });
+    if (calendarHolder) {
+      stopHolder = () => calendarHolder.stop();
+      await ensureCalendarRegistry({ client, taskQueue });
+    }
   } catch (err) {
     await Promise.allSettled([publisher.close(), nativeConnection.close(), connection.close()]);
     throw err;
@@ -57,6 +71,7 @@ export async function startHarness(name: string, opts: { namespace?: string; cal
     publisher,
     worker,
     async stop() {
+      stopHolder();
       worker.shutdown();
       await running;
       await publisher.close();

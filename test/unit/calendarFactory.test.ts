@@ -230,17 +230,19 @@ describe('loadCalendar (seeds/holidays)', () => {
     return err as SeedDataError;
   };
 
-  it('the shipped folder holds no extra year yet: the built-in calendar', () => {
+  it('the shipped folder holds no extra year yet: the built-in calendar, then provisional years to the horizon', () => {
     const cal = loadCalendar();
     expect(HOLIDAYS_DIR).toMatch(/seeds[\\/]holidays$/);
-    expect(cal.knownYears()).toEqual({ first: 2020, last: 2026 });
-    expect(fingerprint(cal)).toEqual(BEFORE_REFACTOR);
+    expect(cal.knownYears()).toEqual({ first: 2020, last: 2029 });
+    expect(cal.arrangements.filter((a) => a.provisional).map((a) => a.year)).toEqual([2027, 2028, 2029]);
+    expect(fingerprint(createCalendar(cal.arrangements.filter((a) => !a.provisional)))).toEqual(BEFORE_REFACTOR);
   });
 
   it('adds a valid next year from <year>.json and keeps the built-in years', () => {
     write('2027.json', made2027);
     const cal = loadCalendar(dir);
-    expect(cal.knownYears()).toEqual({ first: 2020, last: 2027 });
+    expect(cal.knownYears()).toEqual({ first: 2020, last: 2030 });
+    expect(cal.arrangements[7]!.provisional).toBeUndefined();
     expect(cal.isWorkingDay('2027-01-01')).toBe(false);
     expect(cal.isWorkingDay('2027-01-04')).toBe(true);
     expect(cal.isWorkingDay('2027-01-09')).toBe(true); // a Saturday made a working day
@@ -282,11 +284,16 @@ describe('loadCalendar (seeds/holidays)', () => {
     expect(err.message).toContain('make-up working day 2027-01-06 must be a Saturday or Sunday');
   });
 
-  it('refuses a gap, and a .json not named <year>.json', () => {
+  it('fills a gap with a provisional year, and refuses a .json not named <year>.json', () => {
     write('2028.json', { ...made2027, year: 2028, holidays: [], makeupWorkdays: [] });
-    const gap = seedError(() => loadCalendar(dir));
-    expect(gap.file).toBe(path.join(dir, '2028.json'));
-    expect(gap.message).toMatch(/expected 2027 after 2026/);
+    const gap = loadCalendar(dir);
+    expect(gap.arrangements.filter((a) => a.year >= 2027).map((a) => [a.year, a.provisional !== undefined])).toEqual([
+      [2027, true],
+      [2028, false],
+      [2029, true],
+      [2030, true],
+      [2031, true],
+    ]);
     rmSync(path.join(dir, '2028.json'));
 
     write('2027-draft.json', made2027);
@@ -296,7 +303,7 @@ describe('loadCalendar (seeds/holidays)', () => {
   it('a file for a built-in year must agree with it, else names the differing date', () => {
     const y2026 = HOLIDAY_ARRANGEMENTS.find((a) => a.year === 2026)!;
     write('2026.json', { ...y2026, holidays: y2026.holidays.map((p) => ({ ...p, name: `${p.name} (re-typed)` })) });
-    expect(loadCalendar(dir).knownYears()).toEqual({ first: 2020, last: 2026 });
+    expect(loadCalendar(dir).knownYears()).toEqual({ first: 2020, last: 2029 });
 
     write('2026.json', {
       ...y2026,

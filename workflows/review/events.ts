@@ -5,6 +5,12 @@
 import type { ReviewEventData, ReviewEventType } from '../../schemas/events/review';
 import type { ActionResult, ReviewState, ReviewTask, StageOutcome } from '../../schemas/jointReview';
 import type { Alarm } from '../../domain/jointReview/schedule';
+import type { CalendarChange, Recounted } from '../../domain/jointReview/recount';
+import type { ProvisionalMark } from '../../schemas/calendar';
+import type { Reminder } from '../../schemas/meeting';
+
+/** `{ provisional }` when there is a mark, else nothing: old events keep their exact shape. */
+const mark = (p: ProvisionalMark | undefined) => (p ? { provisional: p } : {});
 
 export interface ReviewEvent<T extends ReviewEventType = ReviewEventType> {
   type: T;
@@ -39,6 +45,7 @@ export function assigned(state: ReviewState, t: ReviewTask): ReviewEvent {
     acceptedAt: state.acceptedAt,
     deadline: t.deadline,
     deadlineDate: t.deadlineDate,
+    ...mark(t.provisional),
   });
 }
 
@@ -54,6 +61,7 @@ export function alarmEvent(state: ReviewState, alarm: Alarm, workingDaysLeft: nu
         deadline: alarm.deadline,
         deadlineDate: alarm.deadlineDate,
         workingDaysLeft,
+        ...mark(task?.provisional),
       });
     case 'taskOverdue':
       return ev('cn.keyflow.review.taskOverdue', key(state, 'task', alarm.department, 'overdue', alarm.deadlineDate), {
@@ -69,6 +77,7 @@ export function alarmEvent(state: ReviewState, alarm: Alarm, workingDaysLeft: nu
         due: alarm.deadline,
         dueDate: alarm.deadlineDate,
         workingDaysLeft,
+        ...mark(task?.followUp?.provisional),
       });
     case 'followUpOverdue':
       return ev('cn.keyflow.review.followUpOverdue', key(state, 'followUp', alarm.department, 'overdue'), {
@@ -102,7 +111,7 @@ export function actionEvent(state: ReviewState, task: ReviewTask, result: Action
         lateByWorkingDays: d.lateByWorkingDays,
         workingDaysUsed: d.workingDaysUsed,
         limitWorkingDays: task.limitWorkingDays,
-        ...(fu ? { followUp: { missingMaterials: fu.missingMaterials, dueDate: fu.dueDate, due: fu.due } } : {}),
+        ...(fu ? { followUp: { missingMaterials: fu.missingMaterials, dueDate: fu.dueDate, due: fu.due, ...mark(fu.provisional) } } : {}),
       });
     }
     case 'returnForSupplement': {
@@ -127,6 +136,7 @@ export function actionEvent(state: ReviewState, task: ReviewTask, result: Action
         previousDeadline: last.deadlineAtThatMoment,
         deadline: task.deadline,
         deadlineDate: task.deadlineDate,
+        ...mark(task.provisional),
       });
     }
     case 'submitMissingMaterial': {
@@ -189,4 +199,49 @@ export function stageWithdrawn(state: ReviewState, withdrawal: { reason: string;
     cancelledTasks: cancelled.filter((c) => c.kind === 'task').map((c) => c.department),
     cancelledFollowUps: cancelled.filter((c) => c.kind === 'followUp').map((c) => c.department),
   });
+}
+
+/** A deadline or follow-up due date recounted on a newly loaded notice. */
+export function deadlineRecounted(state: ReviewState, c: Recounted, change: CalendarChange): ReviewEvent {
+  const task = state.tasks.find((t) => t.department === c.department);
+  const provisional = c.kind === 'task' ? task?.provisional : task?.followUp?.provisional;
+  return ev('cn.keyflow.review.deadlineRecounted', key(state, c.kind, c.department, 'recounted', change.version), {
+    ...ref(state, c.department),
+    kind: c.kind,
+    previousDeadline: c.previousDeadline,
+    previousDeadlineDate: c.previousDeadlineDate,
+    deadline: c.deadline,
+    deadlineDate: c.deadlineDate,
+    documentNumber: change.documentNumber,
+    calendarVersion: change.version,
+    ...mark(provisional),
+  });
+}
+
+/** The reminder to the department whose deadline moved, naming the new one (notifier: keyflow.reminders). */
+export function recountReminder(state: ReviewState, c: Recounted, change: CalendarChange, at: string): { key: string; reminder: Reminder } {
+  const what = c.kind === 'task' ? `${state.stage.name}审批期限` : `${state.stage.name}容缺补齐期限`;
+  const title = `【期限调整】${state.project.name} ${what}改为 ${c.deadlineDate}`;
+  const markdown = [
+    `### ${title}`,
+    `- 项目：${state.project.name}（${state.project.code}）`,
+    `- 阶段：${state.stage.name}`,
+    `- 原期限：${c.previousDeadlineDate}`,
+    `- **新期限：${c.deadlineDate}**`,
+    `- 依据：${change.documentNumber}（工作日历版本 ${change.version}），按新的节假日安排重新计算工作日`,
+  ].join('\n');
+  return {
+    key: `${key(state, c.kind, c.department, 'recounted', change.version)}:department:${c.department}`,
+    reminder: {
+      kind: 'deadlineRecounted',
+      recipient: { kind: 'department', id: c.department, name: c.department },
+      mentionMobiles: [],
+      title,
+      markdown,
+      sendAt: at,
+      late: false,
+      items: [],
+      attendees: [],
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import { UnknownHolidayYear } from '../../domain/calendar';
 import type { ReviewCalendar } from '../../domain/jointReview/deadlines';
+import type { ProvisionalYears } from '../../domain/jointReview/recount';
 import type { CalendarAnswer, CalendarQuestion } from '../../schemas/calendar';
 import { ask } from '../shared/calendar';
 
@@ -36,13 +37,34 @@ function answered(table: Map<string, CalendarAnswer>): ReviewCalendar {
  * answers — also after a new year's holiday notice has been added to the data.
  */
 export async function withRecordedCalendar<T>(compute: (cal: ReviewCalendar) => T): Promise<T> {
+  return (await withRecordedCalendarInfo(compute)).value;
+}
+
+/**
+ * {@link withRecordedCalendar}, also saying which provisional years the answers named and the
+ * newest calendar version that answered. `minVersion` makes the worker's calendar refresh first
+ * when it is older (a recount after a notice was loaded).
+ */
+export async function withRecordedCalendarInfo<T>(
+  compute: (cal: ReviewCalendar) => T,
+  opts?: { minVersion?: number },
+): Promise<{ value: T; provisional: ProvisionalYears; calendarVersion?: number }> {
   const table = new Map<string, CalendarAnswer>();
   for (;;) {
     try {
-      return compute(answered(table));
+      const value = compute(answered(table));
+      const years = new Set<number>();
+      let calendarVersion: number | undefined;
+      for (const a of table.values()) {
+        if (!a.ok) continue;
+        for (const y of a.provisional?.years ?? []) years.add(y);
+        if (a.calendarVersion !== undefined) calendarVersion = Math.max(calendarVersion ?? 0, a.calendarVersion);
+      }
+      const provisional = { years: [...years].sort(), ...(calendarVersion !== undefined ? { calendarVersion } : {}) };
+      return { value, provisional, ...(calendarVersion !== undefined ? { calendarVersion } : {}) };
     } catch (err) {
       if (!(err instanceof NeedAnswer)) throw err;
-      const [a] = await ask([err.question]);
+      const [a] = await ask([err.question], opts);
       table.set(keyOf(err.question), a!);
     }
   }

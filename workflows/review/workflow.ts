@@ -38,7 +38,10 @@ import {
   reviewStageOutcomeSignal,
   submitMissingMaterialUpdate,
 } from './messages';
-import { withRecordedCalendar } from './recordedCalendar';
+import { withRecordedCalendarInfo } from './recordedCalendar';
+import { calendarChangedSignal } from '../calendar/messages';
+import { counted as countedOn } from '../../domain/jointReview/deadlines';
+import { deadlineYears, markProvisional, recountDeadlines, type ProvisionalYears } from '../../domain/jointReview/recount';
 
 function failureOf(r: Refusal): ApplicationFailure {
   return ApplicationFailure.nonRetryable(r.message, r.type, r.details);
@@ -79,6 +82,21 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
 
   const emit = (e: events.ReviewEvent): void => outbox.add(e.type, e.key, e.data);
 
+  // Provisional calendar years (no notice yet) and recounts when a notice is loaded: new runs only.
+  const recountable = patched('review-calendar-recount');
+  let provisional: ProvisionalYears | undefined;
+  let recountedVersion = 0;
+  let lastYears = '';
+  /** Counts on the recorded calendar, learning which provisional years its answers named. */
+  const withRecordedCalendar = async <T,>(compute: Parameters<typeof withRecordedCalendarInfo<T>>[0]): Promise<T> => {
+    const r = await withRecordedCalendarInfo(compute);
+    if (recountable && r.provisional.years.length > 0) {
+      provisional = { years: [...new Set([...(provisional?.years ?? []), ...r.provisional.years])].sort(), ...(r.calendarVersion !== undefined ? { calendarVersion: r.calendarVersion } : {}) };
+    }
+    return r.value;
+  };
+  const marked = (s: ReviewState): ReviewState => (recountable ? markProvisional(s, provisional) : s);
+
   const showInVisibility = (): void => {
     const facts = visibleFacts(state, new Date());
     const signature = JSON.stringify(facts);
@@ -89,6 +107,13 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
       { key: SA.nextDeadline, value: facts.nextDeadline },
       { key: SA.overdue, value: facts.overdue },
     ]);
+    if (recountable) {
+      const years = deadlineYears(state);
+      if (years.join() !== lastYears) {
+        lastYears = years.join();
+        upsertSearchAttributes([{ key: SA.deadlineYears, value: years.length > 0 ? years : null }]);
+      }
+    }
   };
 
   const repeatOf = (requestId: string, fingerprint: string): ActionResult | null => {
@@ -103,7 +128,8 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
 
   /** Applies an accepted action: state, its event, the stage's outcome when it is decided. */
   const apply = (acted: Acted, fingerprint: string, now: Date): ActionResult => {
-    state = acted.state;
+    state = marked(acted.state);
+    acted = { ...acted, task: state.tasks.find((t) => t.department === acted.task.department) ?? acted.task };
     emit(events.actionEvent(state, acted.task, acted.result));
     if (acted.stageWorkingDays !== undefined) {
       const settled = settleStage(state, now, acted.stageWorkingDays);
@@ -228,7 +254,7 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
   const startUp = serial.run(async () => {
     const counted = await withRecordedCalendar((cal) => startReview(cal, input, acceptedAt));
     if (isRefusal(counted)) throw failureOf(counted);
-    state = materialRules ? counted : { ...counted, materialsChecked: undefined };
+    state = marked(materialRules ? counted : { ...counted, materialsChecked: undefined });
     started = true;
     if (!updatesFirst) registerUpdates();
     setHandler(getReviewStateQuery, () => state);
@@ -264,6 +290,36 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
     });
   });
   await startUp;
+
+  /**
+   * A holiday notice was loaded (calendar registry): every open deadline, reminder and follow-up
+   * due date is counted again on that calendar version, old → new in the audit, on Kafka, and a
+   * reminder to the department whose deadline moved.
+   */
+  setHandler(calendarChangedSignal, (change) => {
+    if (!recountable) return;
+    void serial
+      .run(async () => {
+        if (!started || change.version <= recountedVersion) return;
+        const now = new Date();
+        const r = await withRecordedCalendarInfo((cal) => countedOn(() => recountDeadlines(cal, state, now, change)), { minVersion: change.version });
+        if (!r.value.ok) {
+          log.warn('deadlines could not be recounted', { version: change.version, error: r.value.message });
+          return;
+        }
+        recountedVersion = change.version;
+        provisional = r.provisional;
+        state = marked(r.value.value.state);
+        for (const c of r.value.value.changed) {
+          emit(events.deadlineRecounted(state, c, change));
+          const { key, reminder } = events.recountReminder(state, c, change, now.toISOString());
+          outbox.add('cn.keyflow.reminder.deadlineRecounted', key, reminder);
+        }
+        showInVisibility();
+        woken = true;
+      })
+      .catch((err: unknown) => log.warn('recount failed', { error: String(err) }));
+  });
 
   /** Reminders and escalations that have come due. */
   const soundAlarms = (): Promise<void> =>

@@ -13,8 +13,9 @@ const { askCalendar } = proxyLocalActivities<KeyflowActivities>({
  * running workflow replay differently once a new year's holiday notice is added to the data.
  * (Queries may call domain/calendar directly: they create no commands.)
  */
-export async function ask(questions: CalendarQuestion[]): Promise<CalendarAnswer[]> {
-  return askCalendar(questions);
+export async function ask(questions: CalendarQuestion[], opts?: { minVersion?: number }): Promise<CalendarAnswer[]> {
+  // Only new calls pass options, so recorded histories keep their exact activity input.
+  return opts?.minVersion !== undefined ? askCalendar(questions, opts) : askCalendar(questions);
 }
 
 /** The calendar could not answer: the year's holiday notice is not in keyflow's data yet. */
