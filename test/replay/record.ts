@@ -317,10 +317,10 @@ async function reviewRecountScenario(name: string): Promise<void> {
     }
     const actor = (d: string) => ({ by: `${d}:recorder`, department: d });
     await env.sleep(24 * 3600 * 1000);
-    await actOnTask(ctx, code, stage, { requestId: 'record-return', department: 'zrzy', actor: actor('zrzy'), action: 'returnForSupplement', reason: '缺少设计方案' });
+    await actOnTask(ctx, code, stage, { requestId: 'record-return', department: 'zrzy', actor: actor('zrzy'), action: 'returnForSupplement', reason: '缺少设计方案', missingMaterials: ['建设工程设计方案'] });
     await env.sleep(24 * 3600 * 1000);
     await resubmitTask(ctx, code, stage, { requestId: 'record-resubmit', department: 'zrzy', actor: { by: 'applicant:recorder' } });
-    await actOnTask(ctx, code, stage, { requestId: 'record-missing', department: 'zjj', actor: actor('zjj'), action: 'approveWithMissing', reason: '容缺受理', missingMaterials: ['初步设计批复'] });
+    await actOnTask(ctx, code, stage, { requestId: 'record-missing', department: 'zjj', actor: actor('zjj'), action: 'approveWithMissing', reason: '容缺受理', missingMaterials: ['初步设计文件'] });
     const now = await handle.query(getReviewStateQuery);
     const notice = testNoticeFixture(provisionalYear(2027), now.tasks.filter((t) => t.deadlineDate.startsWith('2027-')).map((t) => t.deadlineDate));
     view = { version: 1, notices: [{ version: 1, loadedAt: new Date().toISOString(), by: 'recorder', arrangement: JSON.parse(JSON.stringify(notice)) }] };

@@ -82,7 +82,7 @@ describe('recount on a loaded notice', () => {
   it('recounts the paused working days of a resubmitted task and a returned task’s days left', () => {
     const dept = 'zrzy';
     const returned = ok(
-      actOnTask(provisionalCal, state, { requestId: 'ret-000001', department: dept, actor: { by: `${dept}:li`, department: dept }, action: 'returnForSupplement', reason: '缺少设计方案', missingMaterials: ['设计方案'] }, new Date('2026-12-10T10:00:00+08:00')),
+      actOnTask(provisionalCal, state, { requestId: 'ret-000001', department: dept, actor: { by: `${dept}:li`, department: dept }, action: 'returnForSupplement', reason: '缺少设计方案', missingMaterials: ['建设工程设计方案'] }, new Date('2026-12-10T10:00:00+08:00')),
     ).state;
     const whileReturned = recountDeadlines(loadedCal, returned, now, change).state.tasks.find((t) => t.department === dept)!;
     expect(whileReturned.pauses[0]!.workingDaysLeftAtPause).toBe(loadedCal.workingDaysBetween('2026-12-10T10:00:00+08:00', whileReturned.deadlineDate));
@@ -95,7 +95,7 @@ describe('recount on a loaded notice', () => {
   it('marks and recounts an open 容缺 follow-up from its creation date', () => {
     const created = new Date('2026-12-10T10:00:00+08:00');
     const acted = ok(
-      actOnTask(provisionalCal, state, { requestId: 'miss-000001', department: 'zjj', actor: { by: 'zjj:li', department: 'zjj' }, action: 'approveWithMissing', reason: '容缺受理', missingMaterials: ['初步设计批复'], followUpWorkingDays: 30 }, created),
+      actOnTask(provisionalCal, state, { requestId: 'miss-000001', department: 'zjj', actor: { by: 'zjj:li', department: 'zjj' }, action: 'approveWithMissing', reason: '容缺受理', missingMaterials: ['初步设计文件'], followUpWorkingDays: 30 }, created),
     ).state;
     const markedState = markProvisional(acted, { years: [2027], calendarVersion: 0 });
     const fu = markedState.tasks.find((t) => t.department === 'zjj')!.followUp!;
