@@ -50,9 +50,12 @@ export function refuseIssues(issues: ApiIssue[]): ApiError {
   return new ApiError(400, FailureType.ValidationFailed, issues.map((i) => `${i.field}: ${i.rule}`).join('; '), issues);
 }
 
-/** Replaces Fastify's application/json parser on `app` (call before routes are added). */
+/**
+ * Replaces Fastify's application/json parser on `app` (call before routes are added) and drops its
+ * text/plain one: every body the API takes is JSON, so anything else is 415, not a string for zod.
+ */
 export function installJsonBodyParser(app: FastifyInstance): void {
-  app.removeContentTypeParser('application/json');
+  app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') {
