@@ -1,4 +1,5 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { KeyflowError } from '../client/errors';
 import type { ApiIssue, ErrorBody } from '../schemas/api';
 import { FailureType } from '../schemas/errors';
@@ -84,6 +85,36 @@ export function invalid(err: ValidationError, where: ApiIssue['in']): ApiError {
   return new ApiError(400, FailureType.ValidationFailed, issues.map((i) => `${i.field}: ${i.rule}`).join('; '), issues);
 }
 
+/**
+ * An answer that does not match the route's declared response schema. It never leaves as it is:
+ * the request fails with 500. With `strict` (tests) the body names the broken fields; otherwise
+ * only an incident id, which the log line carries too.
+ */
+export class AnswerOutsideSchema extends Error {
+  override name = 'AnswerOutsideSchema';
+  constructor(
+    readonly operationId: string,
+    readonly issues: ApiIssue[],
+    readonly strict: boolean,
+  ) {
+    super(`${operationId}: the answer does not match its schema: ${issues.map((i) => `${i.field}: ${i.rule}`).join('; ')}`);
+  }
+}
+
+/** Fastify's own refusals (codes of fastify/lib/errors.js), as keyflow names them. */
+const FRAMEWORK_ERRORS: Record<string, { status: number; error: string; message: string; issue?: ApiIssue }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, error: FailureType.ValidationFailed, message: 'the body is not valid JSON', issue: { field: '(body)', rule: 'must be a JSON object', in: 'body' } },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, error: FailureType.ValidationFailed, message: 'the body is empty', issue: { field: '(body)', rule: 'is required: send a JSON object', in: 'body' } },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, error: 'BadRequest', message: 'the Content-Length header does not match the body' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, error: 'PayloadTooLarge', message: 'the body is larger than the API takes (1 MiB)' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, error: 'UnsupportedMediaType', message: 'send the body as application/json (Content-Type: application/json)' },
+  FST_ERR_CTP_INVALID_TYPE: { status: 400, error: 'BadRequest', message: 'the Content-Type header is not valid' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, error: 'UriTooLong', message: 'a path segment is longer than the API takes (100 characters)' },
+  FST_ERR_BAD_URL: { status: 400, error: FailureType.ValidationFailed, message: 'the path is not a valid URL', issue: { field: '(path)', rule: 'must be percent-encoded UTF-8', in: 'path' } },
+};
+
+const STATUS_NAMES: Record<number, string> = { 400: 'BadRequest', 404: 'NotFound', 405: 'MethodNotAllowed', 408: 'RequestTimeout', 413: 'PayloadTooLarge', 414: 'UriTooLong', 415: 'UnsupportedMediaType', 431: 'HeadersTooLarge' };
+
 /** Status and body of any error thrown by a route; `internal` says it must be logged as a fault. */
 export function describeError(err: unknown): { status: number; body: ErrorBody; internal: boolean } {
   if (err instanceof ApiError) return { status: err.status, body: { error: err.type, message: err.message, issues: err.issues }, internal: false };
@@ -91,38 +122,81 @@ export function describeError(err: unknown): { status: number; body: ErrorBody; 
     const e = invalid(err, 'body');
     return { status: 400, body: { error: e.type, message: e.message, issues: e.issues }, internal: false };
   }
+  if (err instanceof AnswerOutsideSchema) {
+    const body = err.strict
+      ? { error: err.name, message: err.message, issues: err.issues }
+      : { error: 'Internal', message: 'internal error: the answer could not be checked against its contract', issues: [] };
+    return { status: 500, body, internal: true };
+  }
   if (err instanceof KeyflowError) {
     const status = statusOf(err.type);
     if (status >= 500) return internal();
     return { status, body: { error: err.type, message: err.message, issues: err.issues.map((i) => ({ field: i.field, rule: i.rule })) }, internal: false };
   }
   const fe = err as FastifyError;
+  const known = typeof fe?.code === 'string' ? FRAMEWORK_ERRORS[fe.code] : undefined;
+  if (known) return { status: known.status, body: { error: known.error, message: known.message, issues: known.issue ? [known.issue] : [] }, internal: false };
+  if (err instanceof SyntaxError) return describeError(Object.assign(new Error(), { code: 'FST_ERR_CTP_INVALID_JSON_BODY' }));
   if (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    // Fastify's own refusals: unreadable JSON, unsupported media type, body too large.
-    const unreadable = fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || fe instanceof SyntaxError;
-    const body = unreadable
-      ? { error: FailureType.ValidationFailed, message: 'the body is not valid JSON', issues: [{ field: '(body)', rule: 'must be a JSON object', in: 'body' as const }] }
-      : { error: fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'UnsupportedMediaType' : 'BadRequest', message: fe.message, issues: [] };
-    return { status: fe.statusCode, body, internal: false };
+    return { status: fe.statusCode, body: { error: STATUS_NAMES[fe.statusCode] ?? 'BadRequest', message: fe.message, issues: [] }, internal: false };
   }
   return internal();
 }
 
 function internal() {
-  return { status: 500, body: { error: 'Internal', message: 'internal error; the server log has the details', issues: [] }, internal: true };
+  return { status: 500, body: { error: 'Internal', message: 'internal error', issues: [] }, internal: true };
 }
 
-/** Installs the JSON error and not-found answers on the root instance. */
+/** Sends a described error; a fault gets an incident id, in the body and in its log line. */
+function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const { status, body, internal: isInternal } = describeError(err);
+  let sent: ErrorBody = body;
+  if (isInternal) {
+    const incident = randomUUID();
+    const detail = err instanceof AnswerOutsideSchema ? { operationId: err.operationId, issues: err.issues } : {};
+    request.log.error({ err, incident, ...detail }, err instanceof AnswerOutsideSchema ? 'answer does not match its schema' : 'request failed');
+    sent = { ...body, message: `${body.message} (incident ${incident}; the server log has the details under this id)`, incident };
+  } else if (status === 401 || status === 403) {
+    request.log.info({ refusal: body.error, status }, body.message);
+  }
+  if (status === 401) void reply.header('www-authenticate', 'Bearer realm="keyflow"');
+  void reply.status(status).type('application/json; charset=utf-8').send(sent);
+}
+
+/** Methods a route may be declared with; the rest answer 405 on a known path. */
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/**
+ * Installs the JSON error answers on the root instance: route errors, Fastify's own refusals
+ * (`frameworkErrors` in buildServer), 404 for an unknown path and 405 with `Allow` for a known
+ * path asked with a method it does not take. Call before any route is added: it watches them
+ * being added to know which paths take which methods.
+ */
 export function installErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((err, request, reply) => {
-    const { status, body, internal: isInternal } = describeError(err);
-    if (isInternal) request.log.error({ err }, 'request failed');
-    else if (status === 401 || status === 403) request.log.info({ refusal: body.error, status }, body.message);
-    if (status === 401) void reply.header('www-authenticate', 'Bearer realm="keyflow"');
-    void reply.status(status).type('application/json; charset=utf-8').send(body);
+  const known: Array<{ pattern: RegExp; methods: Set<string> }> = [];
+  app.addHook('onRoute', (route) => {
+    const escaped = route.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+');
+    const source = `^${escaped}/?$`;
+    let entry = known.find((k) => k.pattern.source === new RegExp(source).source);
+    if (!entry) known.push((entry = { pattern: new RegExp(source), methods: new Set() }));
+    for (const m of [route.method].flat()) entry.methods.add(m.toUpperCase());
+    if (entry.methods.has('GET')) entry.methods.add('HEAD');
   });
+  app.setErrorHandler((err, request, reply) => sendError(err, request, reply));
   app.setNotFoundHandler((request, reply) => {
-    const body: ErrorBody = { error: 'NotFound', message: `no route ${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`, issues: [] };
-    void reply.status(404).send(body);
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = new Set(known.filter((k) => k.pattern.test(path)).flatMap((k) => [...k.methods]));
+    if (allowed.size > 0) {
+      const allow = METHODS.filter((m) => allowed.has(m)).join(', ');
+      void reply.header('allow', allow);
+      sendError(new ApiError(405, 'MethodNotAllowed', `${path} does not take ${request.method}; it takes ${allow}`), request, reply);
+      return;
+    }
+    sendError(new ApiError(404, 'NotFound', `no route ${request.method} ${path}`), request, reply);
   });
+}
+
+/** For Fastify's `frameworkErrors` option: refusals made before any route is found, in keyflow's format. */
+export function frameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  sendError(err, request, reply);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { zodToJsonSchema } from 'zod-to-json-schema';
 import { ErrorBody } from '../schemas/api';
+import { roleMatrixMarkdown } from './roleMatrix';
 import type { AnyRouteDef } from './route';
 
 /**
@@ -76,7 +77,10 @@ const errorResponse = (status: number) => ({
 
 function operation(def: AnyRouteDef): Record<string, unknown> {
   const isPublic = def.access === 'public';
-  const roles = isPublic ? 'anyone, no token' : (def.access as readonly string[]).join(', ');
+  const narrowed = Object.entries(def.narrowed ?? {});
+  const roles = isPublic
+    ? 'anyone, no token'
+    : (def.access as readonly string[]).map((r) => (def.narrowed?.[r as keyof typeof def.narrowed] ? `${r} (${def.narrowed[r as keyof typeof def.narrowed]})` : r)).join(', ');
   const refusals = [...new Set([...(def.body || def.query || def.params ? [400] : []), ...(isPublic ? [] : [401, 403]), ...(def.refusals ?? [])])].sort();
   const responses: Record<string, unknown> = {
     [String(def.status ?? 200)]: {
@@ -91,6 +95,7 @@ function operation(def: AnyRouteDef): Record<string, unknown> {
     description: `${def.description ? `${def.description}\n\n` : ''}Who may call: ${roles}.`,
     tags: [def.tag],
     'x-keyflow-roles': isPublic ? [] : def.access,
+    ...(narrowed.length > 0 ? { 'x-keyflow-role-limits': Object.fromEntries(narrowed) } : {}),
     security: isPublic ? [] : [{ bearerToken: [] }],
     parameters: parameters(def),
     ...(def.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchemaOf(def.bodyDoc ?? def.body) } } } } : {}),
@@ -116,7 +121,9 @@ export function openApiDocument(routes: readonly AnyRouteDef[]): Record<string, 
       description:
         'Key projects (重点项目) of the city: lifecycle, joint review and approval (联审联批), the weekly meeting (周例会), supervision (督查) and rankings. ' +
         'Every request except /healthz, /openapi.json and /dashboard needs `Authorization: Bearer <token>`; the token\'s role decides what it may do (see api/README.md). ' +
-        'Errors are `{ error, message, issues: [{ field, rule, in }] }`. Lists page with `?limit=&cursor=` and answer `{ items, nextCursor }`.',
+        'Errors are `{ error, message, issues: [{ field, rule, in }] }` everywhere, the framework\'s own refusals included (404, 405 with Allow, 413, 414, 415); a 500 carries an `incident` id that the server log carries too. Lists page with `?limit=&cursor=` and answer `{ items, nextCursor }`.\n\n' +
+        '## Who may call what\n\nEach operation lists its roles in `x-keyflow-roles` (and `x-keyflow-role-limits` where a role is narrowed).\n\n' +
+        roleMatrixMarkdown(routes),
     },
     servers: [{ url: '/' }],
     tags: [

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { ClientContext } from '../client/projects';
-import type { Principal } from '../schemas/api';
+import type { Principal, Role } from '../schemas/api';
 import { ValidationError, issuesOf } from '../schemas/validation';
 import { bearerToken, type Access, type TokenStore } from './auth';
-import { forbidden, invalid, unauthorized } from './errors';
+import { AnswerOutsideSchema, forbidden, invalid, unauthorized } from './errors';
+import { bodyTextIssues, refuseIssues } from './jsonBody';
 
 /**
  * A route declared by its contract: zod schemas for path, query, body and answer (the same
@@ -30,6 +31,11 @@ export interface RouteDef<
   description?: string;
   tag: string;
   access: A;
+  /**
+   * How `scope`, `authorize` or the workflow narrow a role that `access` lets in, in a few words
+   * for the role matrix (`department: 'own'`). Required for a route with `scope` or `authorize`.
+   */
+  narrowed?: Partial<Record<Role, string>>;
   /** Refuses by the raw path alone, before anything is parsed (another department's inbox): the reason, or null. */
   scope?: (principal: Principal, params: Record<string, string>) => string | null;
   params?: P;
@@ -65,7 +71,11 @@ export interface ApiDeps {
   tokens: TokenStore;
   /** Every route added, in order, for the OpenAPI document. */
   registry: AnyRouteDef[];
-  /** Answers that do not match their schema fail with 500 (tests) instead of a logged warning. */
+  /**
+   * Every answer is checked against its schema and a mismatch fails with 500, never leaving as a
+   * wrong body. Strict (tests): the 500's body names the broken fields. Otherwise (production)
+   * it carries only an incident id, which the error log line carries with the fields.
+   */
   strictResponses: boolean;
   /** The clock for "now" in answers (overdue, working days left). */
   now: () => Date;
@@ -112,6 +122,9 @@ export function addRoute<P extends z.ZodTypeAny, Q extends z.ZodTypeAny, B exten
     },
     handler: async (request, reply) => {
       const principal = principals.get(request);
+      // The body's strings are checked by the JSON parser; the path's and the query's here.
+      const textIssues = [...bodyTextIssues(request.params, 'path'), ...bodyTextIssues(request.query ?? {}, 'query')];
+      if (textIssues.length > 0) throw refuseIssues(textIssues);
       const params = parse(def.params, request.params, 'path');
       const query = parse(def.query, request.query ?? {}, 'query');
       if (def.authorize && principal) await def.authorize({ params, query, principal });
@@ -120,11 +133,7 @@ export function addRoute<P extends z.ZodTypeAny, Q extends z.ZodTypeAny, B exten
       const result = await def.handler({ params, query, body, principal: principal as never, request });
       if (!def.produces) {
         const checked = def.response.safeParse(result);
-        if (!checked.success) {
-          const issues = issuesOf(checked.error);
-          request.log.warn({ operationId: def.operationId, issues }, 'answer does not match its schema');
-          if (deps.strictResponses) throw new Error(`${def.operationId}: answer does not match its schema: ${issues.map((i) => `${i.field}: ${i.rule}`).join('; ')}`);
-        }
+        if (!checked.success) throw new AnswerOutsideSchema(def.operationId, issuesOf(checked.error), deps.strictResponses);
       } else {
         void reply.type(def.produces);
       }

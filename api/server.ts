@@ -3,7 +3,8 @@ import type { ClientContext } from '../client/projects';
 import type { TokenStore } from './auth';
 import { dashboardRoutes } from './dashboard/serve';
 import { calendarRoutes } from './routes/calendar';
-import { installErrorHandling } from './errors';
+import { frameworkError, installErrorHandling } from './errors';
+import { installJsonBodyParser } from './jsonBody';
 import type { ApiDeps, AnyRouteDef } from './route';
 import { meetingRoutes } from './routes/meetings';
 import { projectRoutes } from './routes/projects';
@@ -67,8 +68,9 @@ function loggerOptions(logging: ApiLogging | undefined): FastifyServerOptions['l
  * environment: the caller passes the Temporal client context, the tokens and the logging.
  */
 export function buildServer(opts: ServerOptions): FastifyInstance {
-  const app = Fastify({ logger: loggerOptions(opts.logger), bodyLimit: 1024 * 1024 });
+  const app = Fastify({ logger: loggerOptions(opts.logger), bodyLimit: 1024 * 1024, frameworkErrors: frameworkError });
   installErrorHandling(app);
+  installJsonBodyParser(app);
   const registry: AnyRouteDef[] = [];
   const deps: ApiDeps = { ctx: opts.ctx, tokens: opts.tokens, registry, strictResponses: opts.strictResponses ?? false, now: opts.now ?? (() => new Date()) };
   void app.register(systemRoutes, deps);
@@ -79,5 +81,15 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   void app.register(rankingRoutes, deps);
   void app.register(calendarRoutes, deps);
   void app.register(dashboardRoutes, deps);
+  registries.set(app, registry);
   return app;
+}
+
+const registries = new WeakMap<FastifyInstance, readonly AnyRouteDef[]>();
+
+/** The routes of a server built by buildServer, as declared (complete once `app.ready()` resolved). */
+export function routesOf(app: FastifyInstance): readonly AnyRouteDef[] {
+  const routes = registries.get(app);
+  if (!routes) throw new Error('not a keyflow API server (buildServer)');
+  return routes;
 }

@@ -29,7 +29,15 @@ export async function startApi(opts: StartApiOptions): Promise<RunningApi> {
   const tokens = typeof opts.tokens === 'string' ? loadTokenFile(opts.tokens) : opts.tokens;
   const app = buildServer({ ctx: opts.ctx, tokens, logger: opts.logger, strictResponses: opts.strictResponses });
   const host = opts.host ?? '127.0.0.1';
-  await app.listen({ port: opts.port, host });
+  try {
+    await app.listen({ port: opts.port, host });
+  } catch (err) {
+    await app.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(`the API cannot listen on ${host}:${opts.port}: the port is in use (another keyflow run command?); set KEYFLOW_API_PORT to another port, or 0 for any free one`, { cause: err });
+    }
+    throw err;
+  }
   const { port } = app.server.address() as AddressInfo;
   const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return {

@@ -93,6 +93,8 @@ export const ErrorBody = z.object({
   error: z.string(),
   message: z.string(),
   issues: z.array(ApiIssue),
+  /** Only on a 500: the id its server log line carries. */
+  incident: z.string().uuid().optional(),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
@@ -101,14 +103,20 @@ export const PAGE_LIMIT_DEFAULT = 50;
 
 /** `?limit=&cursor=` of every list endpoint. The cursor is opaque: pass back `nextCursor`. */
 export const PageQuery = z.object({
+  // A query value is a string: digits become a number first, so the range is the schema's own
+  // (the OpenAPI document shows integer, minimum, maximum); anything else fails as not a number.
   limit: z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .refine((n) => n >= 1 && n <= PAGE_LIMIT_MAX, `must be between 1 and ${PAGE_LIMIT_MAX}`)
+    .preprocess(
+      (v) => (typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : v),
+      z
+        .number({ invalid_type_error: 'must be a whole number' })
+        .int('must be a whole number')
+        .min(1, `must be between 1 and ${PAGE_LIMIT_MAX}`)
+        .max(PAGE_LIMIT_MAX, `must be between 1 and ${PAGE_LIMIT_MAX}`),
+    )
     .optional()
     .describe(`Items per page, 1–${PAGE_LIMIT_MAX}; default ${PAGE_LIMIT_DEFAULT}.`),
-  cursor: z.string().min(1).max(512).optional().describe('The `nextCursor` of the previous page.'),
+  cursor: z.string().min(1, 'must be the nextCursor of a previous page').max(512, 'must be the nextCursor of a previous page').optional().describe('The `nextCursor` of the previous page.'),
 });
 
 /** A page of a list; `nextCursor` is null on the last page. */

@@ -1,5 +1,20 @@
 import { z } from 'zod';
 
+/**
+ * Text people wrote may hold any character except control characters other than line feed and
+ * tab (U+0000–U+0008, U+000B–U+001F, U+007F–U+009F), and UTF-16 surrogates standing alone (half
+ * of a pair, e.g. `\ud800`): neither can be stored, shown or sent on (Kafka, WeCom, CSV) as
+ * written. With the `u` flag a proper pair is one code point, outside the surrogate range.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+export const CLEAN_TEXT = /^[^\x00-\x08\x0B-\x1F\x7F-\x9F\uD800-\uDFFF]*$/u;
+export const CLEAN_TEXT_RULE = 'must not contain control characters (other than line feed and tab) or lone UTF-16 surrogates';
+
+/** A text field: `base` (default any string) with the clean-text rule. Stays a ZodString, so it chains on. */
+export function Text(base: z.ZodString = z.string()): z.ZodString {
+  return base.regex(CLEAN_TEXT, CLEAN_TEXT_RULE);
+}
+
 /** A calendar date in Asia/Shanghai, `YYYY-MM-DD`. */
 export const LocalDate = z
   .string()
@@ -35,13 +50,13 @@ export const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower
 /** Who did something and why — every state change carries one. */
 export const Actor = z.object({
   /** A person or system account, e.g. `fgw:zhang.wei`. */
-  by: z.string().trim().min(1, 'must name who acts').max(120),
+  by: Text(z.string().trim().min(1, 'must name who acts').max(120)),
   /** The department the actor acts for, when acting for one. */
   department: Slug.optional(),
 });
 export type Actor = z.infer<typeof Actor>;
 
-export const Reason = z.string().trim().min(2, 'must give a reason').max(2000);
+export const Reason = Text(z.string().trim().min(2, 'must give a reason').max(2000));
 
 /** Idempotency key of a user's request: repeating a request with the same id changes nothing. */
-export const RequestId = z.string().trim().min(8, 'must be at least 8 characters').max(128);
+export const RequestId = Text(z.string().trim().min(8, 'must be at least 8 characters').max(128));

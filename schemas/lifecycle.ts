@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Actor, Instant, LocalDate, Reason, RequestId, Wan, YearMonth } from './common';
+import { Actor, Instant, LocalDate, Reason, RequestId, Text, Wan, YearMonth } from './common';
 import { ReviewStageId } from './jointReview';
 import { ProjectShape, Stage } from './project';
 
@@ -118,7 +118,7 @@ export const CloseSupervisionOrder = z.object({
   requestId: RequestId,
   actor: Actor,
   orderId: z.string().min(1, 'must name the order'),
-  note: z.string().trim().min(4, 'must say what was done, in at least 4 characters').max(2000),
+  note: Text(z.string().trim().min(4, 'must say what was done, in at least 4 characters').max(2000)),
 });
 export type CloseSupervisionOrderInput = z.input<typeof CloseSupervisionOrder>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LocalDate, Slug, Wan } from './common';
+import { LocalDate, Slug, Text, Wan } from './common';
 
 /**
  * The national project code (项目代码) from the national online approval and supervision
@@ -37,17 +37,17 @@ export const ProjectCategory = z.enum(['new', 'continuing', 'preliminary']);
 export type ProjectCategory = z.infer<typeof ProjectCategory>;
 
 export const Contact = z.object({
-  name: z.string().trim().min(1, 'must name the contact'),
-  role: z.string().trim().min(1).max(60),
+  name: Text(z.string().trim().min(1, 'must name the contact')),
+  role: Text(z.string().trim().min(1).max(60)),
   phone: z.string().regex(/^1\d{10}$|^0\d{2,3}-?\d{7,8}$/, 'must be a mainland mobile (11 digits) or landline number'),
 });
 export type Contact = z.infer<typeof Contact>;
 
 const ProjectFields = z.object({
   code: ProjectCode,
-  name: z.string().trim().min(2, 'must be at least 2 characters').max(200),
+  name: Text(z.string().trim().min(2, 'must be at least 2 characters').max(200)),
   /** The enterprise that owns and builds the project (项目单位). */
-  owner: z.string().trim().min(2, 'must name the owning enterprise').max(200),
+  owner: Text(z.string().trim().min(2, 'must name the owning enterprise').max(200)),
   /** County, district or functional zone id from seeds/reference.json. */
   county: z.string().regex(/^(\d{6}|[a-z][a-z0-9-]+)$/, 'must be a county id from the reference data'),
   /** Industry id of the 1+8+N system from seeds/reference.json. */
@@ -60,7 +60,7 @@ const ProjectFields = z.object({
   plannedStart: LocalDate,
   plannedCompletion: LocalDate,
   /** The city leader responsible for the project (分包市领导). */
-  responsibleLeader: z.string().trim().min(1, 'must name the responsible city leader'),
+  responsibleLeader: Text(z.string().trim().min(1, 'must name the responsible city leader')),
   /** Lead department (牵头部门), a department id. */
   leadDepartment: Slug,
   contacts: z.array(Contact).max(10).default([]),

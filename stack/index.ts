@@ -1,6 +1,7 @@
 import { Endpoints, KeyflowEnv } from '../config/env';
 import { startKafkaBroker, KafkaBroker } from './kafkaBroker';
 import { defaultStateDir } from './paths';
+import { claimStateDir } from './stateLock';
 import { startTemporalDevServer, TemporalDevServer } from './temporalServer';
 
 export interface LocalStack {
@@ -23,11 +24,14 @@ export interface StackPorts {
 /**
  * Brings up what the environment does not already provide: a Temporal dev server unless
  * `TEMPORAL_ADDRESS` is set, a Kafka broker unless `KAFKA_BROKERS` is set. Both start in
- * parallel; if one fails the other is stopped again.
+ * parallel; if one fails the other is stopped again. The state folder is claimed first: a second
+ * stack on the same folder is refused (StateDirBusy), one on another folder comes up on ports of
+ * its own, and each engine is proven to be the one this stack started before it counts as ready.
  */
 export async function startLocalStack(env: KeyflowEnv, opts: { stateDir?: string; ports?: StackPorts } = {}): Promise<LocalStack> {
   const stateDir = opts.stateDir ?? env.KEYFLOW_STATE_DIR ?? defaultStateDir();
   const ports = opts.ports ?? {};
+  const release = claimStateDir(stateDir);
   const [t, k] = await Promise.allSettled([
     env.TEMPORAL_ADDRESS
       ? Promise.resolve(undefined)
@@ -39,6 +43,7 @@ export async function startLocalStack(env: KeyflowEnv, opts: { stateDir?: string
   if (t.status === 'rejected' || k.status === 'rejected') {
     if (t.status === 'fulfilled') await t.value?.stop();
     if (k.status === 'fulfilled') await k.value?.stop();
+    release();
     throw t.status === 'rejected' ? t.reason : (k as PromiseRejectedResult).reason;
   }
   const temporal = t.value;
@@ -57,6 +62,7 @@ export async function startLocalStack(env: KeyflowEnv, opts: { stateDir?: string
     stateDir,
     async stop() {
       await Promise.all([temporal?.stop(), kafka?.stop()]);
+      release();
     },
   };
 }

@@ -4,23 +4,47 @@ import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { TOPICS, TOPIC_PARTITIONS } from '../schemas/topics';
 import { portOr } from './ports';
+import { formattedClusterId, isAlive, lostPortRace, NotOurEngine } from './proof';
 import { killStale, startService, waitUntil, ServiceProcess } from './processes';
 import { javaBin, kafkaLibs } from './provision';
 
 export interface KafkaBroker {
   brokers: string[];
+  /** The cluster id formatted in this broker's storage, proven on the broker that answers. */
+  clusterId: string;
   logDir: string;
   process: ServiceProcess;
   stop(): Promise<void>;
 }
 
-/** A single-node Apache Kafka broker in KRaft mode (broker and controller in one JVM). */
+/** Times a start is tried again on fresh ports after losing a port to another process. */
+const START_ATTEMPTS = 3;
+
+/**
+ * A single-node Apache Kafka broker in KRaft mode (broker and controller in one JVM). Ready means
+ * proven ours: the broker answering carries the cluster id formatted in our storage and our JVM
+ * is alive. A port lost to another process (two stacks started at once) is replaced by a free one.
+ */
 export async function startKafkaBroker(opts: {
   stateDir: string;
   port?: number;
   controllerPort?: number;
   heapMb?: number;
 }): Promise<KafkaBroker> {
+  for (let attempt = 1; ; attempt++) {
+    const fresh = attempt > 1;
+    try {
+      return await startOnce({ ...opts, port: fresh ? undefined : opts.port, controllerPort: fresh ? undefined : opts.controllerPort });
+    } catch (err) {
+      if (!lostPortRace(err) || attempt >= START_ATTEMPTS) {
+        if (lostPortRace(err)) throw new Error(`Kafka: could not start on a port of its own after ${attempt} attempts (another process took each port first): ${(err as Error).message}`, { cause: err });
+        throw err;
+      }
+    }
+  }
+}
+
+async function startOnce(opts: { stateDir: string; port?: number; controllerPort?: number; heapMb?: number }): Promise<KafkaBroker> {
   const libs = kafkaLibs();
   const dir = path.join(opts.stateDir, 'kafka');
   const logDir = path.join(dir, 'data');
@@ -75,26 +99,40 @@ export async function startKafkaBroker(opts: {
     const clusterId = execFileSync(javaBin(), [...jvm, 'kafka.tools.StorageTool', 'random-uuid']).toString().trim().split('\n').pop()!;
     execFileSync(javaBin(), [...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props], { stdio: 'pipe' });
   }
+  const clusterId = formattedClusterId(logDir);
+  if (!clusterId) throw new Error(`Kafka: ${logDir}/meta.properties has no cluster.id after formatting`);
   const proc = startService({ name: 'kafka', command: javaBin(), args: [...jvm, 'kafka.Kafka', props], stateDir: opts.stateDir });
   const brokers = [`127.0.0.1:${port}`];
   const kafka = new Kafka({ clientId: 'keyflow-stack', brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } });
-  await waitUntil(
-    `Kafka broker on ${brokers[0]}`,
-    async () => {
-      const admin = kafka.admin();
-      try {
-        await admin.connect();
-        const cluster = await admin.describeCluster();
+  try {
+    await waitUntil(
+      `Kafka broker on ${brokers[0]}`,
+      async () => {
+        const admin = kafka.admin();
+        let cluster: Awaited<ReturnType<typeof admin.describeCluster>>;
+        try {
+          await admin.connect();
+          cluster = await admin.describeCluster();
+        } finally {
+          await admin.disconnect();
+        }
+        if (cluster.clusterId !== clusterId) {
+          throw new NotOurEngine(`the broker answering on ${brokers[0]} is not the one keyflow started: cluster id ${cluster.clusterId}, ours ${clusterId} (another Kafka holds the port)`);
+        }
+        if (!isAlive(proc.pid)) throw new NotOurEngine(`the broker answering on ${brokers[0]} has our cluster id but our Kafka process ${proc.pid} is gone`);
         return cluster.brokers.length > 0 && cluster.controller !== null;
-      } finally {
-        await admin.disconnect();
-      }
-    },
-    { timeoutMs: 90_000, logFile: proc.logFile, exited: proc.exited },
-  );
-  await ensureTopics(brokers);
-  return { brokers, logDir, process: proc, stop: () => proc.stop(30_000) };
+      },
+      { timeoutMs: 90_000, logFile: proc.logFile, exited: proc.exited },
+    );
+    await ensureTopics(brokers);
+  } catch (err) {
+    await proc.stop(5_000);
+    throw err;
+  }
+  return { brokers, clusterId, logDir, process: proc, stop: () => proc.stop(30_000) };
 }
+
+
 
 /** Creates keyflow's topics if missing; existing topics are left as they are. */
 export async function ensureTopics(brokers: string[]): Promise<void> {

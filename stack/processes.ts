@@ -1,6 +1,7 @@
 import { spawn, ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { NotOurEngine } from './proof';
 
 export interface ServiceProcess {
   name: string;
@@ -81,7 +82,10 @@ export function tailOf(file: string, lines = 30): string {
   }
 }
 
-/** Polls `probe` until it resolves truthy; on timeout the error carries the engine's log tail. */
+/**
+ * Polls `probe` until it resolves truthy; on timeout the error carries the engine's log tail.
+ * A probe that finds another engine answering (NotOurEngine) ends the wait at once.
+ */
 export async function waitUntil(
   what: string,
   probe: () => Promise<boolean>,
@@ -94,7 +98,11 @@ export async function waitUntil(
     if (died !== undefined) {
       throw new Error(`${what} exited (code ${died}) before it was ready. Log ${opts.logFile}:\n${opts.logFile ? tailOf(opts.logFile) : ''}`);
     }
-    if (await probe().catch(() => false)) return;
+    const ok = await probe().catch((err: unknown) => {
+      if (err instanceof NotOurEngine) throw err;
+      return false;
+    });
+    if (ok) return;
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${what} not ready after ${opts.timeoutMs} ms. Log ${opts.logFile}:\n${opts.logFile ? tailOf(opts.logFile) : ''}`);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { searchAttributeCliPairs } from '../schemas/searchAttributes';
 import { portOr } from './ports';
+import { isAlive, listensOn, lostPortRace, NotOurEngine } from './proof';
 import { killStale, startService, waitUntil, ServiceProcess } from './processes';
 import { temporalCli } from './provision';
 
@@ -15,9 +16,15 @@ export interface TemporalDevServer {
   stop(): Promise<void>;
 }
 
+/** Times a start is tried again on fresh ports after losing a port to another process. */
+const START_ATTEMPTS = 3;
+
 /**
  * Starts the Temporal CLI's dev server with its state in a SQLite file, so registered projects
- * survive a restart, the Web UI on, and keyflow's search attributes registered.
+ * survive a restart, the Web UI on, and keyflow's search attributes registered. Ready means proven
+ * ours: the server answers, our process is alive and holds the frontend port (another stack's
+ * server on the same port would answer the health check just as well). A port lost to another
+ * process is replaced by a free one.
  */
 export async function startTemporalDevServer(opts: {
   stateDir: string;
@@ -25,11 +32,26 @@ export async function startTemporalDevServer(opts: {
   uiPort?: number;
   namespace?: string;
 }): Promise<TemporalDevServer> {
+  for (let attempt = 1; ; attempt++) {
+    const fresh = attempt > 1;
+    try {
+      return await startOnce({ ...opts, port: fresh ? undefined : opts.port, uiPort: fresh ? undefined : opts.uiPort });
+    } catch (err) {
+      if (!lostPortRace(err) || attempt >= START_ATTEMPTS) {
+        if (lostPortRace(err)) throw new Error(`Temporal: could not start on a port of its own after ${attempt} attempts (another process took each port first): ${(err as Error).message}`, { cause: err });
+        throw err;
+      }
+    }
+  }
+}
+
+async function startOnce(opts: { stateDir: string; port?: number; uiPort?: number; namespace?: string }): Promise<TemporalDevServer> {
   const cli = temporalCli();
   fs.mkdirSync(opts.stateDir, { recursive: true });
   killStale(opts.stateDir, 'temporal');
   const port = await portOr(opts.port);
-  const uiPort = await portOr(opts.uiPort ?? port + 1000);
+  let uiPort = await portOr(opts.uiPort ?? port + 1000);
+  if (uiPort === port) uiPort = await portOr(undefined);
   const namespace = opts.namespace ?? 'default';
   const dbFile = path.join(opts.stateDir, 'temporal.sqlite');
   const args = [
@@ -45,19 +67,30 @@ export async function startTemporalDevServer(opts: {
   for (const pair of searchAttributeCliPairs()) args.push('--search-attribute', pair);
   const proc = startService({ name: 'temporal', command: cli, args, stateDir: opts.stateDir });
   const address = `127.0.0.1:${port}`;
-  await waitUntil(
-    `Temporal dev server on ${address}`,
-    async () => {
-      const conn = await Connection.connect({ address, connectTimeout: 1000 });
-      try {
-        const res = await conn.healthService.check({});
-        return res.status === 1; // SERVING
-      } finally {
-        await conn.close();
-      }
-    },
-    { timeoutMs: 90_000, logFile: proc.logFile, exited: proc.exited },
-  );
+  try {
+    await waitUntil(
+      `Temporal dev server on ${address}`,
+      async () => {
+        const conn = await Connection.connect({ address, connectTimeout: 1000 });
+        let serving: boolean;
+        try {
+          serving = (await conn.healthService.check({})).status === 1; // SERVING
+        } finally {
+          await conn.close();
+        }
+        if (!serving) return false;
+        if (!isAlive(proc.pid)) throw new NotOurEngine(`a Temporal server answers on ${address}, but our process ${proc.pid} is gone`);
+        if (listensOn(proc.pid, port) === false) {
+          throw new NotOurEngine(`the Temporal server answering on ${address} is not the one keyflow started (process ${proc.pid} does not hold the port)`);
+        }
+        return true;
+      },
+      { timeoutMs: 90_000, logFile: proc.logFile, exited: proc.exited },
+    );
+  } catch (err) {
+    await proc.stop(5_000);
+    throw err;
+  }
   return {
     address,
     uiUrl: `http://127.0.0.1:${uiPort}`,

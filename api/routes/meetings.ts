@@ -67,6 +67,7 @@ export async function meetingRoutes(app: FastifyInstance, deps: ApiDeps): Promis
     description: 'A department token sees only the items its department owns.',
     tag: 'meetings',
     access: ALL_ROLES,
+    narrowed: { department: 'own' },
     query: FollowUpListQuery,
     authorize: async ({ query, principal }) => {
       if (principal.role === 'department' && query.department !== undefined && query.department !== principal.department) {

@@ -1,6 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { closeSupervisionOrder, openSupervisionOrder } from '../../client/projects';
+import { closeSupervisionOrder, getProject, openSupervisionOrder } from '../../client/projects';
+import { escalationIssues } from '../../domain/supervision';
+import { loadReferenceData } from '../../seeds';
+import { ValidationError } from '../../schemas/validation';
+import { invalid } from '../errors';
 import { listOverdueApprovals, listStalledProjects, warningGrid } from '../../client/supervision';
 import { ProjectParams } from '../../schemas/api';
 import { CloseSupervisionOrder, OpenSupervisionOrder, SupervisionOrder } from '../../schemas/lifecycle';
@@ -15,6 +19,7 @@ const SUPERVISING = ['supervisor', 'meetingOffice', 'admin'] as const;
 /** Supervision (督查): stalled projects with their orders (督办单), overdue approvals, warning lights per county. */
 export async function supervisionRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   const { ctx } = deps;
+  const departments = new Set(loadReferenceData().departments.map((d) => d.id));
 
   addRoute(app, deps, {
     method: 'GET',
@@ -57,7 +62,8 @@ export async function supervisionRoutes(app: FastifyInstance, deps: ApiDeps): Pr
     url: '/projects/:code/supervision-orders',
     operationId: 'openSupervisionOrder',
     summary: 'Open a supervision order (督办单) on a project, with a reason and a due date in working days',
-    description: 'Refused with 409 ProjectClosed on a closed project. The order goes to the supervisors and, unless escalateTo says otherwise, the lead department and the responsible leader.',
+    description:
+      'For the supervisors (督查) and admins. Refused with 409 ProjectClosed on a closed project. The order goes to the supervisors and, unless escalateTo says otherwise, the lead department and the responsible leader; escalateTo may name only departments of the reference data (GET /reference) or the project\'s responsible leader (400 otherwise).',
     tag: 'supervision',
     access: ['supervisor', 'admin'],
     params: ProjectParams,
@@ -66,7 +72,14 @@ export async function supervisionRoutes(app: FastifyInstance, deps: ApiDeps): Pr
     response: SupervisionOrder,
     status: 201,
     refusals: [404, 409],
-    handler: ({ params, body }) => openSupervisionOrder(ctx, params.code, body),
+    handler: async ({ params, body }) => {
+      if (body.escalateTo !== undefined) {
+        const project = await getProject(ctx, params.code);
+        const issues = escalationIssues(body.escalateTo, departments, project.responsibleLeader);
+        if (issues.length > 0) throw invalid(new ValidationError(issues), 'body');
+      }
+      return openSupervisionOrder(ctx, params.code, body);
+    },
   });
 
   addRoute(app, deps, {
@@ -74,6 +87,7 @@ export async function supervisionRoutes(app: FastifyInstance, deps: ApiDeps): Pr
     url: '/projects/:code/supervision-orders/:orderId/close',
     operationId: 'closeSupervisionOrder',
     summary: 'Close a supervision order opened by hand, with a note on what was done',
+    description: 'For the supervisors (督查) and admins.',
     tag: 'supervision',
     access: ['supervisor', 'admin'],
     params: z.object({ code: ProjectCode, orderId: z.string().min(1) }),

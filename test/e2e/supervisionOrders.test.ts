@@ -44,6 +44,10 @@ describe('supervision orders opened by hand', () => {
     const bad = await post(url, { ...order, reason: '' }, 'keyflow-demo-supervisor');
     expect(bad.status).toBe(400);
     expect(bad.body.issues?.[0]?.field).toBe('reason');
+    // escalateTo names departments of the reference data or the responsible leader, nobody else.
+    const stranger = await post(url, { ...order, requestId: `order-stranger-${project.code}`, escalateTo: [project.leadDepartment, 'nosuchdept'] }, 'keyflow-demo-supervisor');
+    expect(stranger.status).toBe(400);
+    expect(stranger.body.issues).toEqual([{ field: 'escalateTo.1', rule: expect.stringContaining('"nosuchdept" is neither'), in: 'body' }]);
     expect(await getProjectState(h, project.code)).toEqual(before);
 
     // Due 5 working days after today (the real now), or null while that falls in a year without a notice.
