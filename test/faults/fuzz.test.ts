@@ -27,7 +27,7 @@ import { highWatermarks, printCounts, sleep, spawnWorker, startFaultStack, type 
 
 const TASK_QUEUE = 'faults-fuzz';
 const RUNS = 40;
-const REFUSALS = ['ValidationFailed', 'IllegalTransition', 'ApprovalsIncomplete', 'ProjectClosed', 'NotTaskOwner', 'TaskClosed', 'TaskNotFound'];
+const REFUSALS = ['ValidationFailed', 'IllegalTransition', 'ApprovalsIncomplete', 'ProjectClosed', 'NotTaskOwner', 'TaskClosed', 'TaskNotFound', 'RequestIdReused'];
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const STAGES: readonly string[] = Stage.options;
 
@@ -339,5 +339,114 @@ describe('generated bad inputs are refused and change nothing', () => {
     );
     expect(await kafkaCounts()).toBe(kafkaBefore);
     printCounts(`[faults] fuzz: ${counts.client} bad inputs through the client and ${counts.http} bad requests through the HTTP API refused (${[...byType].map(([k, n]) => `${k} ${n}`).join(', ')}); state and Kafka unchanged`);
+  }, 300_000);
+
+  /**
+   * The contract's rules, generated: a different request under a used request id, registrations
+   * whose references do not hold, four-compare periods that are not closed months within the data,
+   * and writes to a closed project. Each is refused with its own 4xx and changes nothing.
+   */
+  it('through the HTTP API: reused ids, bad references, periods and closed projects are refused', async () => {
+    const token = newToken();
+    const contractApp = buildServer({ ctx, tokens: tokenStore({ tokens: [{ id: 'fuzz-admin-2', role: 'admin', hash: hashToken(token) }] }), logger: false });
+    const base = await contractApp.listen({ port: 0, host: '127.0.0.1' });
+    const seen = new Map<string, number>();
+    const send = async (method: 'POST', url: string, payload: Json): Promise<{ status: number; error: string }> => {
+      const res = await fetch(`${base}${url}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+      const body = (await res.json()) as { error: string };
+      seen.set(`${res.status} ${body.error}`, (seen.get(`${res.status} ${body.error}`) ?? 0) + 1);
+      return { status: res.status, error: body.error };
+    };
+    try {
+      // A used id: the first report is taken; every different request under the same id is refused.
+      const usedId = `fuzz-used-${process.pid}-request`;
+      expect((await send('POST', `/projects/${code}/reports`, { ...reportBase(), requestId: usedId, investmentToDate: 150, investmentThisMonth: 50 })).status).toBe(200);
+      const before = await snapshot();
+      const kafkaBefore = await kafkaCounts();
+      const other = fc.oneof(
+        fc.record({ url: fc.constant(`/projects/${code}/transitions`), body: fc.constantFrom('underConstruction', 'withdrawn').map((to) => ({ ...transitionBase(), to, reason: '调整' })) }),
+        fc.record({ url: fc.constant(`/projects/${code}/annual-plan`), body: fc.integer({ min: 1, max: 40000 }).map((n) => ({ ...planBase(), annualPlannedInvestment: n })) }),
+        fc.record({ url: fc.constant(`/projects/${code}/reports`), body: fc.integer({ min: 151, max: 19000 }).map((n) => ({ ...reportBase(), investmentToDate: n, investmentThisMonth: 50 })) }),
+      );
+      await fc.assert(
+        fc.asyncProperty(other, async ({ url, body }) => {
+          expect(await send('POST', url, { ...body, requestId: usedId })).toEqual({ status: 409, error: 'RequestIdReused' });
+        }),
+        { numRuns: RUNS },
+      );
+      expect(await snapshot()).toBe(before);
+      expect(await kafkaCounts()).toBe(kafkaBefore);
+
+      // References: a registration is refused unless county, department, industry, year and division all hold.
+      const project = (n: number) => ({
+        code: benchCode(731_000 + n), name: '漯河食品产业园冷链物流项目', owner: '漯河冷链物流有限公司', county: '411122', industry: 'food-beverage', category: 'new',
+        totalInvestment: 50000, annualPlannedInvestment: 20000, plannedStart: '2026-03-01', plannedCompletion: '2027-12-31', responsibleLeader: '副市长 王某', leadDepartment: 'fgw', stage: 'started',
+      });
+      let n = 0;
+      const badReference = fc.oneof(
+        fc.constantFrom('nowhere', '000000', 'pxvv', '411100', '999999').map((county) => ({ county })),
+        fc.constantFrom('nodept', 'fgw2', 'city').map((leadDepartment) => ({ leadDepartment })),
+        fc.constantFrom('mining', 'beverages', 'x').map((industry) => ({ industry })),
+        fc.integer({ min: 1900, max: 2014 }).map((y) => ({ year: y })),
+        fc.integer({ min: new Date().getUTCFullYear() + 2, max: 2099 }).map((y) => ({ year: y })),
+        fc.integer({ min: 100000, max: 999999 }).filter((d) => d !== 411122).map((d) => ({ division: String(d) })),
+      );
+      await fc.assert(
+        fc.asyncProperty(badReference, async (change) => {
+          const p: Record<string, unknown> = { ...project(++n) };
+          const parts = String(p.code).split('-');
+          if ('year' in change) parts[0] = String(change.year);
+          if ('division' in change) parts[1] = change.division;
+          p.code = parts.join('-');
+          const { year: _y, division: _d, ...fields } = change as Record<string, unknown>;
+          void _y;
+          void _d;
+          const r = await send('POST', '/projects', { ...p, ...fields });
+          expect(r).toEqual({ status: 400, error: 'ValidationFailed' });
+          await expect(stack.client.workflow.getHandle(`project-${p.code}`).describe()).rejects.toThrow();
+        }),
+        { numRuns: RUNS },
+      );
+
+      // Periods: only a closed month from 2020-01 on may be checked.
+      const thisMonth = currentMonth();
+      const badPeriod = fc.oneof(
+        fc.tuple(fc.integer({ min: 0, max: 2019 }), fc.integer({ min: 1, max: 12 })),
+        fc.tuple(fc.integer({ min: Number(thisMonth.slice(0, 4)) + 1, max: 9999 }), fc.integer({ min: 1, max: 12 })),
+      ).map(([y, m]) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}`);
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(badPeriod, fc.constant(thisMonth), fc.constantFrom('2026-13', '26-01', 'x')), async (period) => {
+          const r = await send('POST', '/rankings/four-compare', { period });
+          expect([400, 409]).toContain(r.status);
+          expect(['ValidationFailed', 'MonthNotClosed']).toContain(r.error);
+        }),
+        { numRuns: RUNS },
+      );
+
+      // A closed project refuses every write with 409 ProjectClosed, also after its workflow has closed.
+      const closedCode = benchCode(732_000);
+      await registerProject(ctx, { ...project(0), code: closedCode, stage: 'completed', category: 'continuing' }, 'fuzz');
+      await transitionProject(ctx, closedCode, { requestId: `fuzz-close-${closedCode}`, to: 'inProduction', actor: { by: 'fgw:fuzz' } });
+      for (let i = 0; (await stack.client.workflow.getHandle(`project-${closedCode}`).describe()).status.name === 'RUNNING'; i++) {
+        if (i > 300) throw new Error('the closed project did not finish');
+        await sleep(100);
+      }
+      const closedBefore = JSON.stringify(await getProjectState(ctx, closedCode));
+      const write = fc.oneof(
+        fc.constant({ url: `/projects/${closedCode}/reports`, body: reportBase() }),
+        fc.constant({ url: `/projects/${closedCode}/annual-plan`, body: planBase() }),
+        fc.constantFrom('completed', 'withdrawn', 'conceived').map((to) => ({ url: `/projects/${closedCode}/transitions`, body: { ...transitionBase(), to, reason: '补充' } })),
+      );
+      await fc.assert(
+        fc.asyncProperty(write, async ({ url, body }) => {
+          expect(await send('POST', url, body)).toEqual({ status: 409, error: 'ProjectClosed' });
+        }),
+        { numRuns: RUNS / 2 },
+      );
+      expect(JSON.stringify(await getProjectState(ctx, closedCode))).toBe(closedBefore);
+      printCounts(`[faults] fuzz (contract rules): ${[...seen].map(([k, v]) => `${k} ×${v}`).join(', ')}; state and Kafka unchanged`);
+    } finally {
+      await contractApp.close();
+    }
   }, 300_000);
 });
