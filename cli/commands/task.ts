@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ClientContext } from '../../client/projects';
 import { ActOnTaskInput, REVIEW_STAGE_IDS, ResubmitInput, SubmitMissingMaterialInput, type ActionResult, type ReviewStageId, type TaskAction } from '../../schemas/jointReview';
 import { ReapplyForReview } from '../../schemas/lifecycle';
 import { departmentId, JSON_OPTION, list, num, oneOf, required, str, validateRequest, type Command } from '../command';
@@ -105,81 +106,73 @@ function handInLine(code: string, stage: string, department: string, result: Act
   return `${code} ${stage} ${department}: ${result.action} → task ${result.taskStatus} (deadline ${result.deadlineDate})${followUp}; stage ${result.stageStatus}\n`;
 }
 
-export const taskResubmit: Command = {
-  words: ['task', 'resubmit'],
-  args: ['CODE', 'STAGE', 'DEPARTMENT'],
+type ApplicantSend = (ctx: ClientContext, code: string, stage: string, request: ResubmitInput | SubmitMissingMaterialInput) => Promise<ActionResult>;
+
+/**
+ * A command by which the single window acts for the applicant on a department's task: the two
+ * differ only in their words and in what they send (补正 resubmission, 容缺 hand-in).
+ */
+function applicantCommand(spec: { word: string; summary: string; usage: string; material: string; as: string; schema: typeof ResubmitInput; send: () => Promise<ApplicantSend> }): Command {
+  return {
+    words: ['task', spec.word],
+    args: ['CODE', 'STAGE', 'DEPARTMENT'],
+    summary: spec.summary,
+    usage: spec.usage,
+    help: [
+      '  DEPARTMENT             the department whose task it is (id or name)',
+      `  --material M           ${spec.material}`,
+      `  --as ACTOR             ${spec.as}`,
+      '  --note N               a note for the department',
+      '  --request-id ID        idempotency key: repeating it returns the first answer',
+    ].join('\n'),
+    options: { as: { type: 'string' }, material: { type: 'string', multiple: true }, note: { type: 'string' }, 'request-id': { type: 'string' }, ...JSON_OPTION },
+    async run(input, io) {
+      const [codeArg, stageArg, deptArg] = input.args as [string, string, string];
+      const code = projectCode(codeArg);
+      const stage = reviewStage(stageArg);
+      const department = departmentId(deptArg);
+      const materials = list(input, 'material');
+      const as = required(input, 'as');
+      const request = validateRequest(
+        spec.schema,
+        {
+          requestId: str(input, 'request-id') ?? `cli-${randomUUID()}`,
+          department,
+          // The actor acts for the department named before the colon (xzsp:li.na → xzsp).
+          actor: { by: as, department: as.split(':')[0]! },
+          ...(materials.length > 0 ? { materials } : {}),
+          ...(str(input, 'note') !== undefined ? { note: str(input, 'note') } : {}),
+        },
+        { requestId: '--request-id', department: 'DEPARTMENT', actor: '--as', materials: '--material', note: '--note' },
+      );
+      const send = await spec.send();
+      const result = await withClient(io.env, (ctx) => send(ctx, code, stage, request));
+      if (input.json) writeJson(io, result);
+      else io.stdout.write(handInLine(code, stage, department, result));
+      return 0;
+    },
+  };
+}
+
+export const taskResubmit: Command = applicantCommand({
+  word: 'resubmit',
   summary: 'the single window resubmits a task returned for supplement (补正); its clock runs again',
   usage: 'keyflow task resubmit CODE STAGE DEPARTMENT --as ACTOR [--material M …] [--note N] [--json]',
-  help: [
-    '  DEPARTMENT             the department whose task was returned (id or name)',
-    '  --as ACTOR             who resubmits, e.g. xzsp:li.na (the single window acts for the applicant)',
-    '  --material M           a material handed in (repeatable)',
-    '  --note N               what was supplemented',
-    '  --request-id ID        idempotency key: repeating it returns the first answer',
-  ].join('\n'),
-  options: { as: { type: 'string' }, material: { type: 'string', multiple: true }, note: { type: 'string' }, 'request-id': { type: 'string' }, ...JSON_OPTION },
-  async run(input, io) {
-    const [codeArg, stageArg, deptArg] = input.args as [string, string, string];
-    const code = projectCode(codeArg);
-    const stage = reviewStage(stageArg);
-    const department = departmentId(deptArg);
-    const materials = list(input, 'material');
-    const actorDepartment = required(input, 'as').split(':')[0]!;
-    const request = validateRequest(
-      ResubmitInput,
-      {
-        requestId: str(input, 'request-id') ?? `cli-${randomUUID()}`,
-        department,
-        actor: { by: required(input, 'as'), department: actorDepartment },
-        ...(materials.length > 0 ? { materials } : {}),
-        ...(str(input, 'note') !== undefined ? { note: str(input, 'note') } : {}),
-      },
-      { requestId: '--request-id', department: 'DEPARTMENT', actor: '--as', materials: '--material', note: '--note' },
-    );
-    const { resubmitTask } = await import('../../client/reviews');
-    const result = await withClient(io.env, (ctx) => resubmitTask(ctx, code, stage, request));
-    if (input.json) writeJson(io, result);
-    else io.stdout.write(handInLine(code, stage, department, result));
-    return 0;
-  },
-};
+  material: 'a material handed in (repeatable)',
+  as: 'who resubmits, e.g. xzsp:li.na (the single window acts for the applicant)',
+  schema: ResubmitInput,
+  send: async () => (await import('../../client/reviews')).resubmitTask,
+});
 
-export const taskHandIn: Command = {
-  words: ['task', 'hand-in'],
-  args: ['CODE', 'STAGE', 'DEPARTMENT'],
+export const taskHandIn: Command = applicantCommand({
+  word: 'hand-in',
   summary: 'the single window hands in materials a 容缺 approval waits for; the follow-up closes when all are in',
   usage: 'keyflow task hand-in CODE STAGE DEPARTMENT --material M [--material M …] --as ACTOR [--note N] [--json]',
-  help: [
-    '  --material M           a missing material handed in now (repeatable); left out: all still missing',
-    '  --as ACTOR             who hands in, e.g. xzsp:li.na',
-    '  --note N               a note for the department',
-    '  --request-id ID        idempotency key: repeating it returns the first answer',
-  ].join('\n'),
-  options: { as: { type: 'string' }, material: { type: 'string', multiple: true }, note: { type: 'string' }, 'request-id': { type: 'string' }, ...JSON_OPTION },
-  async run(input, io) {
-    const [codeArg, stageArg, deptArg] = input.args as [string, string, string];
-    const code = projectCode(codeArg);
-    const stage = reviewStage(stageArg);
-    const department = departmentId(deptArg);
-    const materials = list(input, 'material');
-    const request = validateRequest(
-      SubmitMissingMaterialInput,
-      {
-        requestId: str(input, 'request-id') ?? `cli-${randomUUID()}`,
-        department,
-        actor: { by: required(input, 'as'), department: required(input, 'as').split(':')[0]! },
-        ...(materials.length > 0 ? { materials } : {}),
-        ...(str(input, 'note') !== undefined ? { note: str(input, 'note') } : {}),
-      },
-      { requestId: '--request-id', department: 'DEPARTMENT', actor: '--as', materials: '--material', note: '--note' },
-    );
-    const { submitMissingMaterial } = await import('../../client/reviews');
-    const result = await withClient(io.env, (ctx) => submitMissingMaterial(ctx, code, stage, request));
-    if (input.json) writeJson(io, result);
-    else io.stdout.write(handInLine(code, stage, department, result));
-    return 0;
-  },
-};
+  material: 'a missing material handed in now (repeatable); left out: all still missing',
+  as: 'who hands in, e.g. xzsp:li.na',
+  schema: SubmitMissingMaterialInput,
+  send: async () => (await import('../../client/reviews')).submitMissingMaterial,
+});
 
 export const reviewReapply: Command = {
   words: ['review', 'reapply'],

@@ -12,7 +12,6 @@
  * every expectation is computed from the review's own acceptance date. (A year that has a real
  * notice on disk by then is loaded as an amended notice instead, and recounted the same way.)
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +23,7 @@ import { shanghaiDate } from '../../domain/calendar';
 import type { ReviewState } from '../../schemas/jointReview';
 import type { Reminder } from '../../schemas/meeting';
 import { loadCalendar } from '../../seeds/holidays';
+import { keyflow, ROOT } from '../support/cli';
 import { testNoticeFixture } from '../support/calendars';
 import { e2eEndpoints, readEvents, startHarness, type E2EHarness } from '../support/e2e';
 import { aProject } from '../support/fixtures';
@@ -31,18 +31,8 @@ import { isolatedNamespace } from '../support/namespace';
 
 jest.setTimeout(180_000);
 
-const ROOT = path.join(__dirname, '..', '..');
-const BIN = path.join(ROOT, 'bin', 'keyflow.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function keyflow(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env, cwd: os.tmpdir(), timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
   const end = Date.now() + ms;

@@ -4,7 +4,6 @@
  * this file's own task queue. Output with --json is parsed and checked; exit codes are the ones
  * scripts rely on.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,26 +14,11 @@ import { ProjectState } from '../../schemas/lifecycle';
 import { loadCalendar } from '../../seeds/holidays';
 import { loadJointReviewConfig } from '../../seeds/jointReview';
 import { reviewStageInput } from '../../workflows/review/messages';
+import { keyflow, ROOT, type Run } from '../support/cli';
 import { e2eEndpoints, startHarness, type E2EHarness } from '../support/e2e';
 
-const ROOT = path.join(__dirname, '..', '..');
-const BIN = path.join(ROOT, 'bin', 'keyflow.js');
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
-/** Runs `keyflow args…` in a child process, as a shell would; never rejects. */
-function keyflow(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env, cwd: os.tmpdir(), timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** Visibility trails changes by a moment: retry a command (bounded) until its answer satisfies `ok`. */
 async function settle(run: () => Promise<Run>, ok: (r: Run) => boolean, ms = 30_000): Promise<Run> {

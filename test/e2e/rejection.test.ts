@@ -5,13 +5,13 @@
  * with the reason; the single window applies again (重新申请); the new attempt's tasks are acted on
  * through the API and the CLI; the stage is approved, the next stages follow, and construction may start.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { actOnTask, getReviewState } from '../../client/reviews';
 import { getProjectState, registerProject, transitionProject } from '../../client/projects';
 import { STAGES_BEFORE_CONSTRUCTION } from '../../schemas/jointReview';
+import { keyflow, ROOT } from '../support/cli';
 import { startApiHarness, until, type ApiHarness } from '../support/apiHarness';
 import { calendarWithSynthetic2027 } from '../support/calendars';
 import { e2eEndpoints, type E2EHarness } from '../support/e2e';
@@ -19,17 +19,7 @@ import { aProject } from '../support/fixtures';
 
 jest.setTimeout(180_000);
 
-const ROOT = path.join(__dirname, '..', '..');
-const BIN = path.join(ROOT, 'bin', 'keyflow.js');
 
-function keyflow(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env, cwd: os.tmpdir(), timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('rejection, re-application and the new attempt (real stack, API and CLI)', () => {
   let t: ApiHarness;
