@@ -9,7 +9,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { kafkaPublisher, type EventPublisher } from '../../activities/events/publisher';
 import { currentMeeting, ensureWeeklyMeetingSchedule, getAgenda } from '../../client/meetings';
 import { registerProject } from '../../client/projects';
-import { defaultCalendar } from '../../domain/calendar';
+import { loadCalendar } from '../../seeds/holidays';
 import { nominalMeetingDate } from '../../domain/meeting/plan';
 import { AgendaItem, MeetingView } from '../../schemas/meeting';
 import { loadMeetingConfig } from '../../seeds/meetingConfig';
@@ -48,7 +48,7 @@ describe('the weekly meeting schedule (real Temporal dev server)', () => {
     nativeConnection = await NativeConnection.connect({ address: ep.temporalAddress });
     publisher = kafkaPublisher({ brokers: ep.kafkaBrokers, clientId: 'test-meeting-schedule' });
     // The meeting activities read live state: the worker needs a client (ActivityDeps.client).
-    worker = await createWorker({ connection: nativeConnection, namespace: ep.namespace, taskQueue, deps: { publisher, client } });
+    worker = await createWorker({ connection: nativeConnection, namespace: ep.namespace, taskQueue, deps: { publisher, client, calendar: loadCalendar() } });
     running = worker.run();
   });
 
@@ -107,10 +107,10 @@ describe('the weekly meeting schedule (real Temporal dev server)', () => {
     expect(started.type).toBe('weeklyMeeting');
 
     // It prepares the meeting of the first Monday after the day it started (its own clock, the
-    // real now), and compiles a draft agenda at once, whatever the day; a meeting in a year
-    // without holiday data is refused instead (from 28 December 2026 until 2027 is in the calendar).
+    // real now), and compiles a draft agenda at once, whatever the day. The worker counts on its own
+    // calendar (notices, then provisional years); only a meeting beyond that is refused.
     const nominal = nominalMeetingDate(started.startTime, config.weekday);
-    const derived = expectedPlan(nominal, config, defaultCalendar);
+    const derived = expectedPlan(nominal, config, loadCalendar());
     if (!derived.ok) {
       const err = await client.workflow.getHandle(started.workflowId, started.runId).result().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(WorkflowFailedError);

@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { startApi, type RunningApi } from '../../api/start';
 import { getProjectState, registerProject } from '../../client/projects';
-import { defaultCalendar, shanghaiDate } from '../../domain/calendar';
+import { shanghaiDate } from '../../domain/calendar';
+import { loadCalendar } from '../../seeds/holidays';
 import { TOPICS } from '../../schemas/topics';
 import { dueAfterWorkingDays } from '../support/dateExpectations';
 import { readEvents, startHarness, type E2EHarness } from '../support/e2e';
@@ -51,10 +52,10 @@ describe('supervision orders opened by hand', () => {
     expect(await getProjectState(h, project.code)).toEqual(before);
 
     // Due 5 working days after today (the real now), or null while that falls in a year without a notice.
-    const dueBefore = dueAfterWorkingDays(defaultCalendar, shanghaiDate(new Date()), 5);
+    const dueBefore = dueAfterWorkingDays(loadCalendar(), shanghaiDate(new Date()), 5);
     const opened = await post(url, order, 'keyflow-demo-supervisor');
     expect(opened.status).toBe(201);
-    expect([dueBefore, dueAfterWorkingDays(defaultCalendar, shanghaiDate(new Date()), 5)]).toContain(opened.body.dueDate);
+    expect([dueBefore, dueAfterWorkingDays(loadCalendar(), shanghaiDate(new Date()), 5)]).toContain(opened.body.dueDate);
     expect(opened.body).toMatchObject({ id: `督办-${project.code}-M1`, reason: order.reason, escalatedTo: ['dcs', project.leadDepartment, project.responsibleLeader] });
     // The same request again is the same order, not a second one.
     expect((await post(url, order, 'keyflow-demo-supervisor')).body).toEqual(opened.body);

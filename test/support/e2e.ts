@@ -6,6 +6,7 @@ import { parseEvent } from '../../schemas/events/catalog';
 import { CloudEvent } from '../../schemas/events/envelope';
 import type { WorkingDayCalendar } from '../../domain/calendar';
 import { ensureCalendarRegistry, workerCalendarHolder } from '../../client/calendar';
+import { loadCalendar } from '../../seeds/holidays';
 import { createWorker } from '../../workers/worker';
 
 /** The real stack that test/support/globalSetup.ts started. */
@@ -54,7 +55,8 @@ export async function startHarness(name: string, opts: { namespace?: string; cal
       connection: nativeConnection,
       namespace,
       taskQueue,
-      deps: { publisher, client, ...(opts.calendar ? { calendar: opts.calendar } : {}), ...(calendarHolder ? { calendarHolder } : {}) },
+      // The worker's own calendar (notices on disk and provisional years), as `npm start` runs it.
+      deps: { publisher, client, calendar: opts.calendar ?? loadCalendar(), ...(calendarHolder ? { calendarHolder } : {}) },
     });
     if (calendarHolder) {
       stopHolder = () => calendarHolder.stop();

@@ -369,6 +369,9 @@ describe('reviewStage on the time-skipping server', () => {
       expect(again).toEqual(first);
       const reused = await refusal(actOnTask(ctx, code, 'landUsePlanning', { ...approve('fgw', 'fgw-approve-0001'), action: 'reject', reason: '再议' }));
       expect(reused.type).toBe('RequestIdReused');
+      // The whole request counts, not only its action: another actor under the same id is refused too.
+      const otherActor = await refusal(actOnTask(ctx, code, 'landUsePlanning', { ...approve('fgw', 'fgw-approve-0001'), actor: { by: 'fgw:li', department: 'fgw' } }));
+      expect(otherActor).toMatchObject({ type: 'RequestIdReused', issues: [{ field: 'requestId', rule: expect.stringContaining('approve fgw') }] });
 
       const closed = await refusal(actOnTask(ctx, code, 'landUsePlanning', approve('fgw', 'fgw-approve-0002')));
       expect(closed.type).toBe('TaskClosed');

@@ -27,6 +27,7 @@ import {
 import { SA } from '../../schemas/searchAttributes';
 import { Outbox } from '../shared/outbox';
 import { parseOrRefuse } from '../shared/refusal';
+import { RequestLedger } from '../shared/requestLedger';
 import * as events from './events';
 import {
   actOnTaskUpdate,
@@ -76,6 +77,8 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
   const serial = new Serial();
   /** First result of every request id, with what the request was, to recognise repeats. */
   const answered = new Map<string, { fingerprint: string; result: ActionResult }>();
+  /** What each request id was used for, whole, so validators refuse an id reused for another request. */
+  const ledger = new RequestLedger<true>();
   let woken = false;
   let outcomeToReport: StageOutcome | null = null;
   let lastVisible = '';
@@ -189,11 +192,15 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
           const now = new Date();
           const acted = await withRecordedCalendar((cal) => actOnTask(cal, state, req, now));
           if (isRefusal(acted)) throw failureOf(acted);
-          return apply(acted, fingerprint, now);
+          const applied = apply(acted, fingerprint, now);
+          ledger.record(req.requestId, 'actOnTask', `${req.action} ${req.department}`, req, now.toISOString(), true);
+          return applied;
         }),
       {
         validator: (raw) => {
           const req = parseOrRefuse(ActOnTaskInput, raw, 'input');
+          // The whole request counts: the same id with another reason or other materials is refused.
+          if (ledger.check(req.requestId, 'actOnTask', req)) return;
           if (repeatOf(req.requestId, `actOnTask:${req.department}:${req.action}`)) return;
           check((cal) => actOnTask(cal, state, req, new Date()));
         },
@@ -212,11 +219,15 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
           const now = new Date();
           const acted = await withRecordedCalendar((cal) => resubmit(cal, state, req, now));
           if (isRefusal(acted)) throw failureOf(acted);
-          return apply(acted, fingerprint, now);
+          const applied = apply(acted, fingerprint, now);
+          ledger.record(req.requestId, 'resubmit', `resubmit ${req.department}`, req, now.toISOString(), true);
+          return applied;
         }),
       {
         validator: (raw) => {
           const req = parseOrRefuse(ResubmitInput, raw, 'input');
+          // The whole request counts: the same id with another reason or other materials is refused.
+          if (ledger.check(req.requestId, 'resubmit', req)) return;
           if (repeatOf(req.requestId, `resubmit:${req.department}`)) return;
           check((cal) => resubmit(cal, state, req, new Date()));
         },
@@ -235,11 +246,15 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
           const now = new Date();
           const acted = await withRecordedCalendar((cal) => submitMissingMaterial(cal, state, req, now));
           if (isRefusal(acted)) throw failureOf(acted);
-          return apply(acted, fingerprint, now);
+          const applied = apply(acted, fingerprint, now);
+          ledger.record(req.requestId, 'submitMissingMaterial', `submitMissingMaterial ${req.department}`, req, now.toISOString(), true);
+          return applied;
         }),
       {
         validator: (raw) => {
           const req = parseOrRefuse(SubmitMissingMaterialInput, raw, 'input');
+          // The whole request counts: the same id with another reason or other materials is refused.
+          if (ledger.check(req.requestId, 'submitMissingMaterial', req)) return;
           if (repeatOf(req.requestId, `submitMissingMaterial:${req.department}`)) return;
           check((cal) => submitMissingMaterial(cal, state, req, new Date()));
         },
