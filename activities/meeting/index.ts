@@ -36,14 +36,16 @@ function needClient(deps: ActivityDeps) {
 
 /** Activities of the weekly meeting (周例会) and the follow-up tracker. */
 export function meetingActivities(deps: ActivityDeps) {
-  const calendar = deps.calendar ?? defaultCalendar;
+  const fixed = deps.calendar ?? defaultCalendar;
+  /** The workers' live calendar when there is one (notices loaded at run time), else the fixed one. */
+  const live = async () => (deps.calendarHolder ? (await deps.calendarHolder.current()).calendar : fixed);
   return {
     /**
      * The meeting's date and reminder times (local activity: the answer is recorded, so a
      * running meeting replays the same once a new year's holidays are added).
      */
     async planMeeting(req: { nominalDate: string; config: MeetingConfig }): Promise<PlanAnswer> {
-      const cal = deps.calendarHolder ? (await deps.calendarHolder.current()).calendar : calendar;
+      const cal = await live();
       const a = answer(() => planMeeting(req.nominalDate, req.config, cal));
       if (!a.ok) return a;
       // Planned on a year whose notice is not out: the plan says so (and its reminders do).
@@ -53,6 +55,7 @@ export function meetingActivities(deps: ActivityDeps) {
     },
     /** Due dates and chasing times of follow-up items (local activity). */
     async followUpTimes(req: { items: Array<{ meetingDate: string; dueInWorkingDays: number; decidedAt: string }>; config: MeetingConfig }): Promise<TimesAnswer[]> {
+      const calendar = await live();
       return req.items.map((item) => {
         const a = answer(() => followUpTimes(item, req.config, calendar));
         return a.ok ? { ok: true, times: a.value } : a;
@@ -63,7 +66,7 @@ export function meetingActivities(deps: ActivityDeps) {
       const ctx = Context.current();
       // Stop asking a little before the activity's own timeout, so it ends with an agenda.
       const budgetMs = Math.max(10_000, (ctx.info.startToCloseTimeoutMs ?? 120_000) - 30_000);
-      return loadProjectAgendaItems(needClient(deps), req.at, req.config, calendar, {
+      return loadProjectAgendaItems(needClient(deps), req.at, req.config, await live(), {
         taskQueue: ctx.info.taskQueue,
         deadline: Date.now() + budgetMs,
         onUnread: (codes, of) =>
@@ -72,7 +75,7 @@ export function meetingActivities(deps: ActivityDeps) {
     },
     /** Open follow-up items of earlier meetings, from the follow-up tracker. */
     async loadFollowUpAgendaItems(req: { at: string }): Promise<AgendaItem[]> {
-      return loadFollowUpAgendaItems(needClient(deps), req.at, calendar);
+      return loadFollowUpAgendaItems(needClient(deps), req.at, await live());
     },
     /** Hands decided items to the follow-up tracker, starting it if it is not running. Idempotent by item id. */
     async openFollowUps(req: { items: TrackedFollowUp[]; config: MeetingConfig }): Promise<void> {
