@@ -30,6 +30,7 @@ import {
   departmentItemsQuery,
   getReviewStateQuery,
   requestResultQuery,
+  requestUseQuery,
   resubmitUpdate,
   reviewStageWorkflowId,
   submitMissingMaterialUpdate,
@@ -37,6 +38,7 @@ import {
 import { ProjectCode } from '../schemas/project';
 import type { ProjectState } from '../schemas/lifecycle';
 import { STAGE_NAMES_ZH } from '../domain/lifecycle/stages';
+import { fingerprintOf } from '../domain/requestFingerprint';
 import { KeyflowError, toKeyflowError } from './errors';
 import { getProjectState, onTaskQueue, type ClientContext } from './projects';
 
@@ -147,6 +149,7 @@ async function update<S extends z.ZodTypeAny>(
   def: UpdateDefinition<ActionResult, [z.input<S>]>,
   schema: S,
   input: unknown,
+  kind: 'actOnTask' | 'resubmit' | 'submitMissingMaterial',
 ): Promise<ActionResult> {
   try {
     const req = validate(schema, input, 'input') as z.input<S> & { requestId: string };
@@ -161,6 +164,12 @@ async function update<S extends z.ZodTypeAny>(
         throw e;
       });
       if (!described) throw await notStarted(ctx, projectCode, validate(ReviewStageId, stageId, 'stageId'), false);
+      // A used id is answered only for the same request, as while the review ran.
+      const use = await handle.query(requestUseQuery, req.requestId).catch(() => null);
+      if (use && use.fingerprint !== fingerprintOf(kind, req)) {
+        const rule = `was already used at ${use.at} for ${use.what}; use a new request id for a new request`;
+        throw new KeyflowError(FailureType.RequestIdReused, `request id ${req.requestId} ${rule}`, [{ field: 'requestId', rule }]);
+      }
       const first = await handle.query(requestResultQuery, req.requestId);
       if (first) return first;
       const state = await handle.query(getReviewStateQuery);
@@ -178,12 +187,12 @@ async function update<S extends z.ZodTypeAny>(
 
 /** A department acts on its task: approve, reject, return for supplement, approve with missing materials. */
 export function actOnTask(ctx: ClientContext, projectCode: string, stageId: string, input: ActOnTaskInputRaw): Promise<ActionResult> {
-  return update(ctx, projectCode, stageId, actOnTaskUpdate, ActOnTaskInput, input);
+  return update(ctx, projectCode, stageId, actOnTaskUpdate, ActOnTaskInput, input, 'actOnTask');
 }
 
 /** The applicant (or the single window) resubmits a task returned for supplement. */
 export function resubmitTask(ctx: ClientContext, projectCode: string, stageId: string, input: ResubmitInputRaw): Promise<ActionResult> {
-  return update(ctx, projectCode, stageId, resubmitUpdate, ResubmitInput, input);
+  return update(ctx, projectCode, stageId, resubmitUpdate, ResubmitInput, input, 'resubmit');
 }
 
 /** The applicant hands in the materials of an approval with missing materials (容缺). */
@@ -193,7 +202,7 @@ export function submitMissingMaterial(
   stageId: string,
   input: SubmitMissingMaterialInputRaw,
 ): Promise<ActionResult> {
-  return update(ctx, projectCode, stageId, submitMissingMaterialUpdate, SubmitMissingMaterialInput, input);
+  return update(ctx, projectCode, stageId, submitMissingMaterialUpdate, SubmitMissingMaterialInput, input, 'submitMissingMaterial');
 }
 
 /** The current attempt's review of a stage; 404/409 ReviewNotStarted with the reason when there is none yet. */

@@ -360,9 +360,18 @@ describe('generated bad inputs are refused and change nothing', () => {
     try {
       // A used id: the first report is taken; every different request under the same id is refused.
       const usedId = `fuzz-used-${process.pid}-request`;
+      const offsetsAtStart = await kafkaCounts();
       expect((await send('POST', `/projects/${code}/reports`, { ...reportBase(), requestId: usedId, investmentToDate: 150, investmentThisMonth: 50 })).status).toBe(200);
+      // The report's events (and a warning change it may cause) leave the outbox after the answer: wait until they are on Kafka.
+      let kafkaBefore = await kafkaCounts();
+      for (let i = 0, still = 0; still < 3; i++) {
+        if (i > 300) throw new Error('the report\'s events did not settle on Kafka');
+        await sleep(200);
+        const now = await kafkaCounts();
+        still = now === kafkaBefore && now !== offsetsAtStart ? still + 1 : 0;
+        kafkaBefore = now;
+      }
       const before = await snapshot();
-      const kafkaBefore = await kafkaCounts();
       const other = fc.oneof(
         fc.record({ url: fc.constant(`/projects/${code}/transitions`), body: fc.constantFrom('underConstruction', 'withdrawn').map((to) => ({ ...transitionBase(), to, reason: '调整' })) }),
         fc.record({ url: fc.constant(`/projects/${code}/annual-plan`), body: fc.integer({ min: 1, max: 40000 }).map((n) => ({ ...planBase(), annualPlannedInvestment: n })) }),

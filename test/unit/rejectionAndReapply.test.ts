@@ -62,6 +62,10 @@ describe('rejection and re-application (重新申请)', () => {
       await expect(getReviewState(ctx, code, 'engineeringPermit')).rejects.toMatchObject({ type: 'ReviewNotStarted', message: expect.stringContaining('once landUsePlanning is approved (now rejected)') });
       expect((await getReviewState(ctx, code, 'landUsePlanning')).status).toBe('rejected');
       await expect(transitionProject(ctx, code, { requestId: 'r1-start', to: 'started', actor: { by: 'owner' } })).rejects.toMatchObject({ type: 'ApprovalsIncomplete' });
+      // The finished attempt still answers a repeat of the same request, and refuses its id for another.
+      const rejection = { requestId: 'r1-reject-sthj', department: 'sthj', actor: by('sthj'), action: 'reject' as const, reason: '环评结论不予通过：选址位于水源保护区' };
+      expect(await actOnTask(ctx, code, 'landUsePlanning', rejection)).toMatchObject({ action: 'reject', taskStatus: 'rejected' });
+      await expect(actOnTask(ctx, code, 'landUsePlanning', { ...rejection, action: 'approve', reason: undefined })).rejects.toMatchObject({ type: 'RequestIdReused' });
       // Only a rejected stage can be applied for again.
       await expect(reapplyForReview(ctx, code, { requestId: 'r1-bad-request', stageId: 'engineeringPermit', actor: { by: 'xzsp:li' }, note: '补充材料' })).rejects.toMatchObject({
         type: 'IllegalTransition',

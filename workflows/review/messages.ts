@@ -58,6 +58,9 @@ export const getReviewStateQuery = defineQuery<ReviewState>('getReviewState');
 /** A department's open items in this review (the inbox reads it for each match of its visibility query). */
 export const departmentItemsQuery = defineQuery<DepartmentItem[], [string]>('departmentItems');
 
+/** What a request id was used for (its fingerprint), or null: lets a caller refuse a reused id after the review has finished. */
+export const requestUseQuery = defineQuery<{ what: string; fingerprint: string; at: string } | null, [string]>('requestUse');
+
 /** The first result of a request id, or null: lets a caller recognise a repeat after the review has finished. */
 export const requestResultQuery = defineQuery<ActionResult | null, [string]>('requestResult');
 

@@ -35,6 +35,7 @@ import {
   getReviewStateQuery,
   projectWithdrawnSignal,
   requestResultQuery,
+  requestUseQuery,
   resubmitUpdate,
   reviewStageOutcomeSignal,
   submitMissingMaterialUpdate,
@@ -275,6 +276,7 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
     setHandler(getReviewStateQuery, () => state);
     setHandler(departmentItemsQuery, (department) => departmentItems(state, department));
     setHandler(requestResultQuery, (requestId) => answered.get(requestId)?.result ?? null);
+    setHandler(requestUseQuery, (requestId) => ledger.use(requestId));
 
     upsertSearchAttributes([
       { key: SA.kind, value: 'review-stage' },

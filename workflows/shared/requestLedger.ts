@@ -1,4 +1,5 @@
 import { FailureType } from '../../schemas/errors';
+import { fingerprintOf } from '../../domain/requestFingerprint';
 import { refuse } from './refusal';
 
 /**
@@ -30,37 +31,6 @@ type Entry<R> = LedgerEntry<R> | LegacyEntry<R>;
 
 const isLedgerEntry = (v: unknown): v is LedgerEntry =>
   typeof v === 'object' && v !== null && 'fingerprint' in v && 'what' in v && 'result' in v && typeof (v as { fingerprint: unknown }).fingerprint === 'string';
-
-/** JSON with object keys sorted, so equal requests give equal text whatever their key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const obj = value as Record<string, unknown>;
-    return `{${Object.keys(obj)
-      .filter((k) => obj[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
-/** 64-bit FNV-1a of a string's UTF-16 code units, as hex. */
-function fnv1a64(text: string): string {
-  let h = 0xcbf29ce484222325n;
-  for (let i = 0; i < text.length; i++) {
-    h ^= BigInt(text.charCodeAt(i));
-    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
-  }
-  return h.toString(16).padStart(16, '0');
-}
-
-/** The fingerprint of a request: its kind and everything in it but the id. */
-export function fingerprintOf(kind: string, request: Record<string, unknown>): string {
-  const { requestId: _id, ...rest } = request;
-  void _id;
-  return `${kind}:${fnv1a64(canonical(rest))}`;
-}
 
 export class RequestLedger<R = unknown> {
   private readonly entries = new Map<string, Entry<R>>();
@@ -111,6 +81,12 @@ export class RequestLedger<R = unknown> {
   /** The first answer given under `requestId`, if any (handlers: never refuses). */
   prior(requestId: string): R | undefined {
     return this.entries.get(requestId)?.result;
+  }
+
+  /** What `requestId` was used for, for callers that compare a request after the workflow has closed. */
+  use(requestId: string): { what: string; fingerprint: string; at: string } | null {
+    const e = this.entries.get(requestId);
+    return e && !('legacy' in e) ? { what: e.what, fingerprint: e.fingerprint, at: e.at } : null;
   }
 
   has(requestId: string): boolean {
