@@ -59,6 +59,15 @@ export function markProvisional(state: ReviewState, known: ProvisionalYears | un
 }
 
 /** The years of every open deadline's count (acceptance/creation year to deadline year), for visibility. */
+
+/** The task with a `deadlineRecounted` line in its audit: old → new, and why. */
+function recorded(task: ReviewTask, now: Date, reason: string, before: string, after: string): ReviewTask {
+  return {
+    ...task,
+    audit: [...task.audit, { at: iso(now), by: 'system', department: task.department, action: 'deadlineRecounted', reason, deadlineAtThatMoment: before, deadlineAfter: after, lateByWorkingDays: null }],
+  };
+}
+
 export function deadlineYears(state: ReviewState): string[] {
   const years = new Set<number>();
   const span = (from: string, to: string) => {
@@ -102,22 +111,7 @@ function recountTask(cal: ReviewCalendar, state: ReviewState, t: ReviewTask, now
     task = { ...t, pauses, deadlineDate: deadline.date, deadline: iso(deadline.instant), remindAt: t.status === 'open' ? (remindAt ? iso(remindAt) : null) : t.remindAt };
     if (deadline.date !== t.deadlineDate) {
       changed.push({ department: t.department, kind: 'task', previousDeadline: t.deadline, previousDeadlineDate: t.deadlineDate, deadline: task.deadline, deadlineDate: task.deadlineDate });
-      task = {
-        ...task,
-        audit: [
-          ...task.audit,
-          {
-            at: iso(now),
-            by: 'system',
-            department: t.department,
-            action: 'deadlineRecounted',
-            reason: `按${change.documentNumber}重算期限：${t.deadlineDate} → ${deadline.date}（日历版本 ${change.version}）`,
-            deadlineAtThatMoment: t.deadline,
-            deadlineAfter: task.deadline,
-            lateByWorkingDays: null,
-          },
-        ],
-      };
+      task = recorded(task, now, `按${change.documentNumber}重算期限：${t.deadlineDate} → ${deadline.date}（日历版本 ${change.version}）`, t.deadline, task.deadline);
     }
   }
   const fu = task.followUp;
@@ -129,22 +123,7 @@ function recountTask(cal: ReviewCalendar, state: ReviewState, t: ReviewTask, now
     task = { ...task, followUp: next };
     if (due.date !== fu.dueDate) {
       changed.push({ department: t.department, kind: 'followUp', previousDeadline: fu.due, previousDeadlineDate: fu.dueDate, deadline: next.due, deadlineDate: next.dueDate });
-      task = {
-        ...task,
-        audit: [
-          ...task.audit,
-          {
-            at: iso(now),
-            by: 'system',
-            department: t.department,
-            action: 'deadlineRecounted',
-            reason: `按${change.documentNumber}重算容缺补齐期限：${fu.dueDate} → ${due.date}（日历版本 ${change.version}）`,
-            deadlineAtThatMoment: fu.due,
-            deadlineAfter: next.due,
-            lateByWorkingDays: null,
-          },
-        ],
-      };
+      task = recorded(task, now, `按${change.documentNumber}重算容缺补齐期限：${fu.dueDate} → ${due.date}（日历版本 ${change.version}）`, fu.due, next.due);
     }
   }
   return task;

@@ -23,9 +23,9 @@ import { shanghaiDate } from '../../domain/calendar';
 import type { ReviewState } from '../../schemas/jointReview';
 import type { Reminder } from '../../schemas/meeting';
 import { loadCalendar } from '../../seeds/holidays';
-import { keyflow, ROOT } from '../support/cli';
+import { cliEnv, keyflow, ROOT } from '../support/cli';
 import { testNoticeFixture } from '../support/calendars';
-import { e2eEndpoints, readEvents, startHarness, type E2EHarness } from '../support/e2e';
+import { readEvents, startHarness, type E2EHarness } from '../support/e2e';
 import { aProject } from '../support/fixtures';
 import { isolatedNamespace } from '../support/namespace';
 
@@ -60,8 +60,7 @@ describe('a holiday notice loaded live recounts provisional deadlines', () => {
     const tokens = path.join(tmp, 'tokens.json');
     fs.writeFileSync(tokens, JSON.stringify({ tokens: [{ id: 'test-admin', role: 'admin', hash: hashToken(admin) }] }));
     api = await startApi({ ctx: { client: h.client, taskQueue: h.taskQueue }, tokens, port: 0, logger: { level: 'warn' }, strictResponses: true });
-    const ep = e2eEndpoints();
-    env = { PATH: process.env.PATH, HOME: process.env.HOME, TEMPORAL_ADDRESS: ep.temporalAddress, TEMPORAL_NAMESPACE: namespace, KEYFLOW_TASK_QUEUE: h.taskQueue, KAFKA_BROKERS: ep.kafkaBrokers.join(','), KEYFLOW_STATE_DIR: path.join(tmp, 'state') };
+    env = cliEnv({ taskQueue: h.taskQueue, stateDir: path.join(tmp, 'state'), namespace });
   });
   afterAll(async () => {
     await api?.stop();

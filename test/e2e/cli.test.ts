@@ -14,8 +14,8 @@ import { ProjectState } from '../../schemas/lifecycle';
 import { loadCalendar } from '../../seeds/holidays';
 import { loadJointReviewConfig } from '../../seeds/jointReview';
 import { reviewStageInput } from '../../workflows/review/messages';
-import { keyflow, ROOT, type Run } from '../support/cli';
-import { e2eEndpoints, startHarness, type E2EHarness } from '../support/e2e';
+import { cliEnv, keyflow, ROOT, type Run } from '../support/cli';
+import { startHarness, type E2EHarness } from '../support/e2e';
 
 
 
@@ -54,17 +54,8 @@ describe('the keyflow command line (built binary)', () => {
       throw new Error('dist/ is missing: the CLI tests run the built binary — run `npm run build` (scripts/test.sh does) first');
     }
     h = await startHarness('cli');
-    const ep = e2eEndpoints();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'keyflow-cli-'));
-    env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TEMPORAL_ADDRESS: ep.temporalAddress,
-      TEMPORAL_NAMESPACE: ep.namespace,
-      KEYFLOW_TASK_QUEUE: h.taskQueue,
-      KAFKA_BROKERS: ep.kafkaBrokers.join(','),
-      KEYFLOW_STATE_DIR: path.join(tmp, 'state'),
-    };
+    env = cliEnv({ taskQueue: h.taskQueue, stateDir: path.join(tmp, 'state') });
   });
   afterAll(async () => {
     await h?.stop();

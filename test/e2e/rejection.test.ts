@@ -11,10 +11,10 @@ import path from 'node:path';
 import { actOnTask, getReviewState } from '../../client/reviews';
 import { getProjectState, registerProject, transitionProject } from '../../client/projects';
 import { STAGES_BEFORE_CONSTRUCTION } from '../../schemas/jointReview';
-import { keyflow, ROOT } from '../support/cli';
+import { cliEnv, keyflow, ROOT } from '../support/cli';
 import { startApiHarness, until, type ApiHarness } from '../support/apiHarness';
 import { calendarWithSynthetic2027 } from '../support/calendars';
-import { e2eEndpoints, type E2EHarness } from '../support/e2e';
+import type { E2EHarness } from '../support/e2e';
 import { aProject } from '../support/fixtures';
 
 jest.setTimeout(180_000);
@@ -35,16 +35,7 @@ describe('rejection, re-application and the new attempt (real stack, API and CLI
     t = await startApiHarness('rejection', ['admin', 'fgw', 'zrzy', 'sthj', 'sl', 'xzsp'], { calendar: calendarWithSynthetic2027() });
     h = t.h;
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'keyflow-rejection-'));
-    const ep = e2eEndpoints();
-    env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TEMPORAL_ADDRESS: ep.temporalAddress,
-      TEMPORAL_NAMESPACE: ep.namespace,
-      KEYFLOW_TASK_QUEUE: h.taskQueue,
-      KAFKA_BROKERS: ep.kafkaBrokers.join(','),
-      KEYFLOW_STATE_DIR: path.join(tmp, 'state'),
-    };
+    env = cliEnv({ taskQueue: h.taskQueue, stateDir: path.join(tmp, 'state') });
   });
   afterAll(async () => {
     await t?.stop();

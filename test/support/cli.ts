@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { e2eEndpoints } from './e2e';
 
 /** The repository root, where the built binary lives. */
 export const ROOT = path.join(__dirname, '..', '..');
@@ -29,4 +30,21 @@ export function assertBuilt(): void {
   if (!fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) {
     throw new Error('dist/ is missing: the CLI tests run the built binary — run `npm run build` (scripts/test.sh does) first');
   }
+}
+
+/**
+ * The environment a user's shell gives the command line to reach the e2e stack: its Temporal
+ * (namespace), the harness's task queue, its Kafka, and a state folder of the test's own.
+ */
+export function cliEnv(opts: { taskQueue: string; stateDir: string; namespace?: string }): NodeJS.ProcessEnv {
+  const ep = e2eEndpoints();
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TEMPORAL_ADDRESS: ep.temporalAddress,
+    TEMPORAL_NAMESPACE: opts.namespace ?? ep.namespace,
+    KEYFLOW_TASK_QUEUE: opts.taskQueue,
+    KAFKA_BROKERS: ep.kafkaBrokers.join(','),
+    KEYFLOW_STATE_DIR: opts.stateDir,
+  };
 }
