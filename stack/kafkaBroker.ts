@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { TOPICS, TOPIC_PARTITIONS } from '../schemas/topics';
 import { portOr } from './ports';
-import { formattedClusterId, isAlive, lostPortRace, NotOurEngine } from './proof';
+import { formattedClusterId, isAlive, NotOurEngine, startOnOwnPorts } from './proof';
 import { killStale, startService, waitUntil, ServiceProcess } from './processes';
 import { javaBin, kafkaLibs } from './provision';
 
@@ -17,9 +17,6 @@ export interface KafkaBroker {
   stop(): Promise<void>;
 }
 
-/** Times a start is tried again on fresh ports after losing a port to another process. */
-const START_ATTEMPTS = 3;
-
 /**
  * A single-node Apache Kafka broker in KRaft mode (broker and controller in one JVM). Ready means
  * proven ours: the broker answering carries the cluster id formatted in our storage and our JVM
@@ -31,17 +28,7 @@ export async function startKafkaBroker(opts: {
   controllerPort?: number;
   heapMb?: number;
 }): Promise<KafkaBroker> {
-  for (let attempt = 1; ; attempt++) {
-    const fresh = attempt > 1;
-    try {
-      return await startOnce({ ...opts, port: fresh ? undefined : opts.port, controllerPort: fresh ? undefined : opts.controllerPort });
-    } catch (err) {
-      if (!lostPortRace(err) || attempt >= START_ATTEMPTS) {
-        if (lostPortRace(err)) throw new Error(`Kafka: could not start on a port of its own after ${attempt} attempts (another process took each port first): ${(err as Error).message}`, { cause: err });
-        throw err;
-      }
-    }
-  }
+  return startOnOwnPorts('Kafka', (fresh) => startOnce({ ...opts, port: fresh ? undefined : opts.port, controllerPort: fresh ? undefined : opts.controllerPort }));
 }
 
 async function startOnce(opts: { stateDir: string; port?: number; controllerPort?: number; heapMb?: number }): Promise<KafkaBroker> {

@@ -89,3 +89,23 @@ export function lostPortRace(err: unknown): boolean {
   if (err instanceof NotOurEngine) return true;
   return /already in use|address in use|EADDRINUSE|BindException/i.test(String((err as Error)?.message ?? err));
 }
+
+/** Times a start is tried again on fresh ports after losing a port to another process. */
+const START_ATTEMPTS = 3;
+
+/**
+ * Starts an engine, and when it lost a port to another process (two stacks started at once) starts
+ * it again on free ports (`fresh`: the preferred ports are given up), a bounded number of times.
+ */
+export async function startOnOwnPorts<T>(engine: string, start: (fresh: boolean) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(attempt > 1);
+    } catch (err) {
+      if (!lostPortRace(err)) throw err;
+      if (attempt >= START_ATTEMPTS) {
+        throw new Error(`${engine}: could not start on a port of its own after ${attempt} attempts (another process took each port first): ${(err as Error).message}`, { cause: err });
+      }
+    }
+  }
+}

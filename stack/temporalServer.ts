@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { searchAttributeCliPairs } from '../schemas/searchAttributes';
 import { portOr } from './ports';
-import { isAlive, listensOn, lostPortRace, NotOurEngine } from './proof';
+import { isAlive, listensOn, NotOurEngine, startOnOwnPorts } from './proof';
 import { killStale, startService, waitUntil, ServiceProcess } from './processes';
 import { temporalCli } from './provision';
 
@@ -15,9 +15,6 @@ export interface TemporalDevServer {
   process: ServiceProcess;
   stop(): Promise<void>;
 }
-
-/** Times a start is tried again on fresh ports after losing a port to another process. */
-const START_ATTEMPTS = 3;
 
 /**
  * Starts the Temporal CLI's dev server with its state in a SQLite file, so registered projects
@@ -32,17 +29,7 @@ export async function startTemporalDevServer(opts: {
   uiPort?: number;
   namespace?: string;
 }): Promise<TemporalDevServer> {
-  for (let attempt = 1; ; attempt++) {
-    const fresh = attempt > 1;
-    try {
-      return await startOnce({ ...opts, port: fresh ? undefined : opts.port, uiPort: fresh ? undefined : opts.uiPort });
-    } catch (err) {
-      if (!lostPortRace(err) || attempt >= START_ATTEMPTS) {
-        if (lostPortRace(err)) throw new Error(`Temporal: could not start on a port of its own after ${attempt} attempts (another process took each port first): ${(err as Error).message}`, { cause: err });
-        throw err;
-      }
-    }
-  }
+  return startOnOwnPorts('Temporal', (fresh) => startOnce({ ...opts, port: fresh ? undefined : opts.port, uiPort: fresh ? undefined : opts.uiPort }));
 }
 
 async function startOnce(opts: { stateDir: string; port?: number; uiPort?: number; namespace?: string }): Promise<TemporalDevServer> {

@@ -1,9 +1,9 @@
-import { KeyflowError } from '../../client/errors';
 import { getProjectState, registerProject, transitionProject } from '../../client/projects';
 import { TOPICS } from '../../schemas/topics';
 import { readEvents, startHarness, E2EHarness } from '../support/e2e';
 import { aProject } from '../support/fixtures';
 import { reportRefusalsScenario } from '../support/reportRefusals';
+import { refusal } from '../support/refusal';
 
 describe('refusals leave a project exactly as it was', () => {
   let h: E2EHarness;
@@ -14,14 +14,6 @@ describe('refusals leave a project exactly as it was', () => {
     await h?.stop();
   });
 
-  const refusal = async (p: Promise<unknown>): Promise<KeyflowError> => {
-    const err = await p.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(KeyflowError);
-    return err as KeyflowError;
-  };
 
   it('refuses illegal transitions with the current stage and the allowed next ones', async () => {
     const project = aProject({ stage: 'conceived', category: 'preliminary' });

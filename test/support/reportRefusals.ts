@@ -6,21 +6,13 @@
  * a repeat answers once; a correction needs a reason. The warning events that follow the report
  * depend on the month, so they are derived from it (test/support/dateExpectations.ts).
  */
-import { KeyflowError } from '../../client/errors';
 import { getProjectState, registerProject, reportProgress, setAnnualPlan, type ClientContext } from '../../client/projects';
 import { shanghaiDate } from '../../domain/calendar';
 import { addMonths, monthOf } from '../../domain/lifecycle/months';
 import { expectedReportEventTypes, REPORT_FIGURES } from './dateExpectations';
 import { aProject } from './fixtures';
+import { refusal } from './refusal';
 
-async function refusal(p: Promise<unknown>): Promise<KeyflowError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(KeyflowError);
-  return err as KeyflowError;
-}
 
 /**
  * Runs the scenario on a project of its own. `now`: the workflow clock's instant (its Shanghai

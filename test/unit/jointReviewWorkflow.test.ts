@@ -18,6 +18,7 @@ import { loadJointReviewConfig } from '../../seeds/jointReview';
 import { reviewStageInput, reviewStageWorkflowId } from '../../workflows/review/messages';
 import { calendarWithSynthetic2027 } from '../support/calendars';
 import { calendarRoom, eventually, reviewTestEnv, type ReviewTestEnv } from './jointReviewHarness';
+import { refusal } from '../support/refusal';
 
 let serial = 0;
 function projectCode(): string {
@@ -99,14 +100,6 @@ async function withActionSentWithTheStart(
   }
 }
 
-async function refusal(p: Promise<unknown>): Promise<KeyflowError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(KeyflowError);
-  return err as KeyflowError;
-}
 
 describe('reviewStage on the time-skipping server', () => {
   it('completes the stage when every department has approved, in parallel, each within its calendar deadline', async () => {
