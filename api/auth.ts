@@ -34,6 +34,16 @@ function digest(salt: string, token: string): Buffer {
 const TOKEN_MIN = 16;
 const TOKEN_MAX = 256;
 
+/** Whether `token` is the one `hash` (`sha256:<salt>:<hex>`) was made from; constant time for a well-formed token. */
+export function tokenMatches(token: string, hash: string): boolean {
+  if (token.length < TOKEN_MIN || token.length > TOKEN_MAX) return false;
+  const [, salt, hex] = hash.split(':');
+  if (salt === undefined || hex === undefined) return false;
+  const expected = Buffer.from(hex, 'hex');
+  const got = digest(salt, token);
+  return expected.length === got.length && timingSafeEqual(got, expected);
+}
+
 export interface TokenStore {
   /** The principal a presented token stands for, or null. */
   verify(token: string): Principal | null;
@@ -70,8 +80,7 @@ export function tokenStore(file: unknown, source = 'token file'): TokenStore {
   };
 }
 
-/** Reads the token file at `path` (KEYFLOW_API_TOKENS). */
-export function loadTokenFile(path: string): TokenStore {
+function readTokenFile(path: string): TokenStore {
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(path, 'utf8'));
@@ -79,6 +88,44 @@ export function loadTokenFile(path: string): TokenStore {
     throw new TokenFileError(`${path}: cannot read the token file: ${(err as Error).message}`);
   }
   return tokenStore(raw, path);
+}
+
+/**
+ * The service tokens of the token file at `path` (KEYFLOW_API_TOKENS). The file is read again
+ * when it changes (inode, size, mtime), so a service token added or removed with
+ * scripts/hash-token.ts counts from the next request, without a restart; a file broken by an edit
+ * keeps the last good version in force (and is refused at start).
+ */
+export function loadTokenFile(path: string): TokenStore {
+  const identity = () => {
+    const st = fs.statSync(path, { bigint: true });
+    return `${st.ino}:${st.size}:${st.mtimeNs}`;
+  };
+  let seen = identity();
+  let store = readTokenFile(path);
+  const fresh = () => {
+    let now: string;
+    try {
+      now = identity();
+    } catch {
+      return store;
+    }
+    if (now !== seen) {
+      seen = now;
+      try {
+        store = readTokenFile(path);
+      } catch {
+        // keep the last good version
+      }
+    }
+    return store;
+  };
+  return {
+    get size() {
+      return fresh().size;
+    },
+    verify: (token) => fresh().verify(token),
+  };
 }
 
 /** The bearer token of an Authorization header, or null when there is none. */
@@ -91,4 +138,21 @@ export function bearerToken(header: string | string[] | undefined): string | nul
 /** Who may call a route: a list of roles, or anyone (no token needed). */
 export type Access = readonly Role[] | 'public';
 
+/** The roles that see every project; an enterprise sees only its own and is let in route by route. */
 export const ALL_ROLES: readonly Role[] = ['department', 'supervisor', 'meetingOffice', 'admin'];
+
+/** Everyone with a credential, enterprises included (routes narrow what each sees). */
+export const EVERYONE: readonly Role[] = [...ALL_ROLES, 'enterprise'];
+
+/** The session cookie's name (the web app's sign-in page relies on it). */
+export const SESSION_COOKIE = 'keyflow_session';
+
+/** The value of cookie `name` in a Cookie header, or null. */
+export function cookieValue(header: string | string[] | undefined, name: string): string | null {
+  if (typeof header !== 'string') return null;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || null;
+  }
+  return null;
+}

@@ -134,6 +134,7 @@ export function openApiDocument(routes: readonly AnyRouteDef[]): Record<string, 
       { name: 'rankings', description: 'Four-compare results and inspection-tour rankings' },
       { name: 'calendar', description: 'The working-day calendar: provisional years, loading a holiday notice without a restart' },
       { name: 'system', description: 'Health, this document, identity, reference data' },
+      { name: 'people', description: 'Sign-in and sessions, users and their API tokens' },
     ].filter((t) => routes.some((r) => r.tag === t.name)),
     paths,
     components: {

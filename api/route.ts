@@ -1,9 +1,11 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { ClientContext } from '../client/projects';
 import type { Principal, Role } from '../schemas/api';
 import { ValidationError, issuesOf } from '../schemas/validation';
-import { bearerToken, type Access, type TokenStore } from './auth';
+import { bearerToken, cookieValue, SESSION_COOKIE, type Access, type TokenStore } from './auth';
+import type { LoginLimiter, SessionStore } from './sessions';
+import { userPrincipal, type UserStore } from './users';
 import { AnswerOutsideSchema, forbidden, invalid, unauthorized } from './errors';
 import { bodyTextIssues, refuseIssues } from './jsonBody';
 
@@ -23,7 +25,7 @@ export interface RouteDef<
   R extends z.ZodTypeAny = z.ZodTypeAny,
   A extends Access = Access,
 > {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** Fastify syntax, `/projects/:code`. */
   url: string;
   operationId: string;
@@ -59,6 +61,8 @@ export interface RouteDef<
     body: z.output<B>;
     principal: A extends 'public' ? undefined : Principal;
     request: FastifyRequest;
+    /** For headers the answer needs (Set-Cookie, Retry-After). */
+    reply: FastifyReply;
   }): Promise<z.input<R>>;
 }
 
@@ -68,7 +72,12 @@ export type AnyRouteDef = RouteDef<any, any, any, any, any>;
 
 export interface ApiDeps {
   ctx: ClientContext;
+  /** Service tokens (the token file). */
   tokens: TokenStore;
+  /** People: their passwords and tokens (api/users.ts); buildServer always sets these three. */
+  users?: UserStore;
+  sessions?: SessionStore;
+  loginLimiter?: LoginLimiter;
   /** Every route added, in order, for the OpenAPI document. */
   registry: AnyRouteDef[];
   /**
@@ -82,6 +91,26 @@ export interface ApiDeps {
 }
 
 const principals = new WeakMap<FastifyRequest, Principal>();
+
+/**
+ * The caller of a request, from `Authorization: Bearer` (a service token of the token file, else a
+ * user's token) or, without that header, the session cookie; null when neither is known.
+ */
+export function authenticate(deps: Pick<ApiDeps, 'tokens' | 'users' | 'sessions'>, request: FastifyRequest): Principal | null | 'none' {
+  const token = bearerToken(request.headers.authorization);
+  if (token) {
+    const service = deps.tokens.verify(token);
+    if (service) return service;
+    const user = deps.users?.verifyToken(token);
+    return user ? userPrincipal(user.user, user.tokenId) : null;
+  }
+  const session = cookieValue(request.headers.cookie, SESSION_COOKIE);
+  if (session) {
+    const user = deps.sessions?.user(session);
+    return user ? userPrincipal(user) : null;
+  }
+  return 'none';
+}
 
 /** The caller of an authenticated request. */
 export function principalOf(request: FastifyRequest): Principal | undefined {
@@ -108,12 +137,17 @@ export function addRoute<P extends z.ZodTypeAny, Q extends z.ZodTypeAny, B exten
     onRequest: async (request, reply) => {
       if (def.access === 'public') return;
       void reply.header('cache-control', 'no-store');
-      const token = bearerToken(request.headers.authorization);
-      if (!token) throw unauthorized('no token: send the header Authorization: Bearer <token>');
-      const principal = deps.tokens.verify(token);
-      if (!principal) throw unauthorized('the token is not known (revoked, mistyped or from another installation)');
+      const principal = authenticate(deps, request);
+      if (principal === 'none') throw unauthorized('no token: send the header Authorization: Bearer <token>, or sign in (POST /session)');
+      if (!principal) {
+        throw unauthorized(
+          request.headers.authorization
+            ? 'the token is not known (revoked, mistyped, its user disabled, or from another installation)'
+            : 'the session has ended (signed out, expired, or the password was reset): sign in again (POST /session)',
+        );
+      }
       principals.set(request, principal);
-      request.log = request.log.child({ tokenId: principal.tokenId });
+      request.log = request.log.child({ tokenId: principal.tokenId, userId: principal.userId });
       if (!(def.access as readonly string[]).includes(principal.role)) {
         throw forbidden(`a ${principal.role} token may not call ${def.method} ${def.url} (${def.summary}); allowed: ${(def.access as readonly string[]).join(', ')}`);
       }
@@ -130,7 +164,7 @@ export function addRoute<P extends z.ZodTypeAny, Q extends z.ZodTypeAny, B exten
       if (def.authorize && principal) await def.authorize({ params, query, principal });
       const raw = def.prepareBody && principal ? def.prepareBody(request.body, params, principal) : request.body;
       const body = parse(def.body, raw, 'body');
-      const result = await def.handler({ params, query, body, principal: principal as never, request });
+      const result = await def.handler({ params, query, body, principal: principal as never, request, reply });
       if (!def.produces) {
         const checked = def.response.safeParse(result);
         if (!checked.success) throw new AnswerOutsideSchema(def.operationId, issuesOf(checked.error), deps.strictResponses);

@@ -1,6 +1,9 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ClientContext } from '../client/projects';
 import type { TokenStore } from './auth';
+import { DEFAULT_LIMITS, DEFAULT_SESSION, loginLimiter, sessionStore, type LimitOptions, type SessionOptions } from './sessions';
+import { noUserStore, type UserStore } from './users';
+import { peopleRoutes } from './routes/people';
 import { dashboardRoutes } from './dashboard/serve';
 import { calendarRoutes } from './routes/calendar';
 import { frameworkError, installErrorHandling } from './errors';
@@ -19,6 +22,10 @@ export type ApiLogging = false | { level?: string; stream?: NodeJS.WritableStrea
 export interface ServerOptions {
   ctx: ClientContext;
   tokens: TokenStore;
+  /** People (api/users.ts openUserStore); without it only service tokens are known. */
+  users?: UserStore;
+  session?: Partial<SessionOptions>;
+  loginLimits?: Partial<LimitOptions>;
   logger?: ApiLogging;
   /** Fail answers that do not match their schema (tests) instead of logging a warning. */
   strictResponses?: boolean;
@@ -55,7 +62,10 @@ function loggerOptions(logging: ApiLogging | undefined): FastifyServerOptions['l
     ...(logging?.stream ? { stream: logging.stream } : {}),
     // The default request serializer logs no headers; this one also keeps tokens out of URLs,
     // and redaction covers any header object a log line might carry.
-    redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization', 'req.headers.cookie'], censor: '[redacted]' },
+    redact: {
+      paths: ['req.headers.authorization', 'headers.authorization', 'authorization', 'req.headers.cookie', 'headers.cookie', 'cookie', 'password', '*.password', 'token', '*.token', 'res.headers["set-cookie"]'],
+      censor: '[redacted]',
+    },
     serializers: {
       req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: loggableUrl(req.url), remoteAddress: req.ip }),
     },
@@ -72,8 +82,19 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   installErrorHandling(app);
   installJsonBodyParser(app);
   const registry: AnyRouteDef[] = [];
-  const deps: ApiDeps = { ctx: opts.ctx, tokens: opts.tokens, registry, strictResponses: opts.strictResponses ?? false, now: opts.now ?? (() => new Date()) };
+  const users = opts.users ?? noUserStore();
+  const deps: ApiDeps = {
+    ctx: opts.ctx,
+    tokens: opts.tokens,
+    users,
+    sessions: sessionStore(users, { ...DEFAULT_SESSION, ...opts.session }),
+    loginLimiter: loginLimiter({ ...DEFAULT_LIMITS, ...opts.loginLimits }),
+    registry,
+    strictResponses: opts.strictResponses ?? false,
+    now: opts.now ?? (() => new Date()),
+  };
   void app.register(systemRoutes, deps);
+  void app.register(peopleRoutes, deps);
   void app.register(projectRoutes, deps);
   void app.register(reviewRoutes, deps);
   void app.register(meetingRoutes, deps);

@@ -3,11 +3,17 @@ import type { FastifyInstance } from 'fastify';
 import type { ClientContext } from '../client/projects';
 import { loadTokenFile, type TokenStore } from './auth';
 import { buildServer, type ApiLogging } from './server';
+import type { LimitOptions, SessionOptions } from './sessions';
+import { openUserStore, type UserStore } from './users';
 
 export interface StartApiOptions {
   ctx: ClientContext;
   /** The token file (KEYFLOW_API_TOKENS), or a store already loaded. */
   tokens: string | TokenStore;
+  /** The user store's file (created when missing), or a store already open; none: service tokens only. */
+  users?: string | UserStore;
+  session?: Partial<SessionOptions>;
+  loginLimits?: Partial<LimitOptions>;
   /** 0 picks a free port. */
   port: number;
   /** Default 127.0.0.1. */
@@ -27,7 +33,8 @@ export interface RunningApi {
 /** Builds the API and listens; `stop()` closes it, letting requests in flight finish. */
 export async function startApi(opts: StartApiOptions): Promise<RunningApi> {
   const tokens = typeof opts.tokens === 'string' ? loadTokenFile(opts.tokens) : opts.tokens;
-  const app = buildServer({ ctx: opts.ctx, tokens, logger: opts.logger, strictResponses: opts.strictResponses });
+  const users = typeof opts.users === 'string' ? openUserStore(opts.users) : opts.users;
+  const app = buildServer({ ctx: opts.ctx, tokens, users, session: opts.session, loginLimits: opts.loginLimits, logger: opts.logger, strictResponses: opts.strictResponses });
   const host = opts.host ?? '127.0.0.1';
   try {
     await app.listen({ port: opts.port, host });

@@ -5,6 +5,7 @@ import { Stall, WarningLevel } from './lifecycle';
 import { ProjectCode, Stage } from './project';
 import { CheckRecord, TourRecord } from './rankings';
 import { County } from './reference';
+import { Enterprise, UserId, UserRole } from './users';
 
 /**
  * Shapes that exist only at the HTTP boundary (api/): error bodies, pages, query strings, the
@@ -21,9 +22,11 @@ import { County } from './reference';
  * - department 职能部门: its own inbox and tasks, and the projects it leads;
  * - supervisor 督查: reads everything;
  * - meetingOffice 周例会办公室: agendas, decisions and follow-up items;
- * - admin: everything, including registering projects.
+ * - admin: everything, including registering projects and managing users;
+ * - enterprise 项目单位: its own projects only (their state and monthly reports).
+ * A user's roles (schemas/users.ts UserRole) map onto one of these (api/users.ts accessRole).
  */
-export const Role = z.enum(['department', 'supervisor', 'meetingOffice', 'admin']);
+export const Role = z.enum(['department', 'supervisor', 'meetingOffice', 'admin', 'enterprise']);
 export type Role = z.infer<typeof Role>;
 
 /** `sha256:<salt, base64url>:<sha256(salt ‖ token), hex>` — the token itself is never stored. */
@@ -43,6 +46,9 @@ export const ApiTokenEntry = z
   .superRefine((t, ctx) => {
     if (t.role === 'department' && t.department === undefined) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['department'], message: 'must name the department a department token acts for' });
+    }
+    if (t.role === 'enterprise') {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['role'], message: 'an enterprise (项目单位) is a user with its projects, not a service token: add it with keyflow users add' });
     }
     if (t.role !== 'department' && t.department !== undefined) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['department'], message: `only goes with role department (role is ${t.role})` });
@@ -64,11 +70,20 @@ export const ApiTokenFile = z
   });
 export type ApiTokenFile = z.infer<typeof ApiTokenFile>;
 
-/** The caller, as its token says (`GET /whoami`). */
+/**
+ * The caller, as its credential says (`GET /whoami`): a service token of the token file
+ * (`tokenId`, role, department), or a user signed in or presenting one of their tokens.
+ */
 export const Principal = z.object({
-  tokenId: Slug,
+  /** The token presented; absent for a session. */
+  tokenId: Slug.optional(),
   role: Role,
   department: Slug.optional(),
+  /** The person, when the credential is a user's (session or user token). */
+  userId: UserId.optional(),
+  name: z.string().optional(),
+  roles: z.array(UserRole).optional(),
+  enterprise: Enterprise.optional(),
 });
 export type Principal = z.infer<typeof Principal>;
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Health, Principal } from '../../schemas/api';
 import { ReferenceData } from '../../schemas/reference';
 import { loadReferenceData } from '../../seeds';
-import { ALL_ROLES } from '../auth';
+import { ALL_ROLES, EVERYONE } from '../auth';
 import { openApiDocument } from '../openapi';
 import { addRoute, type ApiDeps } from '../route';
 
@@ -48,9 +48,9 @@ export async function systemRoutes(app: FastifyInstance, deps: ApiDeps): Promise
     method: 'GET',
     url: '/whoami',
     operationId: 'whoAmI',
-    summary: 'The role (and department) the presented token stands for',
+    summary: 'The role (and department, user) the presented token or session stands for',
     tag: 'system',
-    access: ALL_ROLES,
+    access: EVERYONE,
     response: Principal,
     handler: async ({ principal }) => principal,
   });

@@ -8,6 +8,7 @@
  * separately). Real sockets: jest cannot load fastify.inject's ES-module dependencies.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { hashToken, newToken, tokenStore } from '../../api/auth';
 import { openApiDocument } from '../../api/openapi';
@@ -15,14 +16,18 @@ import { ROLES, roleAllowed } from '../../api/roleMatrix';
 import { currentRoleMatrixReadme } from '../../api/roleMatrixReadme';
 import type { AnyRouteDef } from '../../api/route';
 import { buildServer, routesOf } from '../../api/server';
+import { openUserStore } from '../../api/users';
 import type { Role } from '../../schemas/api';
 
-const tokens: Record<Role, string> = { department: newToken(), supervisor: newToken(), meetingOffice: newToken(), admin: newToken() };
+// Service tokens for the roles a token file takes; an enterprise is a user with its projects and a token of its own.
+const tokens: Record<Role, string> = { department: newToken(), supervisor: newToken(), meetingOffice: newToken(), admin: newToken(), enterprise: '' };
 const store = tokenStore({
-  tokens: ROLES.map((role) => ({ id: `t-${role.toLowerCase()}`, role, ...(role === 'department' ? { department: 'fgw' } : {}), hash: hashToken(tokens[role]) })),
+  tokens: ROLES.filter((r) => r !== 'enterprise').map((role) => ({ id: `t-${role.toLowerCase()}`, role, ...(role === 'department' ? { department: 'fgw' } : {}), hash: hashToken(tokens[role]) })),
 });
+const usersDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyflow-role-matrix-'));
+const users = openUserStore(path.join(usersDir, 'users.json'), { scrypt: { logN: 4, r: 1, p: 1 } });
 const unreachable = new Proxy({}, { get: () => { throw new Error('Temporal must not be reached'); } });
-const app = buildServer({ ctx: { client: unreachable as never, taskQueue: 'none' }, tokens: store, logger: false });
+const app = buildServer({ ctx: { client: unreachable as never, taskQueue: 'none' }, tokens: store, users, logger: false });
 
 /** A concrete path for a route: valid samples for every path parameter, the caller's own department. */
 const SAMPLES: Record<string, string> = { code: '2026-411122-13-03-000001', stage: 'landUsePlanning', dept: 'fgw', week: '2026-W41', id: 'fu-1', tourId: 'tour-a', orderId: 'o-1' };
@@ -31,10 +36,16 @@ const concrete = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, (_m, name: st
 let base = '';
 let routes: readonly AnyRouteDef[] = [];
 beforeAll(async () => {
+  const now = new Date('2026-03-02T01:00:00Z');
+  await users.add({ id: 'qiye', name: '示例企业联络员', roles: ['enterprise'], enterprise: { name: '示例企业', projects: [SAMPLES.code] } }, now);
+  tokens.enterprise = (await users.addToken('qiye', undefined, now)).token;
   base = await app.listen({ port: 0, host: '127.0.0.1' });
   routes = routesOf(app);
 });
-afterAll(() => app.close());
+afterAll(async () => {
+  await app.close();
+  fs.rmSync(usersDir, { recursive: true, force: true });
+});
 
 async function call(method: string, url: string, role: Role) {
   const res = await fetch(`${base}${url}`, {
@@ -55,7 +66,9 @@ describe('the role matrix', () => {
       for (const role of ROLES) {
         const status = await call(def.method, concrete(def.url), role);
         checked++;
-        if (roleAllowed(def, role) ? status === 401 || status === 403 : status !== 403) wrong.push(`${def.method} ${def.url} as ${role}: ${status}`);
+        // GET /session answers a person only: a service token is "not signed in" (401) by contract.
+        const person = def.operationId === 'currentSession' && role !== 'enterprise';
+        if (person ? status !== 401 : roleAllowed(def, role) ? status === 401 || status === 403 : status !== 403) wrong.push(`${def.method} ${def.url} as ${role}: ${status}`);
       }
     }
     expect(wrong).toEqual([]);
