@@ -2,6 +2,7 @@
  * The API on its own, beside a running stack (`npm start` in another terminal) or against
  * TEMPORAL_ADDRESS: `npx tsx api/main.ts`. Reads the environment once, here.
  */
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { readEnv } from '../config/env';
 import { defaultStateDir } from '../stack/paths';
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
   const api = await startApi({
     ctx: { client, taskQueue: env.KEYFLOW_TASK_QUEUE },
     tokens: env.KEYFLOW_API_TOKENS,
+    users: env.KEYFLOW_USERS ?? path.join(env.KEYFLOW_STATE_DIR ?? defaultStateDir(), 'users.json'),
+    session: { secureCookie: env.KEYFLOW_COOKIE_SECURE, maxAgeSeconds: env.KEYFLOW_SESSION_HOURS * 3600 },
     port: env.KEYFLOW_API_PORT,
     host: env.KEYFLOW_API_HOST,
   });

@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+import { ZodEffects, ZodObject, type z } from 'zod';
 import type { ClientContext } from '../client/projects';
 import type { Principal, Role } from '../schemas/api';
+import type { Actor } from '../schemas/common';
+import { USER_ROLE_NAMES } from '../schemas/users';
 import { ValidationError, issuesOf } from '../schemas/validation';
 import { bearerToken, cookieValue, SESSION_COOKIE, type Access, type TokenStore } from './auth';
 import type { LoginLimiter, SessionStore } from './sessions';
@@ -131,6 +133,7 @@ export function addRoute<P extends z.ZodTypeAny, Q extends z.ZodTypeAny, B exten
   def: RouteDef<P, Q, B, R, A>,
 ): void {
   deps.registry.push(def);
+  const stamps = takesActor(def.body);
   app.route({
     method: def.method,
     url: def.url,
@@ -161,8 +164,9 @@ export function addRoute<P extends z.ZodTypeAny, Q extends z.ZodTypeAny, B exten
       if (textIssues.length > 0) throw refuseIssues(textIssues);
       const params = parse(def.params, request.params, 'path');
       const query = parse(def.query, request.query ?? {}, 'query');
+      const stamped = stamps && principal ? stampActor(request.body, principal) : request.body;
       if (def.authorize && principal) await def.authorize({ params, query, principal });
-      const raw = def.prepareBody && principal ? def.prepareBody(request.body, params, principal) : request.body;
+      const raw = def.prepareBody && principal ? def.prepareBody(stamped, params, principal) : stamped;
       const body = parse(def.body, raw, 'body');
       const result = await def.handler({ params, query, body, principal: principal as never, request, reply });
       if (!def.produces) {
@@ -177,14 +181,51 @@ export function addRoute<P extends z.ZodTypeAny, Q extends z.ZodTypeAny, B exten
   });
 }
 
-/** Refuses a department token acting for another department through the body's `actor`. */
-export function actorFor(raw: unknown, principal: Principal): unknown {
-  if (principal.role !== 'department' || raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+const ACTOR_FIELDS = ['by', 'department', 'userId', 'name', 'role', 'tokenId'] as const;
+
+/** The actor an action records: the principal, whatever the body says (schemas/common.ts Actor). */
+export function actorOf(p: Principal): Actor {
+  const role = p.roles && p.roles.length > 0 ? p.roles.join(',') : p.role;
+  const by = p.userId
+    ? `${p.userId}:${p.name ?? p.userId}（${(p.roles ?? []).map((r) => USER_ROLE_NAMES[r]).join('、')}）`
+    : `api:${p.tokenId ?? 'unknown'}`;
+  return {
+    by: by.slice(0, 120),
+    ...(p.department ? { department: p.department } : {}),
+    ...(p.userId ? { userId: p.userId } : {}),
+    ...(p.name ? { name: p.name } : {}),
+    role,
+    ...(p.tokenId ? { tokenId: p.tokenId } : {}),
+  };
+}
+
+/** Whether a body schema carries an `actor` (through refinements and transforms). */
+export function takesActor(schema: z.ZodTypeAny | undefined): boolean {
+  let s = schema;
+  while (s instanceof ZodEffects) s = s.innerType();
+  return s instanceof ZodObject && 'actor' in (s.shape as object);
+}
+
+/**
+ * The body with `actor` set to the principal. A body that names someone else — another `by`,
+ * department, user, role or token — is refused (403) before anything is read: the actor is who
+ * signed in, and a request cannot speak for another person or department.
+ */
+export function stampActor(raw: unknown, principal: Principal): unknown {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
   const body = raw as { actor?: unknown };
-  if (body.actor === null || typeof body.actor !== 'object' || Array.isArray(body.actor)) return raw;
-  const actor = body.actor as { department?: unknown };
-  if (actor.department !== undefined && actor.department !== principal.department) {
-    throw forbidden(`a token of ${principal.department} may act only for ${principal.department}, not for ${String(actor.department)}`);
+  const actor = actorOf(principal);
+  if (body.actor !== undefined && body.actor !== null && typeof body.actor === 'object' && !Array.isArray(body.actor)) {
+    const named = body.actor as Record<string, unknown>;
+    for (const f of ACTOR_FIELDS) {
+      if (named[f] !== undefined && named[f] !== actor[f]) {
+        throw forbidden(
+          `actor.${f}: 记录的操作人是当前登录者（${actor.by}），请求不能以他人名义操作 (the actor is who signed in, ${actor.by}; a request may not name another: ${JSON.stringify(named[f]).slice(0, 80)})`,
+        );
+      }
+    }
+  } else if (body.actor !== undefined) {
+    return raw;
   }
-  return { ...body, actor: { ...actor, department: principal.department } };
+  return { ...body, actor };
 }

@@ -9,6 +9,8 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { kafkaPublisher } from '../activities/events/publisher';
 import { startApi } from '../api/start';
+import { openUserStore } from '../api/users';
+import { DEMO_PASSWORD, ensureDemoUsers } from '../seeds/demoUsers';
 import { ensureCalendarRegistry, workerCalendarHolder } from '../client/calendar';
 import { ensureWeeklyMeetingSchedule } from '../client/meetings';
 import { ensureFourCompareSchedule } from '../client/rankings';
@@ -68,8 +70,13 @@ export async function runKeyflow(opts: RunOptions = {}): Promise<void> {
   await calendarHolder.refresh().catch(() => undefined);
   await ensureWeeklyMeetingSchedule(client, endpoints.taskQueue, meetingConfig);
   await ensureFourCompareSchedule(client, endpoints.taskQueue);
+  // People: the state directory's user store, with the demo users unless a store of one's own is given.
+  const users = openUserStore(env.KEYFLOW_USERS ?? path.join(stack.stateDir, 'users.json'));
+  const demoUsers = env.KEYFLOW_USERS ? [] : await ensureDemoUsers(users, new Date());
   const api = await startApi({
     ctx,
+    users,
+    session: { secureCookie: env.KEYFLOW_COOKIE_SECURE, maxAgeSeconds: env.KEYFLOW_SESSION_HOURS * 3600 },
     tokens: env.KEYFLOW_API_TOKENS ?? path.join(repoRoot(), 'seeds', 'api-tokens.json'),
     port: env.KEYFLOW_API_PORT,
     host: env.KEYFLOW_API_HOST,
@@ -132,6 +139,8 @@ export async function runKeyflow(opts: RunOptions = {}): Promise<void> {
   say(`  reminders:       ${reminders.remindersLog ? `tail -f ${reminders.remindersLog}` : `sent to ${reminders.webhookUrl}`}`);
   say(`  HTTP API:        ${api.url} (OpenAPI at ${api.url}/openapi.json)`);
   say(`  dashboard:       ${api.url}/dashboard  (demo supervisor token: keyflow-demo-supervisor)`);
+  say(`  users:           ${users.file}${demoUsers.length > 0 ? ` — demo sign-in (POST ${api.url}/session), password ${DEMO_PASSWORD} for all:` : ''}`);
+  if (demoUsers.length > 0) say(`                   ${demoUsers.map((u) => `${u.id} (${u.roles.join(',')})`).join(', ')}`);
   say(`  inspection tour: ${tour.record.reports.html}`);
   say(`                   ${tour.record.reports.csv}`);
   say('  watch the project events on Kafka:');

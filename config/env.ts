@@ -24,6 +24,12 @@ export const KeyflowEnv = z.object({
   KEYFLOW_API_HOST: z.string().min(1).default('127.0.0.1'),
   /** The API token file (hashes, roles, departments); seeds/api-tokens.json holds the demo stack's. */
   KEYFLOW_API_TOKENS: z.string().min(1).optional(),
+  /** The user store (people, password hashes, their tokens); default users.json in the state directory, with the demo users. */
+  KEYFLOW_USERS: z.string().min(1).optional(),
+  /** Send the session cookie with Secure (set behind HTTPS). */
+  KEYFLOW_COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Hours a sign-in lasts (the session cookie's Max-Age). */
+  KEYFLOW_SESSION_HOURS: z.coerce.number().positive('must be a positive number of hours').max(24 * 30, 'must be at most 720 hours').default(8),
   /** Chat robot webhook for reminders; unset → a local inbox whose log the run command prints. */
   KEYFLOW_REMINDER_WEBHOOK: z.string().url('must be a URL').optional(),
   KEYFLOW_REMINDER_FORMAT: z.enum(['wecom', 'dingtalk']).default('wecom'),

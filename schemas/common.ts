@@ -47,12 +47,25 @@ export const Wan = z
 /** A short identifier: lower-case letters, digits and dashes. */
 export const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes');
 
-/** Who did something and why — every state change carries one. */
+/**
+ * Who did something — every state change carries one. Through the API it is always the
+ * authenticated principal (api/route.ts actorOf), never what the body says: `by` is the label the
+ * records show (`fgw.li:李主任（部门负责人）`, or `api:<token id>` for a service token), and the
+ * person's id, name and role travel beside it.
+ */
 export const Actor = z.object({
-  /** A person or system account, e.g. `fgw:zhang.wei`. */
+  /** A person or system account, e.g. `fgw.li:李主任（部门负责人）`. */
   by: Text(z.string().trim().min(1, 'must name who acts').max(120)),
   /** The department the actor acts for, when acting for one. */
   department: Slug.optional(),
+  /** The user (login name) who acted, when a person did. */
+  userId: z.string().max(40).optional(),
+  /** The person's name, e.g. 李主任. */
+  name: Text(z.string().max(40)).optional(),
+  /** The role(s) the actor acted in (schemas/users.ts UserRole, or a service token's role). */
+  role: z.string().max(80).optional(),
+  /** The API token presented, by id (never the token). */
+  tokenId: Slug.optional(),
 });
 export type Actor = z.infer<typeof Actor>;
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { calendarSummary, loadHolidayNotice } from '../../client/calendar';
 import { CalendarSummary, LoadHolidayNoticeBody, LoadHolidayNoticeResult } from '../../schemas/calendar';
 import { ALL_ROLES } from '../auth';
-import { addRoute, type ApiDeps } from '../route';
+import { actorOf, addRoute, type ApiDeps } from '../route';
 
 /** The working-day calendar: what the workers count on, and loading a notice without a restart (admin). */
 export async function calendarRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
@@ -30,6 +30,6 @@ export async function calendarRoutes(app: FastifyInstance, deps: ApiDeps): Promi
     access: ['admin'],
     body: LoadHolidayNoticeBody,
     response: LoadHolidayNoticeResult,
-    handler: async ({ body, principal }) => loadHolidayNotice(ctx, { ...body, by: `api:${principal.tokenId}` }),
+    handler: async ({ body, principal }) => loadHolidayNotice(ctx, { ...body, by: actorOf(principal).by }),
   });
 }

@@ -12,10 +12,11 @@ import {
 } from '../../schemas/api';
 import { AnnualPlan, ProgressReport, ProjectState, SetAnnualPlan, TransitionRequest } from '../../schemas/lifecycle';
 import { ProjectInput } from '../../schemas/project';
-import { ALL_ROLES } from '../auth';
+import { EVERYONE } from '../auth';
+import { allScopes, dutyOf, LEAD_DUTY, ownProjectsOnly } from '../authority';
 import { forbidden } from '../errors';
 import { paginate } from '../pagination';
-import { actorFor, addRoute, type ApiDeps } from '../route';
+import { actorOf, addRoute, type ApiDeps } from '../route';
 
 /** The department that issues the city's annual key-project plan (发展和改革委员会). */
 const PLAN_ISSUER = 'fgw';
@@ -25,6 +26,9 @@ export async function projectRoutes(app: FastifyInstance, deps: ApiDeps): Promis
   const { ctx } = deps;
 
   /** A department may report on and move only the projects it leads (牵头). */
+  const reportDuty = dutyOf('填报月报', LEAD_DUTY);
+  const leadDuty = dutyOf('变更项目阶段、下达年度计划', LEAD_DUTY);
+
   const leadDepartmentOnly = async ({ params, principal }: { params: { code: string }; principal: Principal }) => {
     if (principal.role !== 'department') return;
     const project = await getProject(ctx, params.code);
@@ -52,7 +56,7 @@ export async function projectRoutes(app: FastifyInstance, deps: ApiDeps): Promis
     response: Registered,
     status: 201,
     refusals: [409],
-    handler: ({ body, principal }) => registerProject(ctx, body, `api:${principal.tokenId}`),
+    handler: ({ body, principal }) => registerProject(ctx, body, actorOf(principal).by),
   });
 
   addRoute(app, deps, {
@@ -62,12 +66,15 @@ export async function projectRoutes(app: FastifyInstance, deps: ApiDeps): Promis
     summary: 'List projects, filtered by stage, county, industry, warning light and stall',
     description: 'Read from Temporal visibility, which trails changes by a moment. Sorted by project code.',
     tag: 'projects',
-    access: ALL_ROLES,
+    access: EVERYONE,
+    narrowed: { enterprise: 'own projects' },
     query: ProjectListQuery,
     response: pageOf(ProjectListing),
-    handler: async ({ query }) => {
+    handler: async ({ query, principal }) => {
       const { limit, cursor, ...filter } = query;
-      return paginate(await listProjects(ctx, filter), { limit, cursor }, (p) => p.code);
+      const own = principal.role === 'enterprise' ? new Set(principal.enterprise?.projects ?? []) : null;
+      const listed = (await listProjects(ctx, filter)).filter((p) => own === null || own.has(p.code));
+      return paginate(listed, { limit, cursor }, (p) => p.code);
     },
   });
 
@@ -77,7 +84,9 @@ export async function projectRoutes(app: FastifyInstance, deps: ApiDeps): Promis
     operationId: 'getProject',
     summary: 'A project\'s state and history: stages, reports, warnings, stalls and supervision orders, approvals',
     tag: 'projects',
-    access: ALL_ROLES,
+    access: EVERYONE,
+    narrowed: { enterprise: 'own projects' },
+    scope: ownProjectsOnly,
     params: ProjectParams,
     response: ProjectState,
     refusals: [404],
@@ -89,13 +98,14 @@ export async function projectRoutes(app: FastifyInstance, deps: ApiDeps): Promis
     url: '/projects/:code/reports',
     operationId: 'reportProgress',
     summary: 'Record a monthly progress report (月报) or a correction of one',
-    description: 'A department token may report only for projects its department leads. A repeated requestId returns the first answer.',
+    description:
+      'A department reports only for projects it leads, through its lead-department officer or head; an enterprise (项目单位) files and corrects the reports of its own projects only. The actor recorded is the caller. A repeated requestId returns the first answer.',
     tag: 'projects',
-    access: ['department', 'admin'],
-    narrowed: { department: 'lead' },
+    access: ['department', 'admin', 'enterprise'],
+    narrowed: { department: 'lead', enterprise: 'own projects' },
+    scope: allScopes(ownProjectsOnly, reportDuty),
     params: ProjectParams,
     authorize: leadDepartmentOnly,
-    prepareBody: (raw, _params, principal) => actorFor(raw, principal),
     body: ProgressReport,
     response: ReportAnswer,
     refusals: [404, 409, 422],
@@ -112,9 +122,9 @@ export async function projectRoutes(app: FastifyInstance, deps: ApiDeps): Promis
     tag: 'projects',
     access: ['department', 'admin'],
     narrowed: { department: 'fgw only' },
+    scope: leadDuty,
     params: ProjectParams,
     authorize: planIssuerOnly,
-    prepareBody: (raw, _params, principal) => actorFor(raw, principal),
     body: SetAnnualPlan,
     response: AnnualPlan,
     refusals: [404, 409],
@@ -131,9 +141,9 @@ export async function projectRoutes(app: FastifyInstance, deps: ApiDeps): Promis
     tag: 'projects',
     access: ['department', 'admin'],
     narrowed: { department: 'lead' },
+    scope: leadDuty,
     params: ProjectParams,
     authorize: leadDepartmentOnly,
-    prepareBody: (raw, _params, principal) => actorFor(raw, principal),
     body: TransitionRequest,
     response: TransitionAnswer,
     refusals: [404, 409],

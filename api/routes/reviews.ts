@@ -8,7 +8,7 @@ import { ActionResult, ActOnTaskInput, InboxItem, ResubmitInput, ReviewState, Su
 import { ValidationError } from '../../schemas/validation';
 import { forbidden, invalid } from '../errors';
 import { paginate } from '../pagination';
-import { actorFor, addRoute, type ApiDeps } from '../route';
+import { addRoute, type ApiDeps } from '../route';
 
 /** A department acts for itself only: its inbox and its tasks. */
 const ownDepartment =
@@ -19,13 +19,13 @@ const ownDepartment =
       : null;
 
 /** The task is named by the path; a body that names another is a mistake, not a second choice. */
-function taskBody(raw: unknown, params: { dept: string }, principal: Principal): unknown {
+function taskBody(raw: unknown, params: { dept: string }): unknown {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
   const named = (raw as { department?: unknown }).department;
   if (named !== undefined && named !== params.dept) {
     throw invalid(new ValidationError([{ field: 'department', rule: `must match the task's department in the path (${params.dept}) or be left out` }]), 'body');
   }
-  return actorFor({ ...raw, department: params.dept }, principal);
+  return { ...raw, department: params.dept };
 }
 
 const inboxKey = (i: InboxItem) => `${i.projectCode}/${i.stageId}/${i.department}/${i.kind}`;
@@ -75,8 +75,7 @@ export async function reviewRoutes(app: FastifyInstance, deps: ApiDeps): Promise
         throw forbidden(`only the single window (${singleWindow}) or the lead department (${project.leadDepartment}) may apply again; a token of ${principal.department} may not`);
       }
     },
-    prepareBody: (raw, params, principal) =>
-      raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? actorFor({ ...raw, stageId: params.stage }, principal) : raw,
+    prepareBody: (raw, params) => (raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? { ...raw, stageId: params.stage } : raw),
     body: ReapplyForReview,
     bodyDoc: ReapplyForReview.omit({ stageId: true }),
     response: ReapplyResult,
@@ -108,7 +107,8 @@ export async function reviewRoutes(app: FastifyInstance, deps: ApiDeps): Promise
     description:
       'The task is the department\'s in the path; a department token acts only on its own tasks, and `actor.department` defaults to it. A repeated requestId returns the first answer.',
     tag: 'reviews',
-    access: ['department', 'admin'],
+    // An administrator is no department: the task's decision is the department's own people's.
+    access: ['department'],
     narrowed: { department: 'own' },
     scope: ownDepartment('act on the tasks'),
     params: TaskParams,

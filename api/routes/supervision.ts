@@ -12,7 +12,7 @@ import { ProjectCode } from '../../schemas/project';
 import { PageQuery, pageOf, StalledProject, WarningGrid } from '../../schemas/api';
 import { InboxItem } from '../../schemas/jointReview';
 import { paginate } from '../pagination';
-import { actorFor, addRoute, type ApiDeps } from '../route';
+import { addRoute, type ApiDeps } from '../route';
 
 const SUPERVISING = ['supervisor', 'meetingOffice', 'admin'] as const;
 
@@ -67,7 +67,6 @@ export async function supervisionRoutes(app: FastifyInstance, deps: ApiDeps): Pr
     tag: 'supervision',
     access: ['supervisor', 'admin'],
     params: ProjectParams,
-    prepareBody: (raw, _params, principal) => actorFor(raw, principal),
     body: OpenSupervisionOrder,
     response: SupervisionOrder,
     status: 201,
@@ -91,7 +90,7 @@ export async function supervisionRoutes(app: FastifyInstance, deps: ApiDeps): Pr
     tag: 'supervision',
     access: ['supervisor', 'admin'],
     params: z.object({ code: ProjectCode, orderId: z.string().min(1) }),
-    prepareBody: (raw, params, principal) => ({ ...(actorFor(raw, principal) as object), orderId: params.orderId }),
+    prepareBody: (raw, params) => (raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? { ...raw, orderId: params.orderId } : raw),
     body: CloseSupervisionOrder,
     bodyDoc: CloseSupervisionOrder.omit({ orderId: true }),
     response: SupervisionOrder,

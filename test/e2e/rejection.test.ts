@@ -58,12 +58,12 @@ describe('rejection, re-application and the new attempt (real stack, API and CLI
     expect(listed[0]!.materials).toContain('勘测定界图');
 
     const base = `/projects/${code}/reviews/landUsePlanning`;
-    const rejected = await call('POST', `${base}/tasks/sthj/actions`, 'sthj', { requestId: `reject-${code}`, actor: { by: 'sthj:王科长' }, action: 'reject', reason: '选址位于饮用水水源保护区，环评不予批复' });
+    const rejected = await call('POST', `${base}/tasks/sthj/actions`, 'sthj', { requestId: `reject-${code}`, action: 'reject', reason: '选址位于饮用水水源保护区，环评不予批复' });
     expect({ status: rejected.status, error: rejected.body.message }).toEqual({ status: 200, error: undefined });
     expect(rejected.body).toMatchObject({ taskStatus: 'rejected', stageStatus: 'rejected' });
     // Read after write: neither the department that acted nor the others list the stage any more.
     for (const dept of ['sthj', 'zrzy', 'fgw', 'sl'] as const) expect(await inInbox(dept)).toEqual([]);
-    const late = await call('POST', `${base}/tasks/zrzy/actions`, 'zrzy', { requestId: `late-${code}`, actor: { by: 'zrzy:李科员' }, action: 'approve' });
+    const late = await call('POST', `${base}/tasks/zrzy/actions`, 'zrzy', { requestId: `late-${code}`, action: 'approve' });
     expect(late).toMatchObject({ status: 409, body: { error: 'TaskClosed' } });
 
     const shown = await until('the project shows the rejection', async () => {
@@ -73,20 +73,20 @@ describe('rejection, re-application and the new attempt (real stack, API and CLI
     expect(shown.reviews.landUsePlanning).toMatchObject({ attempt: 1, status: 'rejected', rejections: [{ department: 'sthj', reason: '选址位于饮用水水源保护区，环评不予批复' }] });
     const notYet = await call('GET', `/projects/${code}/reviews/engineeringPermit`, 'admin');
     expect(notYet).toMatchObject({ status: 409, body: { error: 'ReviewNotStarted', message: expect.stringContaining('landUsePlanning') } });
-    const refusedStart = await call('POST', `/projects/${code}/transitions`, 'admin', { requestId: `start-early-${code}`, actor: { by: 'admin:e2e' }, to: 'started' });
+    const refusedStart = await call('POST', `/projects/${code}/transitions`, 'admin', { requestId: `start-early-${code}`, to: 'started' });
     expect(refusedStart).toMatchObject({ status: 409, body: { error: 'ApprovalsIncomplete' } });
 
     // Only the single window or the lead department applies again; a note is required.
-    expect((await call('POST', `${base}/reapplication`, 'zrzy', { requestId: `reapply-zrzy-${code}`, actor: { by: 'zrzy:李科员' }, note: '已调整选址' })).status).toBe(403);
-    const noNote = await call('POST', `${base}/reapplication`, 'xzsp', { requestId: `reapply-nonote-${code}`, actor: { by: 'xzsp:窗口' } });
+    expect((await call('POST', `${base}/reapplication`, 'zrzy', { requestId: `reapply-zrzy-${code}`, note: '已调整选址' })).status).toBe(403);
+    const noNote = await call('POST', `${base}/reapplication`, 'xzsp', { requestId: `reapply-nonote-${code}` });
     expect(noNote).toMatchObject({ status: 400, body: { error: 'ValidationFailed' } });
-    const reapplied = await call('POST', `${base}/reapplication`, 'xzsp', { requestId: `reapply-${code}`, actor: { by: 'xzsp:窗口' }, note: '调整选址避开水源保护区，重新编制环境影响报告书' });
+    const reapplied = await call('POST', `${base}/reapplication`, 'xzsp', { requestId: `reapply-${code}`, note: '调整选址避开水源保护区，重新编制环境影响报告书' });
     expect(reapplied).toMatchObject({ status: 200, body: { stageId: 'landUsePlanning', attempt: 2, workflowId: `review-${code}-landUsePlanning-r2`, started: true } });
 
     // The new attempt: every department has a fresh task, acted on through the API and the CLI.
     expect(await until('zrzy sees the new attempt', async () => ((await inInbox('zrzy')).length === 1 ? true : undefined))).toBe(true);
-    expect((await call('POST', `${base}/tasks/zrzy/actions`, 'zrzy', { requestId: `approve-zrzy-${code}`, actor: { by: 'zrzy:李科员' }, action: 'approve' })).body).toMatchObject({ taskStatus: 'approved' });
-    expect((await call('POST', `${base}/tasks/sl/actions`, 'sl', { requestId: `approve-sl-${code}`, actor: { by: 'sl:赵科员' }, action: 'approve' })).body).toMatchObject({ taskStatus: 'approved' });
+    expect((await call('POST', `${base}/tasks/zrzy/actions`, 'zrzy', { requestId: `approve-zrzy-${code}`, action: 'approve' })).body).toMatchObject({ taskStatus: 'approved' });
+    expect((await call('POST', `${base}/tasks/sl/actions`, 'sl', { requestId: `approve-sl-${code}`, action: 'approve' })).body).toMatchObject({ taskStatus: 'approved' });
     for (const dept of ['sthj', 'fgw']) {
       const run = await keyflow(['task', 'act', code, 'landUsePlanning', dept, '--action', 'approve', '--as', `${dept}:cli-e2e`, '--json'], env);
       expect(run.code).toBe(0);

@@ -37,7 +37,7 @@ describe('supervision orders opened by hand', () => {
     const project = aProject({ stage: 'underConstruction', category: 'continuing' });
     await registerProject(h, project, 'test');
     const url = `/projects/${project.code}/supervision-orders`;
-    const order = { requestId: `order-${project.code}`, actor: { by: 'dcs:zhao' }, reason: '用地手续迟迟未办结，影响开工', dueInWorkingDays: 5 };
+    const order = { requestId: `order-${project.code}`, reason: '用地手续迟迟未办结，影响开工', dueInWorkingDays: 5 };
     const before = await getProjectState(h, project.code);
 
     expect((await post(url, order)).status).toBe(401);
@@ -61,13 +61,13 @@ describe('supervision orders opened by hand', () => {
     expect((await post(url, order, 'keyflow-demo-supervisor')).body).toEqual(opened.body);
 
     const closeUrl = `${url}/${encodeURIComponent(String(opened.body.id))}/close`;
-    const noNote = await post(closeUrl, { requestId: `close-${project.code}`, actor: { by: 'dcs:zhao' } }, 'keyflow-demo-supervisor');
+    const noNote = await post(closeUrl, { requestId: `close-${project.code}` }, 'keyflow-demo-supervisor');
     expect(noNote.status).toBe(400);
     expect(noNote.body.issues?.[0]?.field).toBe('note');
-    const closed = await post(closeUrl, { requestId: `close-${project.code}`, actor: { by: 'dcs:zhao' }, note: '自然资源局已出具用地批复' }, 'keyflow-demo-supervisor');
+    const closed = await post(closeUrl, { requestId: `close-${project.code}`, note: '自然资源局已出具用地批复' }, 'keyflow-demo-supervisor');
     expect(closed.status).toBe(200);
     expect(closed.body.closedBecause).toContain('用地批复');
-    const again = await post(closeUrl, { requestId: `close-again-${project.code}`, actor: { by: 'dcs:zhao' }, note: '再次办结' }, 'keyflow-demo-supervisor');
+    const again = await post(closeUrl, { requestId: `close-again-${project.code}`, note: '再次办结' }, 'keyflow-demo-supervisor');
     expect(again).toMatchObject({ status: 409, body: { error: 'OrderClosed' } });
 
     const state = await getProjectState(h, project.code);

@@ -11,6 +11,8 @@ import { Writable } from 'node:stream';
 import { hashToken, newToken, tokenStore } from '../../api/auth';
 import { buildServer } from '../../api/server';
 import { hashPassword, openUserStore, passwordMatches, type UserStore } from '../../api/users';
+import { UserRole } from '../../schemas/users';
+import { DEMO_PASSWORD, ensureDemoUsers } from '../../seeds/demoUsers';
 
 const CHEAP = { logN: 4, r: 1, p: 1 };
 const NOW = new Date('2026-03-02T01:00:00Z');
@@ -65,6 +67,17 @@ describe('the user store', () => {
     fs.writeFileSync(file, '{ "users": [ broken');
     expect(store.get('wang.kj')?.name).toBe('王科军');
     await expect(store.disable('wang.kj', NOW)).rejects.toThrow(/is broken/);
+  });
+});
+
+describe('the demo users', () => {
+  it('cover every role, load into a store once, and sign in with the printed password', async () => {
+    const store = openUserStore(path.join(dir, 'users.json'), { scrypt: CHEAP });
+    const demo = await ensureDemoUsers(store, NOW);
+    expect(new Set(demo.flatMap((u) => u.roles))).toEqual(new Set(UserRole.options));
+    await ensureDemoUsers(store, NOW); // a second run adds nothing and refuses nothing
+    expect(store.list()).toHaveLength(demo.length);
+    expect(await store.verifyPassword('tongyi', DEMO_PASSWORD)).toMatchObject({ enterprise: { projects: ['2025-411100-14-03-000107'] } });
   });
 });
 
@@ -166,5 +179,28 @@ describe('sessions, sign-in limits and the admin routes', () => {
     const log = lines.join('');
     expect(log).toContain('"userId":"wang.kj"');
     for (const secret of [clerk.password, 'wrong-password', cookie.split('=')[1]!, admin, made.token]) expect(log).not.toContain(secret);
+  });
+
+  it('refuses, before Temporal is reached, a body naming another person or department, a clerk reporting, and an enterprise outside its projects', async () => {
+    const auth = { authorization: `Bearer ${admin}` };
+    const own = '2026-411122-13-03-000001';
+    const other = '2026-411122-13-03-000002';
+    await post('/users', { id: 'qiye.a', name: '甲企业联络员', roles: ['enterprise'], enterprise: { name: '甲企业有限公司', projects: [own] }, password: 'qiye-password-1' }, auth);
+    const qiye = (await signIn('qiye-password-1', 'qiye.a')).headers.get('set-cookie')!.split(';')[0]!;
+    const clerkSession = (await signIn(clerk.password)).headers.get('set-cookie')!.split(';')[0]!;
+    const as = (cookie: string) => ({ cookie });
+    const report = { requestId: 'report-2026-02-x', month: '2026-02', investmentThisMonth: 10, cumulativeInvestment: 10, physicalProgress: '基础施工' };
+    const refusedWith = async (res: Response, rule: RegExp) => {
+      expect(res.status).toBe(403);
+      expect(((await res.json()) as { message: string }).message).toMatch(rule);
+    };
+    const task = `/projects/${own}/reviews/landUsePlanning/tasks/zrzy/actions`;
+    await refusedWith(await post(task, { requestId: 'act-1-xxxxxx', action: 'approve', actor: { by: 'fgw:李主任（冒名）' } }, as(clerkSession)), /actor\.by: 记录的操作人是当前登录者（wang\.kj:王科军（部门经办人））/);
+    await refusedWith(await post(task, { requestId: 'act-1-xxxxxx', action: 'approve', actor: { department: 'fgw' } }, as(clerkSession)), /actor\.department/);
+    await refusedWith(await post(`/projects/${own}/reports`, report, as(clerkSession)), /填报月报须由牵头部门联络员或部门负责人办理/);
+    await refusedWith(await post(`/projects/${other}/reports`, report, as(qiye)), /项目 2026-411122-13-03-000002 不属于 甲企业有限公司/);
+    await refusedWith(await fetch(`${base}/projects/${other}`, { headers: as(qiye) }), /项目单位只能查看和填报自己的项目/);
+    expect((await fetch(`${base}/follow-ups`, { headers: as(qiye) })).status).toBe(403);
+    expect((await post(`/projects/${own}/transitions`, { requestId: 'move-1-xxxxxx', to: 'started' }, as(qiye))).status).toBe(403);
   });
 });
