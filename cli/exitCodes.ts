@@ -20,6 +20,10 @@ export const ExitCode = {
   refused: 4,
   /** Temporal (or Kafka) cannot be reached, or there is none to talk to. */
   unreachable: 5,
+  /** An acting command without a credential (KEYFLOW_TOKEN or the config file), or one the API refused (unknown, revoked, user disabled). */
+  noCredential: 6,
+  /** The API refused the caller's authority (403: another department's task, another enterprise's project …). */
+  forbidden: 7,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -29,7 +33,9 @@ export const EXIT_CODE_HELP = `Exit codes:
   2  bad usage or bad input (the message names the field or option and the rule)
   3  not found (project, review, meeting …)
   4  refused by the workflow (illegal transition, not the task's owner, closed, already registered …)
-  5  cannot reach Temporal or Kafka`;
+  5  cannot reach Temporal or Kafka (or the API)
+  6  no credential, or the API refused it (set KEYFLOW_TOKEN or run keyflow login)
+  7  not allowed: the credential's user may not do this (the message names the rule)`;
 
 /** An error the command line itself raises, with its exit code. */
 export class CliError extends Error {

@@ -40,6 +40,12 @@ Finding Temporal: TEMPORAL_ADDRESS (with TEMPORAL_NAMESPACE, KEYFLOW_TASK_QUEUE)
 running local stack (\`keyflow start\`), which writes endpoints.json into KEYFLOW_STATE_DIR
 (default ~/.cache/keyflow/stack). The calendar commands need no server.
 
+Acting commands (task act/resubmit/hand-in, review reapply, project report/transition) and the
+users/tokens commands go through the HTTP API with a credential: KEYFLOW_TOKEN, else the config
+file (KEYFLOW_CONFIG, default ~/.config/keyflow/config.json; keyflow login writes it); the API at
+KEYFLOW_API_URL, the config file's, or the running local stack's. The user of the credential is
+the actor recorded; there is no --as.
+
 ${EXIT_CODE_HELP}
 `;
 }

@@ -82,6 +82,8 @@ export async function runKeyflow(opts: RunOptions = {}): Promise<void> {
     host: env.KEYFLOW_API_HOST,
     logger: { level: 'warn' },
   });
+  // The acting commands of the CLI find the API here.
+  writeEndpoints(stack.stateDir, { ...endpoints, temporalUi: stack.temporal?.uiUrl, apiUrl: api.url });
   const reminders = await startReminderDelivery({
     brokers: endpoints.kafkaBrokers,
     stateDir: stack.stateDir,

@@ -107,6 +107,7 @@ export const loadNotice: Command = {
     'Checked here first (a broken field exits 2 naming the field and the rule), then sent to the calendar registry',
     '(keyflow-calendar). Workers count on it within seconds; running reviews whose deadlines were counted on that',
     'year (provisionally, or on the notice it amends) recount them, note old → new in the audit and remind the department.',
+    'Operator command: talks to the engines (Temporal) directly, not through the API, so it needs access to them (TEMPORAL_ADDRESS or the local stack); people act through the API (acting commands with KEYFLOW_TOKEN).',
   ].join('\n'),
   options: { ...JSON_OPTION, as: { type: 'string' }, 'request-id': { type: 'string' } },
   async run(input, io) {

@@ -77,6 +77,7 @@ export const importProjectsCommand: Command = {
     'Exits 0 when every row is imported (or, in a dry run, good); 2 when any row is refused (the report names',
     'line, field, column and rule); 5 when the server went away half-way (the report lists what was imported —',
     'run the same file again: rows already registered are refused as such, the rest are imported).',
+    'Operator command: talks to the engines (Temporal) directly, not through the API, so it needs access to them (TEMPORAL_ADDRESS or the local stack); people act through the API (acting commands with KEYFLOW_TOKEN).',
   ].join('\n'),
   options: { 'all-or-nothing': { type: 'boolean' }, 'dry-run': { type: 'boolean' }, as: { type: 'string' }, ...JSON_OPTION },
   async run(input, io) {

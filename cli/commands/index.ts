@@ -9,6 +9,7 @@ import { projectsList } from './projects';
 import { seed } from './seed';
 import { start } from './start';
 import { reviewReapply, taskAct, taskHandIn, taskResubmit } from './task';
+import { login, tokensAdd, tokensList, tokensRevoke, usersAdd, usersDisable, usersList, usersPasswd } from './people';
 
 /** Every command, in the order `keyflow --help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -30,4 +31,12 @@ export const COMMANDS: readonly Command[] = [
   calendarShow,
   loadNotice,
   importProjectsCommand,
+  login,
+  usersList,
+  usersAdd,
+  usersDisable,
+  usersPasswd,
+  tokensAdd,
+  tokensList,
+  tokensRevoke,
 ];

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { ProgressReport, TransitionRequest, type ProjectState } from '../../schemas/lifecycle';
 import { ProjectCode, Stage } from '../../schemas/project';
 import { loadReferenceData } from '../../seeds';
-import { ACTOR_OPTIONS, actorName, countyName, JSON_OPTION, list, num, oneOf, required, str, validateRequest, type Command, type CommandInput } from '../command';
+import type { z } from 'zod';
+import type { ReportAnswer, TransitionAnswer } from '../../schemas/api';
+import { callApi, LOCAL_ACTOR } from '../http';
+import { countyName, JSON_OPTION, list, num, oneOf, required, str, validateRequest, type Command, type CommandInput } from '../command';
 import { withClient } from '../connect';
 import { usageError } from '../exitCodes';
 import { formatFacts, formatTable, percent, writeJson } from '../output';
@@ -95,8 +98,10 @@ export const projectReport: Command = {
     '  --problem TEXT           a problem needing coordination (repeatable); "zrzy:TEXT" names the department',
     '  --resolve ID             an open problem this report says is solved (repeatable)',
     '  --correction-reason R    required when the month was reported before',
-    '  --as ACTOR               who reports (default cli:<your login>)',
     '  --request-id ID          idempotency key: repeating a request with the same id changes nothing',
+    '',
+    '  Goes through the HTTP API as the credential\'s user (KEYFLOW_TOKEN or keyflow login): the lead',
+    '  department\'s officer or head, or the project\'s enterprise (项目单位); the user is recorded as the actor.',
   ].join('\n'),
   options: {
     month: { type: 'string' },
@@ -107,14 +112,12 @@ export const projectReport: Command = {
     problem: { type: 'string', multiple: true },
     resolve: { type: 'string', multiple: true },
     'correction-reason': { type: 'string' },
-    ...ACTOR_OPTIONS,
+    'request-id': { type: 'string' },
     ...JSON_OPTION,
   },
   async run(input, io) {
     const code = projectCode(input.args[0]!);
-    const report = validateRequest(
-      ProgressReport,
-      {
+    const report = {
         requestId: requestId(input),
         month: required(input, 'month'),
         investmentThisMonth: num(input, 'this-month', 'a number (万元)') ?? required(input, 'this-month'),
@@ -123,9 +126,11 @@ export const projectReport: Command = {
         ...(str(input, 'note') !== undefined ? { progressNote: str(input, 'note') } : {}),
         problems: list(input, 'problem').map(problemOf),
         resolvedProblemIds: list(input, 'resolve'),
-        actor: { by: actorName(input) },
         ...(str(input, 'correction-reason') !== undefined ? { correctionReason: str(input, 'correction-reason') } : {}),
-      },
+    };
+    validateRequest(
+      ProgressReport,
+      { ...report, actor: LOCAL_ACTOR },
       {
         requestId: '--request-id',
         month: '--month',
@@ -135,12 +140,10 @@ export const projectReport: Command = {
         progressNote: '--note',
         problems: '--problem',
         resolvedProblemIds: '--resolve',
-        actor: '--as',
         correctionReason: '--correction-reason',
       },
     );
-    const { reportProgress } = await import('../../client/projects');
-    const result = await withClient(io.env, (ctx) => reportProgress(ctx, code, report));
+    const result = (await callApi(io.env, 'POST', `/projects/${code}/reports`, report)) as z.infer<typeof ReportAnswer>;
     if (input.json) writeJson(io, result);
     else
       io.stdout.write(
@@ -155,28 +158,24 @@ export const projectTransition: Command = {
   words: ['project', 'transition'],
   args: ['CODE'],
   summary: 'move a project to another stage (refused with the reason when not allowed)',
-  usage: 'keyflow project transition CODE --to STAGE [--reason R] [--as ACTOR] [--json]',
+  usage: 'keyflow project transition CODE --to STAGE [--reason R] [--json]',
   help: [
     '  --to STAGE        one of ' + Stage.options.join(', '),
     '  --reason R        required to go back a stage or to withdraw (退库)',
-    '  --as ACTOR        who decides (default cli:<your login>)',
     '  --request-id ID   idempotency key',
+    '',
+    '  Goes through the HTTP API as the credential\'s user (the lead department\'s officer or head, or an administrator).',
   ].join('\n'),
-  options: { to: { type: 'string' }, reason: { type: 'string' }, ...ACTOR_OPTIONS, ...JSON_OPTION },
+  options: { to: { type: 'string' }, reason: { type: 'string' }, 'request-id': { type: 'string' }, ...JSON_OPTION },
   async run(input, io) {
     const code = projectCode(input.args[0]!);
-    const request = validateRequest(
-      TransitionRequest,
-      {
-        requestId: requestId(input),
-        to: oneOf(required(input, 'to'), Stage.options, '--to'),
-        actor: { by: actorName(input) },
-        ...(str(input, 'reason') !== undefined ? { reason: str(input, 'reason') } : {}),
-      },
-      { requestId: '--request-id', to: '--to', actor: '--as', reason: '--reason' },
-    );
-    const { transitionProject } = await import('../../client/projects');
-    const result = await withClient(io.env, (ctx) => transitionProject(ctx, code, request));
+    const request = {
+      requestId: requestId(input),
+      to: oneOf(required(input, 'to'), Stage.options, '--to'),
+      ...(str(input, 'reason') !== undefined ? { reason: str(input, 'reason') } : {}),
+    };
+    validateRequest(TransitionRequest, { ...request, actor: LOCAL_ACTOR }, { requestId: '--request-id', to: '--to', reason: '--reason' });
+    const result = (await callApi(io.env, 'POST', `/projects/${code}/transitions`, request)) as z.infer<typeof TransitionAnswer>;
     if (input.json) writeJson(io, result);
     else io.stdout.write(`${code}: now ${result.stage} (stage change #${result.seq})\n`);
     return 0;

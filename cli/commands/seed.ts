@@ -8,6 +8,7 @@ export const seed: Command = {
   args: [],
   summary: 'register the demo projects of seeds/projects.json (those already registered are skipped)',
   usage: 'keyflow seed [--json]',
+  help: 'Operator command: talks to the engines (Temporal) directly, not through the API, so it needs access to them (TEMPORAL_ADDRESS or the local stack); people act through the API (acting commands with KEYFLOW_TOKEN).',
   options: { ...JSON_OPTION },
   async run(input, io) {
     const { seedDemoProjects } = await import('../seed');

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { ClientContext } from '../../client/projects';
 import { ActOnTaskInput, REVIEW_STAGE_IDS, ResubmitInput, SubmitMissingMaterialInput, type ActionResult, type ReviewStageId, type TaskAction } from '../../schemas/jointReview';
-import { ReapplyForReview } from '../../schemas/lifecycle';
+import { ReapplyForReview, type ReapplyResult } from '../../schemas/lifecycle';
 import { departmentId, JSON_OPTION, list, num, oneOf, required, str, validateRequest, type Command } from '../command';
-import { withClient } from '../connect';
+import { callApi, LOCAL_ACTOR } from '../http';
 import { writeJson } from '../output';
 import { usageError } from '../exitCodes';
 import { projectCode } from './project';
@@ -34,22 +33,22 @@ export const taskAct: Command = {
   words: ['task', 'act'],
   args: ['CODE', 'STAGE', 'DEPARTMENT'],
   summary: "a department acts on its review task: approve, reject, return for supplement, approve with missing materials",
-  usage: 'keyflow task act CODE STAGE DEPARTMENT --action approve|reject|return|approve-with-missing --as ACTOR [--reason R] [--json]',
+  usage: 'keyflow task act CODE STAGE DEPARTMENT --action approve|reject|return|approve-with-missing [--reason R] [--json]',
   help: [
     '  STAGE                  ' + REVIEW_STAGE_IDS.join(', '),
-    '  DEPARTMENT             the department whose task it is (id or name); the actor acts for it',
+    '  DEPARTMENT             the department whose task it is (id or name); only its own people may act on it',
     '  --action A             approve, reject, return (退回补正), approve-with-missing (容缺受理)',
     '  --reason R             required for every action but approve',
-    '  --as ACTOR             who acts, e.g. zrzy:zhang.wei (required)',
     '  --missing M            a missing material, all at once (一次性告知; repeatable; required for return and approve-with-missing;',
     '                         from the task\'s list of required materials, which `keyflow inbox` shows)',
     '  --follow-up-days N     working days for the missing materials (approve-with-missing; default from the policy)',
     '  --request-id ID        idempotency key: repeating it returns the first answer',
+    '',
+    '  Goes through the HTTP API as the credential\'s user (KEYFLOW_TOKEN or keyflow login), who is recorded as the actor.',
   ].join('\n'),
   options: {
     action: { type: 'string' },
     reason: { type: 'string' },
-    as: { type: 'string' },
     missing: { type: 'string', multiple: true },
     'follow-up-days': { type: 'string' },
     'request-id': { type: 'string' },
@@ -63,30 +62,23 @@ export const taskAct: Command = {
     const action = ACTIONS[oneOf(required(input, 'action'), Object.keys(ACTIONS), '--action')]!;
     const missing = list(input, 'missing');
     const days = num(input, 'follow-up-days', 'a whole number of working days');
-    const request = validateRequest(
-      ActOnTaskInput,
-      {
-        requestId: str(input, 'request-id') ?? `cli-${randomUUID()}`,
-        department,
-        actor: { by: required(input, 'as'), department },
-        action,
-        ...(str(input, 'reason') !== undefined ? { reason: str(input, 'reason') } : {}),
-        ...(missing.length > 0 ? { missingMaterials: missing } : {}),
-        ...(days !== undefined ? { followUpWorkingDays: days } : {}),
-      },
-      {
-        requestId: '--request-id',
-        department: 'DEPARTMENT',
-        'actor.department': 'DEPARTMENT',
-        actor: '--as',
-        action: '--action',
-        reason: '--reason',
-        missingMaterials: '--missing',
-        followUpWorkingDays: '--follow-up-days',
-      },
-    );
-    const { actOnTask } = await import('../../client/reviews');
-    const result = await withClient(io.env, (ctx) => actOnTask(ctx, code, stage, request));
+    const request = {
+      requestId: str(input, 'request-id') ?? `cli-${randomUUID()}`,
+      department,
+      action,
+      ...(str(input, 'reason') !== undefined ? { reason: str(input, 'reason') } : {}),
+      ...(missing.length > 0 ? { missingMaterials: missing } : {}),
+      ...(days !== undefined ? { followUpWorkingDays: days } : {}),
+    };
+    validateRequest(ActOnTaskInput, { ...request, actor: { ...LOCAL_ACTOR, department } }, {
+      requestId: '--request-id',
+      department: 'DEPARTMENT',
+      action: '--action',
+      reason: '--reason',
+      missingMaterials: '--missing',
+      followUpWorkingDays: '--follow-up-days',
+    });
+    const result = (await callApi(io.env, 'POST', `/projects/${code}/reviews/${stage}/tasks/${department}/actions`, request)) as ActionResult;
     if (input.json) {
       writeJson(io, result);
       return 0;
@@ -106,13 +98,11 @@ function handInLine(code: string, stage: string, department: string, result: Act
   return `${code} ${stage} ${department}: ${result.action} → task ${result.taskStatus} (deadline ${result.deadlineDate})${followUp}; stage ${result.stageStatus}\n`;
 }
 
-type ApplicantSend = (ctx: ClientContext, code: string, stage: string, request: ResubmitInput | SubmitMissingMaterialInput) => Promise<ActionResult>;
-
 /**
  * A command by which the single window acts for the applicant on a department's task: the two
  * differ only in their words and in what they send (补正 resubmission, 容缺 hand-in).
  */
-function applicantCommand(spec: { word: string; summary: string; usage: string; material: string; as: string; schema: typeof ResubmitInput; send: () => Promise<ApplicantSend> }): Command {
+function applicantCommand(spec: { word: string; summary: string; usage: string; material: string; schema: typeof ResubmitInput | typeof SubmitMissingMaterialInput; path: string }): Command {
   return {
     words: ['task', spec.word],
     args: ['CODE', 'STAGE', 'DEPARTMENT'],
@@ -121,32 +111,26 @@ function applicantCommand(spec: { word: string; summary: string; usage: string; 
     help: [
       '  DEPARTMENT             the department whose task it is (id or name)',
       `  --material M           ${spec.material}`,
-      `  --as ACTOR             ${spec.as}`,
       '  --note N               a note for the department',
       '  --request-id ID        idempotency key: repeating it returns the first answer',
+      '',
+      '  For the single window (一窗受理): goes through the HTTP API as the credential\'s user, who is recorded as the actor.',
     ].join('\n'),
-    options: { as: { type: 'string' }, material: { type: 'string', multiple: true }, note: { type: 'string' }, 'request-id': { type: 'string' }, ...JSON_OPTION },
+    options: { material: { type: 'string', multiple: true }, note: { type: 'string' }, 'request-id': { type: 'string' }, ...JSON_OPTION },
     async run(input, io) {
       const [codeArg, stageArg, deptArg] = input.args as [string, string, string];
       const code = projectCode(codeArg);
       const stage = reviewStage(stageArg);
       const department = departmentId(deptArg);
       const materials = list(input, 'material');
-      const as = required(input, 'as');
-      const request = validateRequest(
-        spec.schema,
-        {
-          requestId: str(input, 'request-id') ?? `cli-${randomUUID()}`,
-          department,
-          // The actor acts for the department named before the colon (xzsp:li.na → xzsp).
-          actor: { by: as, department: as.split(':')[0]! },
-          ...(materials.length > 0 ? { materials } : {}),
-          ...(str(input, 'note') !== undefined ? { note: str(input, 'note') } : {}),
-        },
-        { requestId: '--request-id', department: 'DEPARTMENT', actor: '--as', materials: '--material', note: '--note' },
-      );
-      const send = await spec.send();
-      const result = await withClient(io.env, (ctx) => send(ctx, code, stage, request));
+      const request = {
+        requestId: str(input, 'request-id') ?? `cli-${randomUUID()}`,
+        department,
+        ...(materials.length > 0 ? { materials } : {}),
+        ...(str(input, 'note') !== undefined ? { note: str(input, 'note') } : {}),
+      };
+      validateRequest(spec.schema, { ...request, actor: LOCAL_ACTOR }, { requestId: '--request-id', department: 'DEPARTMENT', materials: '--material', note: '--note' });
+      const result = (await callApi(io.env, 'POST', `/projects/${code}/reviews/${stage}/tasks/${department}/${spec.path}`, request)) as ActionResult;
       if (input.json) writeJson(io, result);
       else io.stdout.write(handInLine(code, stage, department, result));
       return 0;
@@ -157,46 +141,41 @@ function applicantCommand(spec: { word: string; summary: string; usage: string; 
 export const taskResubmit: Command = applicantCommand({
   word: 'resubmit',
   summary: 'the single window resubmits a task returned for supplement (补正); its clock runs again',
-  usage: 'keyflow task resubmit CODE STAGE DEPARTMENT --as ACTOR [--material M …] [--note N] [--json]',
+  usage: 'keyflow task resubmit CODE STAGE DEPARTMENT [--material M …] [--note N] [--json]',
   material: 'a material handed in (repeatable)',
-  as: 'who resubmits, e.g. xzsp:li.na (the single window acts for the applicant)',
   schema: ResubmitInput,
-  send: async () => (await import('../../client/reviews')).resubmitTask,
+  path: 'resubmission',
 });
 
 export const taskHandIn: Command = applicantCommand({
   word: 'hand-in',
   summary: 'the single window hands in materials a 容缺 approval waits for; the follow-up closes when all are in',
-  usage: 'keyflow task hand-in CODE STAGE DEPARTMENT --material M [--material M …] --as ACTOR [--note N] [--json]',
+  usage: 'keyflow task hand-in CODE STAGE DEPARTMENT --material M [--material M …] [--note N] [--json]',
   material: 'a missing material handed in now (repeatable); left out: all still missing',
-  as: 'who hands in, e.g. xzsp:li.na',
   schema: SubmitMissingMaterialInput,
-  send: async () => (await import('../../client/reviews')).submitMissingMaterial,
+  path: 'missing-materials',
 });
 
 export const reviewReapply: Command = {
   words: ['review', 'reapply'],
   args: ['CODE', 'STAGE'],
   summary: 'apply again for a rejected stage (重新申请): a new review attempt starts for every department',
-  usage: 'keyflow review reapply CODE STAGE --note N --as ACTOR [--json]',
+  usage: 'keyflow review reapply CODE STAGE --note N [--json]',
   help: [
     '  STAGE                  ' + REVIEW_STAGE_IDS.join(', ') + ' (or its Chinese name)',
     '  --note N               what was revised since the rejection (required)',
-    '  --as ACTOR             who applies, e.g. xzsp:li.na',
     '  --request-id ID        idempotency key: repeating it returns the first answer',
+    '',
+    '  For the single window or the lead department: goes through the HTTP API as the credential\'s user.',
   ].join('\n'),
-  options: { as: { type: 'string' }, note: { type: 'string' }, 'request-id': { type: 'string' }, ...JSON_OPTION },
+  options: { note: { type: 'string' }, 'request-id': { type: 'string' }, ...JSON_OPTION },
   async run(input, io) {
     const [codeArg, stageArg] = input.args as [string, string];
     const code = projectCode(codeArg);
     const stageId = reviewStage(stageArg);
-    const request = validateRequest(
-      ReapplyForReview,
-      { requestId: str(input, 'request-id') ?? `cli-${randomUUID()}`, stageId, actor: { by: required(input, 'as') }, note: required(input, 'note') },
-      { requestId: '--request-id', actor: '--as', note: '--note', stageId: 'STAGE' },
-    );
-    const { reapplyForReview } = await import('../../client/projects');
-    const result = await withClient(io.env, (ctx) => reapplyForReview(ctx, code, request));
+    const request = { requestId: str(input, 'request-id') ?? `cli-${randomUUID()}`, note: required(input, 'note') };
+    validateRequest(ReapplyForReview, { ...request, stageId, actor: LOCAL_ACTOR }, { requestId: '--request-id', note: '--note', stageId: 'STAGE' });
+    const result = (await callApi(io.env, 'POST', `/projects/${code}/reviews/${stageId}/reapplication`, request)) as ReapplyResult;
     if (input.json) writeJson(io, result);
     else io.stdout.write(`${code} ${stageId}: applied again → attempt ${result.attempt} (${result.workflowId})${result.started ? ', review started' : ', review starting'}\n`);
     return 0;

@@ -15,6 +15,7 @@ import { loadCalendar } from '../../seeds/holidays';
 import { loadJointReviewConfig } from '../../seeds/jointReview';
 import { reviewStageInput } from '../../workflows/review/messages';
 import { cliEnv, keyflow, ROOT, type Run } from '../support/cli';
+import { startServiceApi, type ServiceApi } from '../support/apiHarness';
 import { startHarness, type E2EHarness } from '../support/e2e';
 
 
@@ -48,6 +49,9 @@ describe('the keyflow command line (built binary)', () => {
   let h: E2EHarness;
   let env: NodeJS.ProcessEnv;
   let tmp: string;
+  let api: ServiceApi;
+  /** The environment of a department's person: the acting commands go through the API with its token. */
+  const as = (who: 'fgw' | 'zjj') => ({ ...env, KEYFLOW_TOKEN: api.tokens.get(who) });
 
   beforeAll(async () => {
     if (!fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) {
@@ -55,9 +59,11 @@ describe('the keyflow command line (built binary)', () => {
     }
     h = await startHarness('cli');
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'keyflow-cli-'));
-    env = cliEnv({ taskQueue: h.taskQueue, stateDir: path.join(tmp, 'state') });
+    api = await startServiceApi('cli', h, ['fgw', 'zjj']);
+    env = { ...cliEnv({ taskQueue: h.taskQueue, stateDir: path.join(tmp, 'state') }), KEYFLOW_API_URL: api.api.url };
   });
   afterAll(async () => {
+    await api?.stop();
     await h?.stop();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
@@ -194,11 +200,11 @@ describe('the keyflow command line (built binary)', () => {
     fs.writeFileSync(file, [HEADER, line(1, codeOf(31))].join('\n'));
     expect((await keyflow(['import', 'projects', file], env)).code).toBe(0);
 
-    const skip = await keyflow(['project', 'transition', codeOf(31), '--to', 'inProduction', '--json'], env);
+    const skip = await keyflow(['project', 'transition', codeOf(31), '--to', 'inProduction', '--json'], as('fgw'));
     expect(skip.code).toBe(4);
     expect(JSON.parse(skip.stderr)).toMatchObject({ error: { exitCode: 4, type: 'IllegalTransition', message: expect.stringContaining('cannot skip') } });
 
-    const moved = await keyflow(['project', 'transition', codeOf(31), '--to', 'underConstruction', '--as', 'fgw:e2e', '--json'], env);
+    const moved = await keyflow(['project', 'transition', codeOf(31), '--to', 'underConstruction', '--json'], as('fgw'));
     expect(moved.code).toBe(0);
     expect(JSON.parse(moved.stdout)).toMatchObject({ stage: 'underConstruction' });
 
@@ -255,20 +261,20 @@ describe('the keyflow command line (built binary)', () => {
     };
     await startReviewStage(h, input);
 
-    const noReason = await keyflow(['task', 'act', codeOf(42), 'engineeringPermit', 'zjj', '--action', 'reject', '--as', 'zjj:e2e', '--json'], env);
+    const noReason = await keyflow(['task', 'act', codeOf(42), 'engineeringPermit', 'zjj', '--action', 'reject', '--json'], as('zjj'));
     expect(noReason.code).toBe(2);
     expect(JSON.parse(noReason.stderr)).toMatchObject({ error: { exitCode: 2, message: expect.stringContaining('--reason') } });
 
-    const act = ['task', 'act', codeOf(42), '工程建设许可', '住房和城乡建设局', '--action', 'approve', '--as', 'zjj:e2e', '--request-id', `cli-act-${codeOf(42)}`, '--json'];
-    const first = await keyflow(act, env);
+    const act = ['task', 'act', codeOf(42), '工程建设许可', '住房和城乡建设局', '--action', 'approve', '--request-id', `cli-act-${codeOf(42)}`, '--json'];
+    const first = await keyflow(act, as('zjj'));
     expect(first.code).toBe(0);
     const result = JSON.parse(first.stdout);
     expect(result).toMatchObject({ department: 'zjj', action: 'approve', taskStatus: 'approved', late: false, stageStatus: 'inReview' });
-    const again = await keyflow(act, env);
+    const again = await keyflow(act, as('zjj'));
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toEqual(result);
 
-    const closed = await keyflow(['task', 'act', codeOf(42), 'engineeringPermit', 'zjj', '--action', 'approve', '--as', 'zjj:e2e', '--json'], env);
+    const closed = await keyflow(['task', 'act', codeOf(42), 'engineeringPermit', 'zjj', '--action', 'approve', '--json'], as('zjj'));
     expect(closed.code).toBe(4);
     expect(JSON.parse(closed.stderr)).toMatchObject({ error: { exitCode: 4, type: 'TaskClosed' } });
   });

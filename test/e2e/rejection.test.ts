@@ -88,7 +88,7 @@ describe('rejection, re-application and the new attempt (real stack, API and CLI
     expect((await call('POST', `${base}/tasks/zrzy/actions`, 'zrzy', { requestId: `approve-zrzy-${code}`, action: 'approve' })).body).toMatchObject({ taskStatus: 'approved' });
     expect((await call('POST', `${base}/tasks/sl/actions`, 'sl', { requestId: `approve-sl-${code}`, action: 'approve' })).body).toMatchObject({ taskStatus: 'approved' });
     for (const dept of ['sthj', 'fgw']) {
-      const run = await keyflow(['task', 'act', code, 'landUsePlanning', dept, '--action', 'approve', '--as', `${dept}:cli-e2e`, '--json'], env);
+      const run = await keyflow(['task', 'act', code, 'landUsePlanning', dept, '--action', 'approve', '--json'], { ...env, KEYFLOW_API_URL: t.api.url, KEYFLOW_TOKEN: t.token(dept) });
       expect(run.code).toBe(0);
       expect(JSON.parse(run.stdout)).toMatchObject({ department: dept, taskStatus: 'approved' });
     }

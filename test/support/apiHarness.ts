@@ -19,6 +19,8 @@ export interface ApiAnswer {
 export interface ApiHarness {
   h: E2EHarness;
   api: RunningApi;
+  /** The service token of `who`, for the command line (KEYFLOW_TOKEN). */
+  token(who: Who): string;
   /** A request with `as`'s token. */
   call(method: 'GET' | 'POST', url: string, as: Who, body?: unknown): Promise<ApiAnswer>;
   stop(): Promise<void>;
@@ -26,21 +28,49 @@ export interface ApiHarness {
 
 const ROLES = new Set(['admin', 'supervisor', 'meetingOffice']);
 
+export interface ServiceApi {
+  api: RunningApi;
+  /** The service token of each of `who` (token id `test-<who>`). */
+  tokens: Map<Who, string>;
+  /** The API's user store file (empty at start). */
+  usersFile: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The HTTP API on a free port in front of a running harness, with a service token for each of
+ * `who` (roles, or department ids) and an empty user store; answers checked against their schemas.
+ */
+export async function startServiceApi(name: string, h: E2EHarness, who: readonly Who[]): Promise<ServiceApi> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `keyflow-${name}-`));
+  const tokens = new Map(who.map((w) => [w, newToken()]));
+  const file = path.join(tmp, 'tokens.json');
+  const roleOf = (w: Who) => (ROLES.has(w) ? { role: w } : { role: 'department', department: w });
+  fs.writeFileSync(file, JSON.stringify({ tokens: who.map((w) => ({ id: `test-${w.toLowerCase()}`, ...roleOf(w), hash: hashToken(tokens.get(w)!) })) }));
+  const usersFile = path.join(tmp, 'users.json');
+  const api = await startApi({ ctx: { client: h.client, taskQueue: h.taskQueue }, tokens: file, users: usersFile, port: 0, logger: false, strictResponses: true });
+  return {
+    api,
+    tokens,
+    usersFile,
+    async stop() {
+      await api.stop();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}
+
 /**
  * The real stack's worker (startHarness) with the HTTP API in front of it on a free port, and a
  * token for each of `who` (roles, or department ids), answers checked against their schemas.
  */
 export async function startApiHarness(name: string, who: readonly Who[], opts: { calendar?: WorkingDayCalendar; namespace?: string } = {}): Promise<ApiHarness> {
   const h = await startHarness(name, opts);
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `keyflow-${name}-`));
-  const tokens = new Map(who.map((w) => [w, newToken()]));
-  const file = path.join(tmp, 'tokens.json');
-  const roleOf = (w: Who) => (ROLES.has(w) ? { role: w } : { role: 'department', department: w });
-  fs.writeFileSync(file, JSON.stringify({ tokens: who.map((w) => ({ id: `test-${w.toLowerCase()}`, ...roleOf(w), hash: hashToken(tokens.get(w)!) })) }));
-  const api = await startApi({ ctx: { client: h.client, taskQueue: h.taskQueue }, tokens: file, port: 0, logger: false, strictResponses: true });
+  const { api, tokens, stop } = await startServiceApi(name, h, who);
   return {
     h,
     api,
+    token: (w) => tokens.get(w)!,
     async call(method, url, as, body) {
       const headers: Record<string, string> = { authorization: `Bearer ${tokens.get(as)}` };
       if (body !== undefined) headers['content-type'] = 'application/json';
@@ -48,9 +78,8 @@ export async function startApiHarness(name: string, who: readonly Who[], opts: {
       return { status: res.status, body: await res.json() };
     },
     async stop() {
-      await api.stop();
+      await stop();
       await h.stop();
-      fs.rmSync(tmp, { recursive: true, force: true });
     },
   };
 }
