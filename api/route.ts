@@ -224,6 +224,8 @@ export function stampActor(raw: unknown, principal: Principal): unknown {
         );
       }
     }
+    // An actor that names no one is malformed, not a blank to fill: the schema refuses it (400).
+    if (named.by === undefined) return raw;
   } else if (body.actor !== undefined) {
     return raw;
   }

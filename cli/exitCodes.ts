@@ -24,6 +24,8 @@ export const ExitCode = {
   noCredential: 6,
   /** The API refused the caller's authority (403: another department's task, another enterprise's project …). */
   forbidden: 7,
+  /** `audit verify`: the record does not hold (an entry altered, removed or reordered). */
+  tampered: 8,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -35,7 +37,8 @@ export const EXIT_CODE_HELP = `Exit codes:
   4  refused by the workflow (illegal transition, not the task's owner, closed, already registered …)
   5  cannot reach Temporal or Kafka (or the API)
   6  no credential, or the API refused it (set KEYFLOW_TOKEN or run keyflow login)
-  7  not allowed: the credential's user may not do this (the message names the rule)`;
+  7  not allowed: the credential's user may not do this (the message names the rule)
+  8  audit verify: the record does not hold (the message names the first broken entry)`;
 
 /** An error the command line itself raises, with its exit code. */
 export class CliError extends Error {

@@ -1,3 +1,4 @@
+import { AuditEntry } from './audit';
 import { z } from 'zod';
 import { Actor, Instant, LocalDate, Reason, RequestId, Text, Wan, YearMonth } from './common';
 import { ReviewStageId } from './jointReview';
@@ -209,6 +210,11 @@ export type ReapplyResult = z.infer<typeof ReapplyResult>;
 
 /** Everything a supervisor may ask of a project at any moment (the `getProjectState` query). */
 export const ProjectState = z.object({
+  /**
+   * The project's tamper-evident record (domain/audit/chain.ts): one entry per action, each with the
+   * hash of the one before. Absent in runs started before the chain (patch project-audit-chain).
+   */
+  audit: z.array(AuditEntry).optional(),
   project: ProjectShape,
   stage: Stage,
   stageSince: Instant,

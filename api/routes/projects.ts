@@ -12,6 +12,8 @@ import {
 } from '../../schemas/api';
 import { AnnualPlan, ProgressReport, ProjectState, SetAnnualPlan, TransitionRequest } from '../../schemas/lifecycle';
 import { ProjectInput } from '../../schemas/project';
+import { AuditChain, AuditVerdict } from '../../schemas/audit';
+import { GENESIS, verifyChain } from '../../domain/audit/chain';
 import { EVERYONE } from '../auth';
 import { allScopes, dutyOf, LEAD_DUTY, ownProjectsOnly } from '../authority';
 import { forbidden } from '../errors';
@@ -91,6 +93,44 @@ export async function projectRoutes(app: FastifyInstance, deps: ApiDeps): Promis
     response: ProjectState,
     refusals: [404],
     handler: ({ params }) => getProjectState(ctx, params.code),
+  });
+
+  /** The project's audit chain (留痕), as the workflow keeps it. */
+  const chainOf = async (code: string) => {
+    const state = await getProjectState(ctx, code);
+    const entries = state.audit ?? [];
+    return { code, entries, head: entries.at(-1)?.hash ?? GENESIS };
+  };
+
+  addRoute(app, deps, {
+    method: 'GET',
+    url: '/projects/:code/audit',
+    operationId: 'projectAudit',
+    summary: "The project's tamper-evident record (留痕): every action with the hash of the one before",
+    description: 'Entries carry seq, at, kind, key, actor, data, prev and hash (SHA-256 over RFC 8785 JSON); keep a copy and check it with `keyflow audit verify CODE --file`. Projects registered before the chain have none (empty).',
+    tag: 'projects',
+    access: EVERYONE,
+    narrowed: { enterprise: 'own projects' },
+    scope: ownProjectsOnly,
+    params: ProjectParams,
+    response: AuditChain,
+    refusals: [404],
+    handler: ({ params }) => chainOf(params.code),
+  });
+
+  addRoute(app, deps, {
+    method: 'GET',
+    url: '/projects/:code/audit/verify',
+    operationId: 'verifyProjectAudit',
+    summary: "Checks the project's record end to end and names the first broken entry",
+    tag: 'projects',
+    access: EVERYONE,
+    narrowed: { enterprise: 'own projects' },
+    scope: ownProjectsOnly,
+    params: ProjectParams,
+    response: AuditVerdict,
+    refusals: [404],
+    handler: async ({ params }) => verifyChain((await chainOf(params.code)).entries),
   });
 
   addRoute(app, deps, {

@@ -9,6 +9,7 @@ import { projectsList } from './projects';
 import { seed } from './seed';
 import { start } from './start';
 import { reviewReapply, taskAct, taskHandIn, taskResubmit } from './task';
+import { auditVerify } from './audit';
 import { login, tokensAdd, tokensList, tokensRevoke, usersAdd, usersDisable, usersList, usersPasswd } from './people';
 
 /** Every command, in the order `keyflow --help` lists them. */
@@ -39,4 +40,5 @@ export const COMMANDS: readonly Command[] = [
   tokensAdd,
   tokensList,
   tokensRevoke,
+  auditVerify,
 ];

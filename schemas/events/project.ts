@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Sha256Hex } from '../audit';
 import { Instant, LocalDate, YearMonth } from '../common';
 import { ReviewStageId } from '../jointReview';
 import { OpenProblem, StallReason, SupervisionOrder, WarningLevel } from '../lifecycle';
@@ -6,6 +7,8 @@ import { ProjectInput, Stage } from '../project';
 
 /** `cn.keyflow.project.registered` (项目入库): the project as registered. */
 export const ProjectRegistered = z.object({
+  /** The project's audit chain head after this action (GET /projects/{code}/audit verifies against it). */
+  auditHead: Sha256Hex.optional(),
   project: ProjectInput,
   registeredBy: z.string(),
 });
@@ -13,6 +16,8 @@ export type ProjectRegistered = z.infer<typeof ProjectRegistered>;
 
 /** `cn.keyflow.project.stageChanged` (阶段变更). */
 export const StageChanged = z.object({
+  /** The project's audit chain head after this action (GET /projects/{code}/audit verifies against it). */
+  auditHead: Sha256Hex.optional(),
   seq: z.number().int(),
   from: Stage,
   to: Stage,
@@ -23,6 +28,8 @@ export const StageChanged = z.object({
 
 /** `cn.keyflow.project.progressReported` (月报). */
 export const ProgressReported = z.object({
+  /** The project's audit chain head after this action (GET /projects/{code}/audit verifies against it). */
+  auditHead: Sha256Hex.optional(),
   month: YearMonth,
   investmentThisMonth: z.number(),
   investmentToDate: z.number(),
@@ -66,6 +73,8 @@ export const StallCleared = z.object({
 
 /** `cn.keyflow.project.annualPlanSet` (年度计划下达): the year's planned investment changed. */
 export const AnnualPlanSet = z.object({
+  /** The project's audit chain head after this action (GET /projects/{code}/audit verifies against it). */
+  auditHead: Sha256Hex.optional(),
   year: z.number().int(),
   annualPlannedInvestment: z.number(),
   previous: z.number(),
@@ -79,6 +88,8 @@ export const CalendarGapRaised = z.object({ what: z.string(), message: z.string(
 
 /** `cn.keyflow.project.reviewReapplied` (重新申请): a rejected stage is applied for again; its new review attempt starts. */
 export const ReviewReapplied = z.object({
+  /** The project's audit chain head after this action (GET /projects/{code}/audit verifies against it). */
+  auditHead: Sha256Hex.optional(),
   stageId: ReviewStageId,
   /** The attempt the re-application starts (2 for the first re-application). */
   attempt: z.number().int().positive(),

@@ -131,4 +131,27 @@ describe('people: the actor is the principal (real stack, API and CLI)', () => {
     expect((await http('DELETE', '/session', { cookie })).body).toEqual({ signedOut: true });
     expect((await http('POST', `/projects/${other.code}/transitions`, { cookie, body: { requestId: 'move-after-out-1', to: 'inProduction' } })).status).toBe(401);
   });
+
+  it("keeps each project's actions on a hash chain that audit verify checks, naming an altered entry of a copy", async () => {
+    const chain = await http('GET', `/projects/${own.code}/audit`, { token: admin() });
+    expect(chain.status).toBe(200);
+    const kinds = chain.body.entries.map((e: { kind: string }) => e.kind);
+    expect(kinds).toEqual(['registered', 'reported', 'corrected']);
+    expect(chain.body.entries[1]).toMatchObject({ actor: { by: 'jia.qiye:甲企业联络员（项目单位）', userId: 'jia.qiye', role: 'enterprise' }, data: { month, investmentThisMonth: 1000 } });
+    expect((await http('GET', `/projects/${own.code}/audit/verify`, { token: admin() })).body).toEqual({ ok: true, entries: 3, head: chain.body.head });
+
+    const verified = await cli(['audit', 'verify', own.code], admin());
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toContain(`3 entries, every link holds; head ${chain.body.head}`);
+
+    // A copy of the chain with one stored entry altered: the report's figure raised afterwards.
+    const copy = structuredClone(chain.body);
+    copy.entries[1].data.investmentThisMonth = 9000;
+    const file = path.join(tmp, 'audit-copy.json');
+    fs.writeFileSync(file, JSON.stringify(copy));
+    const broken = await cli(['audit', 'verify', own.code, '--file', file, '--json']);
+    expect(broken.code).toBe(8);
+    expect(JSON.parse(broken.stdout)).toMatchObject({ ok: false, firstBroken: { seq: 1, kind: 'reported' } });
+    expect(JSON.parse(broken.stderr).error.message).toContain('broken at entry 1 (reported');
+  });
 });

@@ -10,10 +10,14 @@
  * task), or arbitrary JSON. No breakage supplies a missing reason, so no combination can turn
  * valid again.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { hashToken, newToken, tokenStore } from '../../api/auth';
 import { buildServer } from '../../api/server';
+import { openUserStore } from '../../api/users';
 import { KeyflowError } from '../../client/errors';
 import { getProjectState, registerProject, reportProgress, setAnnualPlan, transitionProject, type ClientContext } from '../../client/projects';
 import { actOnTask, getReviewState, startReviewStage } from '../../client/reviews';
@@ -57,6 +61,9 @@ const badActor = fc.oneof(
 );
 const badReason = fc.oneof(notString, fc.string({ maxLength: 1 }), blank, tooLong(2000));
 const wholeInput = set('$', notObject);
+
+/** Over HTTP the API sets the actor from the caller, so leaving `actor` out breaks nothing there. */
+const brokenOverHttp = (breaks: Break[]) => breaks.some((b) => b.path !== 'actor') || !breaks.filter((b) => b.path === 'actor').at(-1)?.remove;
 
 /** A valid base with its fresh request id, then the breaks applied. */
 function broken(base: () => Record<string, Json>, breaks: fc.Arbitrary<Break>[], most = 3): fc.Arbitrary<{ input: Json; breaks: Break[] }> {
@@ -285,7 +292,13 @@ describe('generated bad inputs are refused and change nothing', () => {
 
   it('through the HTTP API: every bad request gets a 4xx', async () => {
     const token = newToken();
-    app = buildServer({ ctx, tokens: tokenStore({ tokens: [{ id: 'fuzz-admin', role: 'admin', hash: hashToken(token) }] }), logger: false });
+    // A task's decision is its department's own (an administrator is no department): fgw's token acts on fgw's task.
+    const fgwToken = newToken();
+    app = buildServer({
+      ctx,
+      tokens: tokenStore({ tokens: [{ id: 'fuzz-admin', role: 'admin', hash: hashToken(token) }, { id: 'fuzz-fgw', role: 'department', department: 'fgw', hash: hashToken(fgwToken) }] }),
+      logger: false,
+    });
     // Over a real socket (light-my-request's inject needs an ES module jest cannot load).
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
     const before = await snapshot();
@@ -293,7 +306,7 @@ describe('generated bad inputs are refused and change nothing', () => {
     const post = async (url: string, payload: Json | string, raw = false) => {
       const res = await fetch(`${base}${url}`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${/\/tasks\/[^/]+\/actions$/.test(url) ? fgwToken : token}`, 'content-type': 'application/json' },
         body: raw ? (payload as string) : JSON.stringify(payload),
       });
       const body = await res.text();
@@ -306,13 +319,13 @@ describe('generated bad inputs are refused and change nothing', () => {
     const reports = `/projects/${code}/reports`;
     const plans = `/projects/${code}/annual-plan`;
     const actions = `/projects/${reviewCode}/reviews/${BENCH_STAGE}/tasks/fgw/actions`;
-    await fc.assert(fc.asyncProperty(badTransition, ({ input }) => post(transitions, input)), { numRuns: RUNS });
-    await fc.assert(fc.asyncProperty(badReport, ({ input }) => post(reports, input)), { numRuns: RUNS });
-    await fc.assert(fc.asyncProperty(badAct, ({ input }) => post(actions, input)), { numRuns: RUNS });
+    await fc.assert(fc.asyncProperty(badTransition, ({ input, breaks }) => (fc.pre(brokenOverHttp(breaks)), post(transitions, input))), { numRuns: RUNS });
+    await fc.assert(fc.asyncProperty(badReport, ({ input, breaks }) => (fc.pre(brokenOverHttp(breaks)), post(reports, input))), { numRuns: RUNS });
+    await fc.assert(fc.asyncProperty(badAct, ({ input, breaks }) => (fc.pre(brokenOverHttp(breaks)), post(actions, input))), { numRuns: RUNS });
     await fc.assert(fc.asyncProperty(ruleTransition, ({ input }) => post(transitions, input)), { numRuns: RUNS / 4 });
     await fc.assert(fc.asyncProperty(ruleReport, ({ input }) => post(reports, input)), { numRuns: RUNS / 4 });
     await fc.assert(fc.asyncProperty(ruleAct, ({ input }) => post(actions, input)), { numRuns: RUNS / 4 });
-    await fc.assert(fc.asyncProperty(badPlan, ({ input }) => post(plans, input)), { numRuns: RUNS });
+    await fc.assert(fc.asyncProperty(badPlan, ({ input, breaks }) => (fc.pre(brokenOverHttp(breaks)), post(plans, input))), { numRuns: RUNS });
     await fc.assert(fc.asyncProperty(rulePlan, ({ input }) => post(plans, input)), { numRuns: RUNS / 4 });
     await fc.assert(
       fc.asyncProperty(anyJson, async (input) => {
@@ -457,5 +470,76 @@ describe('generated bad inputs are refused and change nothing', () => {
     } finally {
       await contractApp.close();
     }
+  }, 300_000);
+  /**
+   * Sign-in and the user routes (issue 14), generated: broken sign-in bodies, wrong passwords past
+   * the limit, broken users and passwords, unknown users and tokens. Each is a 4xx (400, 401, 403,
+   * 404, 409, 429) and the user store is byte for byte as before: nothing is stored, no session opens.
+   */
+  it('through the HTTP API: sign-in and user routes refuse every bad request and store nothing', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyflow-fuzz-users-'));
+    const users = openUserStore(path.join(dir, 'users.json'), { scrypt: { logN: 4, r: 1, p: 1 } });
+    await users.add({ id: 'fuzz.clerk', name: '模糊测试', department: 'fgw', roles: ['departmentClerk'], password: 'fuzz-password-1' }, new Date('2026-03-02T01:00:00Z'));
+    const token = newToken();
+    const peopleApp = buildServer({ ctx, tokens: tokenStore({ tokens: [{ id: 'fuzz-admin-3', role: 'admin', hash: hashToken(token) }] }), users, loginLimits: { perLogin: 5, perAddress: 1000, windowSeconds: 600 }, logger: false });
+    const base = await peopleApp.listen({ port: 0, host: '127.0.0.1' });
+    const stored = () => fs.readFileSync(users.file, 'utf8');
+    const before = stored();
+    const send = async (method: 'POST' | 'DELETE' | 'GET', url: string, payload?: Json, auth = true) => {
+      const res = await fetch(`${base}${url}`, {
+        method,
+        headers: { ...(auth ? { authorization: `Bearer ${token}` } : {}), ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) },
+        body: payload === undefined ? undefined : JSON.stringify(payload),
+      });
+      const body = await res.text();
+      if (res.status < 400 || res.status >= 500) throw new Error(`${method} ${url} answered ${res.status}: ${body.slice(0, 500)}`);
+      expect(res.headers.get('set-cookie') ?? '').not.toMatch(/keyflow_session=[^;]/);
+      expect(stored()).toBe(before);
+      counts.http += 1;
+      note(`people HTTP ${res.status}`);
+    };
+    const signIn = { login: 'fuzz.clerk', password: 'wrong-password' };
+    const badSignIn = fc.oneof(
+      fc.constant(signIn),
+      fc.record({ login: fc.oneof(notString, fc.constant(''), tooLong(40)), password: fc.string({ maxLength: 20 }) }),
+      fc.record({ login: fc.string({ maxLength: 12 }), password: fc.oneof(notString, fc.constant(''), tooLong(200)) }),
+      fc.record({ login: fc.constant('fuzz.clerk'), password: fc.string({ maxLength: 30 }).filter((p) => p !== 'fuzz-password-1') }),
+    );
+    const user = { id: 'new.user', name: '新用户', department: 'fgw', roles: ['departmentClerk'], password: 'new-password-1' };
+    const badUser = fc.oneof(
+      set('id', fc.oneof(notString, badSlug, fc.constant('fuzz.clerk'))),
+      set('name', fc.oneof(notString, blank, tooLong(40))),
+      set('roles', fc.oneof(notObject, fc.constant([]), fc.constant(['departmentClerk', 'admin']), fc.constant(['boss']), fc.constant(['enterprise']))),
+      set('department', fc.oneof(badSlug, fc.constant('nosuch'))),
+      set('password', fc.oneof(notString, fc.string({ maxLength: 9 }), tooLong(200))),
+      remove('roles'),
+    ).map((b) => {
+      const input: Record<string, Json> = { ...user };
+      if (b.remove) delete input[b.path];
+      else input[b.path] = b.value;
+      return input;
+    });
+    await fc.assert(fc.asyncProperty(badSignIn, (input) => send('POST', '/session', input, false)), { numRuns: RUNS });
+    await fc.assert(fc.asyncProperty(anyJson, (input) => send('POST', '/session', input, false)), { numRuns: RUNS / 2 });
+    // Past the limit even the right password is refused (429): nothing opens.
+    await send('POST', '/session', { login: 'fuzz.clerk', password: 'fuzz-password-1' }, false);
+    await fc.assert(fc.asyncProperty(badUser, (input) => send('POST', '/users', input)), { numRuns: RUNS });
+    await fc.assert(fc.asyncProperty(anyJson, (input) => send('POST', '/users', input)), { numRuns: RUNS / 2 });
+    const anyId = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('nobody', 'FUZZ', '..', "' OR 1=1"));
+    await fc.assert(
+      fc.asyncProperty(anyId, anyId, anyJson, async (id, tokenId, body) => {
+        fc.pre(id !== 'fuzz.clerk');
+        const u = encodeURIComponent(id);
+        await send('POST', `/users/${u}/password`, { password: 'another-password-1' });
+        await send('POST', `/users/${u}/disable`, { reason: '模糊测试' });
+        await send('POST', `/users/${u}/tokens`, {});
+        await send('DELETE', `/users/${u}/tokens/${encodeURIComponent(tokenId)}`);
+        await send('POST', '/users/fuzz.clerk/password', body);
+        await send('DELETE', `/users/fuzz.clerk/tokens/${encodeURIComponent(tokenId)}`);
+      }),
+      { numRuns: RUNS / 2 },
+    );
+    await peopleApp.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   }, 300_000);
 });

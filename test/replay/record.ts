@@ -80,7 +80,7 @@ async function recording(taskQueue: string, body: (env: TestWorkflowEnvironment)
   }
 }
 
-async function projectLifecycleV1(): Promise<void> {
+async function projectLifecycleV1(name = 'projectLifecycle.v1'): Promise<void> {
   const taskQueue = 'record-lifecycle';
   await recording(taskQueue, async (env) => {
     const ctx = { client: env.client, taskQueue, lifecycleConfig: { continueAsNewAfterEvents: 150 } };
@@ -106,8 +106,8 @@ async function projectLifecycleV1(): Promise<void> {
     await transitionProject(ctx, project.code, { requestId: 'record-complete', to: 'completed', actor: { by: 'recorder' } });
     await transitionProject(ctx, project.code, { requestId: 'record-production', to: 'inProduction', actor: { by: 'recorder' } });
     await env.client.workflow.getHandle(started.workflowId).result();
-    const runs = await saveChain(env.client, started.workflowId, started.runId, 'projectLifecycle.v1');
-    console.log(`projectLifecycle.v1: ${runs} runs recorded`);
+    const runs = await saveChain(env.client, started.workflowId, started.runId, name);
+    console.log(`${name}: ${runs} runs recorded`);
   });
 }
 
@@ -347,7 +347,8 @@ async function reviewRecountScenario(name: string): Promise<void> {
 async function main(): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
   const only = process.argv.slice(2).find((a) => !a.startsWith('--'));
-  if (!only || only === 'projectLifecycle') await projectLifecycleV1();
+  // KEYFLOW_REPLAY_NAME records a scenario under a new name, e.g. before a workflow change (projectLifecycle.beforeAudit).
+  if (!only || only === 'projectLifecycle') await projectLifecycleV1(only ? process.env.KEYFLOW_REPLAY_NAME : undefined);
   if (!only || only === 'projectPreliminary') await projectPreliminaryV1();
   if (!only || only === 'projectThroughReview') await projectThroughReviewV2();
   if (!only || only === 'reviewStage') await reviewStageScenario('reviewStage.v2');

@@ -12,9 +12,11 @@ import {
 } from '@temporalio/workflow';
 import { atShanghaiTime, addCalendarDays, shanghaiDate } from '../../domain/calendar';
 import { addMonths, lastDayOfMonth, monthOf } from '../../domain/lifecycle/months';
+import { appendEntry } from '../../domain/audit/chain';
 import { checkReport } from '../../domain/lifecycle/reports';
 import { checkTransition, CLOSED_STAGES, REPORTING_STAGES } from '../../domain/lifecycle/stages';
 import { completionRate, expectedRate, warningLevel } from '../../domain/lifecycle/warning';
+import type { Actor } from '../../schemas/common';
 import { FailureType } from '../../schemas/errors';
 import { ReviewStageId, STAGES_BEFORE_CONSTRUCTION, StageOutcome } from '../../schemas/jointReview';
 import {
@@ -112,6 +114,17 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
   const reapplyExplicit = patched('lifecycle-reapply-after-rejection');
   // Histories recorded before this patch left a withdrawn project's open reviews running.
   const withdrawalClosesReviews = patched('lifecycle-withdrawal-closes-reviews');
+  // Histories recorded before this patch keep no audit chain; from it on, every action of the
+  // project is an entry of a hash chain this workflow alone writes (one writer keeps it linear).
+  const auditChained = patched('project-audit-chain');
+  if (auditChained) state.audit ??= [];
+  /** Appends an action to the chain; answers the new head for the action's event (undefined before the patch). */
+  const audit = (kind: string, key: string, actor: Actor, data: Record<string, unknown>): string | undefined => {
+    if (!state.audit) return undefined;
+    const { entry } = appendEntry(state.audit, { at: nowIso(), kind, key, actor, data: JSON.parse(JSON.stringify(data)) as Record<string, unknown> });
+    state.audit.push(entry);
+    return entry.hash;
+  };
   const reviewAttempts: Record<string, number> = { ...(carried?.reviewAttempts ?? {}) };
   state.reviews ??= {};
   state.reviewHistory ??= [];
@@ -123,7 +136,10 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
   const outbox = new Outbox(project.code, carried?.pendingEvents);
   // First, before any handler is set: an update that arrived with the start is delivered the
   // moment its handler is registered, and its event must not overtake the registration.
-  if (!carried) outbox.add('cn.keyflow.project.registered', 'registered', { project, registeredBy: input.registeredBy });
+  if (!carried) {
+    const auditHead = audit('registered', project.code, { by: input.registeredBy }, { project });
+    outbox.add('cn.keyflow.project.registered', 'registered', { project, registeredBy: input.registeredBy, ...(auditHead ? { auditHead } : {}) });
+  }
   const ledger = new RequestLedger(carried?.answered ?? [], ANSWERED_KEPT);
   /** Report deadline per month, once the calendar has counted it (null: it could not). */
   const reportDue: Record<string, string | null> = carried?.reportDue ?? {};
@@ -387,13 +403,15 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
   const reapplicationStage = (stageId: ReviewStageId): Stage => (stageId === 'completionAcceptance' ? 'completed' : 'preliminary');
 
   /** Marks a rejected stage as applied for again; the main loop starts its next attempt. */
-  const reapply = (stageId: ReviewStageId, by: string, note: string): ReapplyResult => {
+  const reapply = (stageId: ReviewStageId, actor: Actor, note: string): ReapplyResult => {
+    const by = actor.by;
     const rejected = state.reviews[stageId];
     const attempt = (reviewAttempts[stageId] ?? rejected?.attempt ?? 1) + 1;
     if (rejected) state.reviews[stageId] = { ...rejected, reapplied: { at: nowIso(), by, note } };
     state.approvals[stageId] = 'notStarted';
     const workflowId = reviewAttemptWorkflowId(project.code, stageId, attempt);
-    outbox.add('cn.keyflow.project.reviewReapplied', `reapplied:${stageId}:${attempt}`, { stageId, attempt, workflowId, by, note, county: project.county });
+    const auditHead = audit('reviewReapplied', `${stageId}:${attempt}`, actor, { stageId, attempt, note });
+    outbox.add('cn.keyflow.project.reviewReapplied', `reapplied:${stageId}:${attempt}`, { stageId, attempt, workflowId, by, note, county: project.county, ...(auditHead ? { auditHead } : {}) });
     return { stageId, attempt, workflowId, started: false };
   };
 
@@ -402,7 +420,7 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
     async (raw): Promise<ReapplyResult> => {
       const req = ReapplyForReview.parse(raw);
       return ledger.once(req.requestId, 'reapplyForReview', `重新申请 reapplyForReview ${req.stageId}`, req, nowIso(), async () => {
-        const pending = reapply(req.stageId, req.actor.by, req.note);
+        const pending = reapply(req.stageId, req.actor, req.note);
         // Answer once the new attempt's review has started, so the caller can act on it at once.
         const started = await condition(() => state.reviews[req.stageId]?.attempt === pending.attempt && state.approvals[req.stageId] === 'inReview', '1 minute');
         return { ...pending, started };
@@ -455,9 +473,10 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
       // Entering preliminary work again after a rejection is itself a new application for the rejected stages.
       if (reapplyExplicit && req.to === 'preliminary' && from !== 'preliminary') {
         for (const id of STAGES_BEFORE_CONSTRUCTION) {
-          if (state.approvals[id] === 'rejected') reapply(id, req.actor.by, `重新进入前期工作${req.reason ? `：${req.reason}` : ''}`);
+          if (state.approvals[id] === 'rejected') reapply(id, req.actor, `重新进入前期工作${req.reason ? `：${req.reason}` : ''}`);
         }
       }
+      const auditHead = audit('stageChanged', req.requestId, req.actor, { seq, from, to: req.to, reason: req.reason });
       outbox.add('cn.keyflow.project.stageChanged', `stage:${seq}`, {
         seq,
         from,
@@ -465,6 +484,7 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
         by: req.actor.by,
         reason: req.reason,
         county: project.county,
+        ...(auditHead ? { auditHead } : {}),
       });
       if (state.stall?.reason === 'noStageChange') clearStall(req.actor.by, `stage changed to ${req.to}`);
       if (CLOSED_STAGES.includes(req.to)) {
@@ -534,6 +554,15 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
       const resolved = report.resolvedProblemIds.filter((id) => state.openProblems.some((p) => p.id === id));
       state.openProblems = [...state.openProblems.filter((p) => !resolved.includes(p.id)), ...raised];
       state.lastReportAt = at;
+      const auditHead = audit(correction ? 'corrected' : 'reported', report.requestId, report.actor, {
+        month: report.month,
+        investmentThisMonth: report.investmentThisMonth,
+        investmentToDate: report.investmentToDate,
+        physicalProgress: report.physicalProgress,
+        correctionReason: report.correctionReason,
+        problemIds: raised.map((p) => p.id),
+        resolvedProblemIds: resolved,
+      });
       outbox.add('cn.keyflow.project.progressReported', correction ? nextKey(`correction:${report.month}`) : `report:${report.month}`, {
         month: report.month,
         investmentThisMonth: report.investmentThisMonth,
@@ -546,6 +575,7 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
         problemsResolved: resolved,
         by: report.actor.by,
         county: project.county,
+        ...(auditHead ? { auditHead } : {}),
       });
       const stallCleared = state.stall?.reason === 'noReport' && !correction;
       if (stallCleared) clearStall(report.actor.by, `report for ${report.month} received`);
@@ -606,6 +636,7 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
         reason: req.reason,
       };
       state.orders.push(order);
+      audit('orderOpened', req.requestId, req.actor, { order });
       outbox.add('cn.keyflow.supervision.orderIssued', `manualOrder:${n}`, {
         order,
         projectName: project.name,
@@ -644,6 +675,7 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
       // `project` is this run's input and `state.project` the carried copy: both must agree.
       project.annualPlannedInvestment = req.annualPlannedInvestment;
       state.project.annualPlannedInvestment = req.annualPlannedInvestment;
+      const auditHead = audit('annualPlanSet', req.requestId, req.actor, { year: plan.year, annualPlannedInvestment: plan.annualPlannedInvestment, previous: plan.previous, reason: plan.reason });
       outbox.add('cn.keyflow.project.annualPlanSet', nextKey(`annualPlan:${req.year}`), {
         year: plan.year,
         annualPlannedInvestment: plan.annualPlannedInvestment,
@@ -651,6 +683,7 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
         by: plan.by,
         reason: plan.reason,
         county: project.county,
+        ...(auditHead ? { auditHead } : {}),
       });
       recomputeWarning();
       syncSearchAttributes();
@@ -684,6 +717,7 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
       const i = state.orders.findIndex((o) => o.id === req.orderId);
       const closed: SupervisionOrder = { ...state.orders[i]!, closedAt: nowIso(), closedBecause: `${req.note} (${req.actor.by})` };
       state.orders[i] = closed;
+      audit('orderClosed', req.requestId, req.actor, { orderId: closed.id, note: req.note });
       outbox.add('cn.keyflow.supervision.orderClosed', `manualOrderClosed:${req.orderId}`, {
         orderId: closed.id,
         closedAt: closed.closedAt!,
