@@ -7,6 +7,7 @@ import {
   DEPARTMENT_ROLES,
   StoredUser,
   UserFile,
+  type SessionUser,
   type TokenView,
   type UserRole,
   type UserView,
@@ -91,14 +92,21 @@ export function userPrincipal(user: StoredUser, tokenId?: string): Principal {
   };
 }
 
-export function userView(u: StoredUser): UserView {
-  const tokens: Array<typeof TokenView._output> = u.tokens.map(({ hash: _hash, ...t }) => t);
+/** Who a user is, as the sign-in answers it (`SessionUser`): no credentials. */
+export function sessionUser(u: StoredUser): SessionUser {
   return {
     id: u.id,
     name: u.name,
     ...(u.department ? { department: u.department } : {}),
     ...(u.enterprise ? { enterprise: u.enterprise } : {}),
     roles: u.roles,
+  };
+}
+
+export function userView(u: StoredUser): UserView {
+  const tokens: Array<typeof TokenView._output> = u.tokens.map(({ hash: _hash, ...t }) => t);
+  return {
+    ...sessionUser(u),
     disabled: u.disabled,
     hasPassword: u.passwordHash !== undefined,
     tokens,
@@ -211,6 +219,15 @@ export function openUserStore(file: string, opts: UserStoreOptions = {}): UserSt
     return u;
   };
 
+  // Either way the user's sessions end: they were opened under the other state.
+  const setDisabled = (id: string, disabled: boolean, now: Date) =>
+    update((data) => {
+      const u = find(data, id);
+      u.disabled = disabled;
+      u.credentialsChangedAt = now.toISOString();
+      return u;
+    });
+
   return {
     file,
     list: () => load().users,
@@ -250,20 +267,8 @@ export function openUserStore(file: string, opts: UserStoreOptions = {}): UserSt
         return u;
       });
     },
-    disable: (id, now) =>
-      update((data) => {
-        const u = find(data, id);
-        u.disabled = true;
-        u.credentialsChangedAt = now.toISOString();
-        return u;
-      }),
-    enable: (id, now) =>
-      update((data) => {
-        const u = find(data, id);
-        u.disabled = false;
-        u.credentialsChangedAt = now.toISOString();
-        return u;
-      }),
+    disable: (id, now) => setDisabled(id, true, now),
+    enable: (id, now) => setDisabled(id, false, now),
     addToken: (id, label, now) =>
       update((data) => {
         const u = find(data, id);

@@ -14,7 +14,6 @@ import {
   UserParams,
   UserTokenParams,
   UserView,
-  type StoredUser,
 } from '../../schemas/users';
 import { ValidationError } from '../../schemas/validation';
 import { loadReferenceData } from '../../seeds';
@@ -23,18 +22,8 @@ import { ApiError, forbidden, invalid, unauthorized } from '../errors';
 import { paginate } from '../pagination';
 import { addRoute, authenticate, type ApiDeps } from '../route';
 import { sessionCookie } from '../sessions';
-import { UserRefusal, userView } from '../users';
+import { sessionUser, UserRefusal, userView } from '../users';
 
-
-function sessionUser(u: StoredUser): SessionUser {
-  return {
-    id: u.id,
-    name: u.name,
-    ...(u.department ? { department: u.department } : {}),
-    ...(u.enterprise ? { enterprise: u.enterprise } : {}),
-    roles: u.roles,
-  };
-}
 
 /** The store's refusals as the API's. */
 async function refusing<T>(run: () => Promise<T>): Promise<T> {
