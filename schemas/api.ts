@@ -82,6 +82,10 @@ export const ApiIssue = z.object({
   field: z.string(),
   rule: z.string(),
   in: IssueLocation.optional(),
+  /** The field's Chinese label (字段中文名), e.g. 项目单位 for owner. */
+  label: z.string().optional(),
+  /** The issue as a person reads it, in Chinese: `项目单位（owner）：必填`. */
+  message: z.string().optional(),
 });
 export type ApiIssue = z.infer<typeof ApiIssue>;
 
@@ -91,7 +95,10 @@ export type ApiIssue = z.infer<typeof ApiIssue>;
  */
 export const ErrorBody = z.object({
   error: z.string(),
+  /** In Chinese unless the request asked `Accept-Language: en`. */
   message: z.string(),
+  /** The English message, for scripts written against it (absent when the message is English already). */
+  messageEn: z.string().optional(),
   issues: z.array(ApiIssue),
   /** Only on a 500: the id its server log line carries. */
   incident: z.string().uuid().optional(),

@@ -1,3 +1,4 @@
+import { aliasFor } from '../../client/aliases';
 import { randomUUID } from 'node:crypto';
 import { ProgressReport, TransitionRequest, type ProjectState } from '../../schemas/lifecycle';
 import { ProjectCode, Stage } from '../../schemas/project';
@@ -169,7 +170,7 @@ export const projectTransition: Command = {
       TransitionRequest,
       {
         requestId: requestId(input),
-        to: oneOf(required(input, 'to'), Stage.options, '--to'),
+        to: oneOf(aliasFor('to', required(input, 'to')), Stage.options, '--to'),
         actor: { by: actorName(input) },
         ...(str(input, 'reason') !== undefined ? { reason: str(input, 'reason') } : {}),
       },

@@ -1,3 +1,4 @@
+import { aliasFor } from '../../client/aliases';
 import type { ProjectFilter } from '../../client/projects';
 import { WarningLevel } from '../../schemas/lifecycle';
 import { Stage } from '../../schemas/project';
@@ -44,10 +45,10 @@ export const projectsList: Command = {
     const industry = str(input, 'industry');
     const warning = str(input, 'warning');
     const filter: ProjectFilter = {
-      ...(stage !== undefined ? { stage: oneOf(stage, Stage.options, '--stage') } : {}),
+      ...(stage !== undefined ? { stage: oneOf(aliasFor('stage', stage), Stage.options, '--stage') } : {}),
       ...(county !== undefined ? { county: countyId(county) } : {}),
       ...(industry !== undefined ? { industry: industryId(industry) } : {}),
-      ...(warning !== undefined ? { warning: oneOf(warning, WarningLevel.options, '--warning') } : {}),
+      ...(warning !== undefined ? { warning: oneOf(aliasFor('warning', warning), WarningLevel.options, '--warning') } : {}),
       ...(input.options.stalled ? { stalled: true } : {}),
       includeClosed: !input.options.open,
     };
