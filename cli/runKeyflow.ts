@@ -11,7 +11,7 @@ import { kafkaPublisher } from '../activities/events/publisher';
 import { loadTokenFile } from '../api/auth';
 import { startApi } from '../api/start';
 import { ensureCalendarRegistry, workerCalendarHolder } from '../client/calendar';
-import { ensureWeeklyMeetingSchedule } from '../client/meetings';
+import { ensureUpcomingMeeting, ensureWeeklyMeetingSchedule } from '../client/meetings';
 import { ensureFourCompareSchedule } from '../client/rankings';
 import { readEnv } from '../config/env';
 import { repoRoot } from '../config/repoRoot';
@@ -98,6 +98,8 @@ export async function runKeyflow(opts: RunOptions = {}): Promise<void> {
     await ensureCalendarRegistry(ctx);
     await calendarHolder.refresh().catch(() => undefined);
     await ensureWeeklyMeetingSchedule(client, endpoints.taskQueue, meetingConfig);
+    // The meeting office sees the next meeting right after a fresh start, not only after the schedule's first firing.
+    await ensureUpcomingMeeting(ctx, meetingConfig);
     await ensureFourCompareSchedule(client, endpoints.taskQueue);
     const api = await startApi({
       ctx,
