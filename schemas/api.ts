@@ -160,6 +160,8 @@ export const ProjectListQuery = PageQuery.extend({
 /** A line of the project list, from Temporal visibility (search attributes). */
 export const ProjectListing = z.object({
   code: ProjectCode,
+  /** 项目名称; absent for a project registered before names were kept in the listing. */
+  name: z.string().optional(),
   stage: z.string(),
   county: z.string(),
   industry: z.string(),
