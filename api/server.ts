@@ -11,6 +11,7 @@ import { projectRoutes } from './routes/projects';
 import { rankingRoutes } from './routes/rankings';
 import { reviewRoutes } from './routes/reviews';
 import { supervisionRoutes } from './routes/supervision';
+import { exportRoutes } from './routes/exports';
 import { systemRoutes } from './routes/system';
 
 /** Where the request log goes; `false` for none. The level defaults to info. */
@@ -78,6 +79,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   void app.register(reviewRoutes, deps);
   void app.register(meetingRoutes, deps);
   void app.register(supervisionRoutes, deps);
+  void app.register(exportRoutes, deps);
   void app.register(rankingRoutes, deps);
   void app.register(calendarRoutes, deps);
   void app.register(dashboardRoutes, deps);

@@ -16,7 +16,7 @@ import { addRoute, type ApiDeps } from '../route';
  * A meeting named by its ISO week (`2026-W50`) or by a date of that week (`2026-12-07`, as the
  * meeting office says it): a date becomes its week, so a meeting moved by a holiday is still found.
  */
-const MeetingParams = z.object({
+export const MeetingParams = z.object({
   week: z
     .preprocess((v) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) ? isoWeekKey(v) : v), IsoWeek)
     .describe('ISO week `2026-W50`, or a date of that week `2026-12-07`.'),

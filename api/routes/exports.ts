@@ -1,0 +1,76 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { listOverdueApprovals, listStalledProjects, listSupervisionOrders, warningGrid } from '../../client/supervision';
+import { EXPORT_LISTS, EXPORT_TITLES, exportWorkbook, type ExportList, type ExportRows } from '../../documents/supervisionExports';
+import { getAgenda } from '../../client/meetings';
+import { agendaDocument, minutesDocument } from '../../documents/meetingDocuments';
+import { loadReferenceData } from '../../seeds';
+import { ALL_ROLES } from '../auth';
+import { MeetingParams } from './meetings';
+import { addRoute, type ApiDeps } from '../route';
+
+export const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** `attachment` with the Chinese file name (RFC 6266 filename*), and an ASCII one for old clients. */
+export function attachment(ascii: string, chinese: string): string {
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(chinese)}`;
+}
+
+/** Every supervisor list as an Excel file (导出): the same rows the JSON lists answer, all pages. */
+export async function exportRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const { ctx } = deps;
+  const rowsOf: { [L in ExportList]: () => Promise<ExportRows[L]> } = {
+    stalled: () => listStalledProjects(ctx),
+    'overdue-approvals': () => listOverdueApprovals(ctx, { now: deps.now() }),
+    orders: () => listSupervisionOrders(ctx, deps.now()),
+    warnings: async () => (await warningGrid(ctx, deps.now())).counties,
+  };
+
+  // Encapsulated: the file name goes on this plugin's answers only, once the file is made.
+  const fileNames = new WeakMap<FastifyRequest, string>();
+  app.addHook('onSend', async (request, reply, payload) => {
+    const name = fileNames.get(request);
+    if (reply.statusCode === 200 && name) void reply.header('content-disposition', name);
+    return payload;
+  });
+
+  addRoute(app, deps, {
+    method: 'GET',
+    url: '/supervision/exports/:list',
+    operationId: 'exportSupervisionList',
+    summary: 'A supervisor list as an Excel file (.xlsx): stalled, overdue-approvals, orders or warnings',
+    description: 'Columns in Chinese, department and county names instead of ids, times in Asia/Shanghai; every row, not one page.',
+    tag: 'supervision',
+    access: ['supervisor', 'meetingOffice', 'admin'],
+    params: z.object({ list: z.enum(EXPORT_LISTS) }),
+    response: z.string(),
+    produces: XLSX,
+    handler: async ({ params, request }) => {
+      const rows = await rowsOf[params.list]();
+      fileNames.set(request, attachment(`${params.list}.xlsx`, `${EXPORT_TITLES[params.list]}.xlsx`));
+      return (await exportWorkbook(params.list, rows as never, loadReferenceData(), deps.now())) as never;
+    },
+  });
+
+  for (const kind of ['agenda', 'minutes'] as const) {
+    addRoute(app, deps, {
+      method: 'GET',
+      url: `/meetings/:week/documents/${kind}`,
+      operationId: kind === 'agenda' ? 'meetingAgendaDocument' : 'meetingMinutesDocument',
+      summary: kind === 'agenda' ? 'The meeting\'s agenda (会议议程) as a Word document (.docx)' : 'The meeting\'s minutes (会议纪要): decisions with owner department and due date, as a Word document (.docx)',
+      tag: 'meetings',
+      access: ALL_ROLES,
+      params: MeetingParams,
+      response: z.string(),
+      produces: DOCX,
+      refusals: [404],
+      handler: async ({ params, request }) => {
+        const view = await getAgenda(ctx, params.week);
+        const chinese = `${kind === 'agenda' ? '周例会议程' : '周例会会议纪要'}-${view.plan.week}.docx`;
+        fileNames.set(request, attachment(`${kind}-${view.plan.week}.docx`, chinese));
+        return (await (kind === 'agenda' ? agendaDocument(view) : minutesDocument(view))) as never;
+      },
+    });
+  }
+}
