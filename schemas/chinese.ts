@@ -145,6 +145,7 @@ const EXACT: Readonly<Record<string, string>> = {
   'must not list a project twice': '同一项目不能重复列出',
   'must say what the department decides': '须写明部门的办理意见',
   'must be a year, e.g. 2026': '须为年份（如 2026）',
+  'must be a month written YYYY-MM': '须为月份 YYYY-MM（如 2026-11）',
 };
 
 /** Rules with a value in them, English pattern → Chinese. */
@@ -166,6 +167,9 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => string]>
   [/^Invalid date$|^Invalid datetime$/, () => '日期或时间无效'],
   [/^must say what was done(?:, in at least (\d+) characters)?$/, (m) => `须写明办理情况${m[1] ? `（至少 ${m[1]} 个字）` : ''}`],
   [/^must describe the (action|problem) in at least (\d+) characters$/, (m) => `须写明${m[1] === 'action' ? '事项内容' : '问题'}（至少 ${m[2]} 个字）`],
+  [/^must be a number \((.+)\), got "(.*)"$/, (m) => `须为数字（${m[1]}），填写的是“${m[2]}”`],
+  [/^must be a project your department leads \((\S+) is led by (\S+)\)$/, (m) => `须为本部门牵头的项目（${m[1]} 的牵头部门是 ${m[2]}）`],
+  [/^must be a registered project$/, () => '须为已入库的项目'],
   [/^unknown department "(.*)"/, (m) => `没有这个部门“${m[1]}”`],
   [/^unknown county "(.*)"/, (m) => `没有这个县区“${m[1]}”`],
   [/^must be a project on this meeting's agenda \((.+)\)$/, (m) => `须为本次会议（${m[1]}）议程上的项目`],

@@ -17,6 +17,20 @@ export function attachment(ascii: string, chinese: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(chinese)}`;
 }
 
+/**
+ * Where a plugin's handlers name the file they answer with: the name goes on the answer as
+ * Content-Disposition once the file is made (encapsulated: this plugin's answers only).
+ */
+export function downloadNames(app: FastifyInstance): WeakMap<FastifyRequest, string> {
+  const fileNames = new WeakMap<FastifyRequest, string>();
+  app.addHook('onSend', async (request, reply, payload) => {
+    const name = fileNames.get(request);
+    if (reply.statusCode === 200 && name) void reply.header('content-disposition', name);
+    return payload;
+  });
+  return fileNames;
+}
+
 /** Every supervisor list as an Excel file (导出): the same rows the JSON lists answer, all pages. */
 export async function exportRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   const { ctx } = deps;
@@ -27,13 +41,7 @@ export async function exportRoutes(app: FastifyInstance, deps: ApiDeps): Promise
     warnings: async () => (await warningGrid(ctx, deps.now())).counties,
   };
 
-  // Encapsulated: the file name goes on this plugin's answers only, once the file is made.
-  const fileNames = new WeakMap<FastifyRequest, string>();
-  app.addHook('onSend', async (request, reply, payload) => {
-    const name = fileNames.get(request);
-    if (reply.statusCode === 200 && name) void reply.header('content-disposition', name);
-    return payload;
-  });
+  const fileNames = downloadNames(app);
 
   addRoute(app, deps, {
     method: 'GET',

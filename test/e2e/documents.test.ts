@@ -5,14 +5,19 @@
  * its owner department and due date. A namespace of its own, so the lists hold this file's projects only.
  */
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { startApi, type RunningApi } from '../../api/start';
 import { previousWorkingDay, shanghaiDate } from '../../domain/calendar';
+import { MONTHLY_COLUMNS } from '../../documents/monthlyReport';
 import { readSheet } from '../../documents/workbook';
+import { getProjectState, registerProject } from '../../client/projects';
+import { addMonths, monthOf } from '../../domain/lifecycle/months';
 import { SA } from '../../schemas/searchAttributes';
 import meetingSeed from '../../seeds/meeting.json';
 import { loadMeetingConfig } from '../../seeds/meetingConfig';
 import { startHarness, type E2EHarness } from '../support/e2e';
+import { eventually } from '../support/eventually';
 import { aProject } from '../support/fixtures';
 import { isolatedNamespace } from '../support/namespace';
 import { startStalledProject } from '../support/stalledProject';
@@ -21,6 +26,7 @@ jest.setTimeout(180_000);
 
 const SUPERVISOR = 'keyflow-demo-supervisor';
 const OFFICE = 'keyflow-demo-meeting-office';
+const FGW = 'keyflow-demo-fgw-dept';
 
 describe('documents to download', () => {
   let h: E2EHarness;
@@ -35,15 +41,6 @@ describe('documents to download', () => {
     const res = await fetch(`${api.url}${url}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
-  async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await probe().catch(() => undefined);
-      if (v !== undefined) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
 
   beforeAll(async () => {
     h = await startHarness('documents', { namespace: await isolatedNamespace('documents') });
@@ -58,7 +55,7 @@ describe('documents to download', () => {
   it('exports the stalled list and the orders (the hand-opened one included) to .xlsx that parses', async () => {
     const opened = await post(`/projects/${stalled.code}/supervision-orders`, SUPERVISOR, { requestId: `doc-order-${stalled.code}`, actor: { by: 'dcs:zhao' }, reason: '用地预审久拖未办', dueInWorkingDays: 5 });
     expect(opened.status).toBe(201);
-    const file = await until('the stalled project in the export', async () => {
+    const file = await eventually('the stalled project in the export', async () => {
       const f = await get('/supervision/exports/stalled', SUPERVISOR);
       return f.status === 200 && (await readSheet(f.data)).some((r) => r.cells.includes(stalled.name)) ? f : undefined;
     });
@@ -87,7 +84,7 @@ describe('documents to download', () => {
       args: [{ config, nominalDate: meetingDay }],
       typedSearchAttributes: [{ key: SA.kind, value: 'meeting' }],
     });
-    const week = await until('the meeting in session with the stalled project on its agenda', async () => {
+    const week = await eventually('the meeting in session with the stalled project on its agenda', async () => {
       const res = await fetch(`${api.url}/meetings/current`, { headers: { authorization: `Bearer ${OFFICE}` } });
       const v = (await res.json()) as { status?: string; plan?: { week: string }; agenda?: Array<{ project: { code: string } }> };
       return v.status === 'inSession' && v.agenda?.some((i) => i.project.code === stalled.code) ? v.plan!.week : undefined;
@@ -100,7 +97,7 @@ describe('documents to download', () => {
     expect(decided.status).toBe(200);
     const dueDate = (decided.body as unknown as Array<{ dueDate: string }>)[0]!.dueDate;
 
-    const minutes = await until('the minutes with the decision', async () => {
+    const minutes = await eventually('the minutes with the decision', async () => {
       const f = await get(`/meetings/${week}/documents/minutes`, OFFICE);
       const xml = f.status === 200 ? await (await JSZip.loadAsync(f.data)).file('word/document.xml')!.async('string') : '';
       return xml.includes('住建局牵头协调用地预审') ? { f, xml } : undefined;
@@ -114,5 +111,54 @@ describe('documents to download', () => {
     const agenda = await get(`/meetings/${week}/documents/agenda`, OFFICE);
     expect(agenda.status).toBe(200);
     expect((await (await JSZip.loadAsync(agenda.data)).file('word/document.xml')!.async('string')).replace(/<[^>]+>/g, '')).toContain(stalled.name);
+  });
+
+  it('takes a filled monthly-report template for two projects, reporting the good row and answering the bad one in Chinese', async () => {
+    const a = aProject({ stage: 'underConstruction', category: 'continuing', leadDepartment: 'fgw', name: '临颍现代家居产业园二期' });
+    const b = aProject({ stage: 'underConstruction', category: 'continuing', leadDepartment: 'fgw', name: '漯河食品机械智能制造基地' });
+    for (const p of [a, b]) await registerProject(h, p, 'test:documents');
+    const month = addMonths(monthOf(shanghaiDate(new Date())), -1);
+    const template = await eventually('both projects in the template', async () => {
+      const f = await get(`/reports/monthly/template?month=${month}`, FGW);
+      const rows = f.status === 200 ? await readSheet(f.data) : [];
+      return [a, b].every((p) => rows.some((r) => r.cells[0] === p.code)) ? f : undefined;
+    });
+    expect(template.disposition).toContain(encodeURIComponent(`重点项目月报-${month}.xlsx`));
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(template.data as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    const col = (field: string) => MONTHLY_COLUMNS.findIndex((c) => c.field === field) + 1;
+    let lineOfB = 0;
+    ws.eachRow((row, line) => {
+      const code = String(row.getCell(1).value);
+      if (code === a.code) {
+        row.getCell(col('investmentThisMonth')).value = 1200;
+        row.getCell(col('investmentToDate')).value = 9600;
+        row.getCell(col('physicalProgress')).value = 40;
+        row.getCell(col('progressNote')).value = '厂房主体完工';
+      } else if (code === b.code) {
+        lineOfB = line;
+        row.getCell(col('investmentThisMonth')).value = '一千二';
+        row.getCell(col('investmentToDate')).value = 3000;
+        row.getCell(col('physicalProgress')).value = 20;
+      } else {
+        return;
+      }
+      row.commit();
+    });
+    const res = await fetch(`${api.url}/reports/monthly/upload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${FGW}`, 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+      body: Buffer.from(await wb.xlsx.writeBuffer()),
+    });
+    expect(res.status).toBe(200);
+    const answer = (await res.json()) as { reported: Array<{ code: string }>; refused: Array<{ line: number; code: string; issues: Array<{ column: string; message: string }> }> };
+    expect(answer.reported.map((r) => r.code)).toEqual([a.code]);
+    expect(answer.refused).toEqual([
+      { line: lineOfB, code: b.code, issues: [expect.objectContaining({ column: '本月完成投资（万元）', message: `第 ${lineOfB} 行「本月完成投资（万元）」：须为数字（万元），填写的是“一千二”` })] },
+    ]);
+    const state = await getProjectState(h, a.code);
+    expect(state.reports).toEqual([expect.objectContaining({ month, investmentThisMonth: 1200, investmentToDate: 9600 })]);
+    expect((await getProjectState(h, b.code)).reports).toEqual([]);
   });
 });

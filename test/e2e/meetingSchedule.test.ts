@@ -19,19 +19,11 @@ import { createWorker } from '../../workers/worker';
 import { MEETING_SCHEDULE_ID } from '../../workflows/meeting/messages';
 import { expectedPlan, nextScheduleFiring } from '../support/dateExpectations';
 import { e2eEndpoints, uniqueTaskQueue } from '../support/e2e';
+import { eventually } from '../support/eventually';
 import { aProject } from '../support/fixtures';
 
 jest.setTimeout(120_000);
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe('the weekly meeting schedule (real Temporal dev server)', () => {
   const ep = e2eEndpoints();
