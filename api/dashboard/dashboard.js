@@ -22,6 +22,7 @@
   var APPROVALS = { notStarted: '未开始', inReview: '审批中', approved: '已通过', rejected: '未通过，待重新申请', withdrawn: '已随项目退库撤销' };
 
   var reference = null;
+  var whoId = 'web';
   var timer = null;
 
   // ---- small helpers ---------------------------------------------------------------------------
@@ -176,6 +177,59 @@
     ], items, function (i) { return { 'data-code': i.projectCode }; });
   }
 
+  var ORDER_STATES = { open: '办理中', overdue: '已逾期', closed: '已办结' };
+
+  function renderOrders(items) {
+    var open = items.filter(function (o) { return o.state !== 'closed'; });
+    $('orders-count').textContent = String(open.length);
+    if (items.length === 0) return note('没有督办单 No supervision order.');
+    return table([
+      { title: '督办单 Order', cell: function (o) { return [o.id, el('div', { class: 'detail' }, o.origin === 'automatic' ? '停滞自动督办' : '人工督办')]; } },
+      { title: '项目 Project', cell: function (o) { return [projectLink(o.project.code, o.project.name), el('div', { class: 'code' }, o.project.code)]; } },
+      { title: '县区 County', cell: function (o) { return o.project.countyName; } },
+      { title: '事由 Reason', cell: function (o) { return o.reason; } },
+      { title: '截止 Due', cell: function (o) { return o.dueDate || '待定'; } },
+      { title: '状态 State', cell: function (o) { return el('span', { class: 'state state-' + o.state }, ORDER_STATES[o.state] || o.state); } },
+    ], items, function (o) { return { 'data-order': o.id, 'data-state': o.state }; });
+  }
+
+  /** Downloads a list as .xlsx: fetched with the token, saved under the name the API gives. */
+  function exportList(list, button) {
+    button.disabled = true;
+    return fetch('/supervision/exports/' + list, { headers: { authorization: 'Bearer ' + token() } }).then(function (res) {
+      if (!res.ok) throw new ApiError(res.status, null);
+      var header = res.headers.get('content-disposition') || '';
+      var m = /filename\*=UTF-8''([^;]+)/.exec(header);
+      var name = m ? decodeURIComponent(m[1]) : list + '.xlsx';
+      return res.blob().then(function (blob) {
+        var a = el('a', { href: URL.createObjectURL(blob), download: name });
+        document.body.appendChild(a);
+        a.click();
+        setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+      });
+    }).catch(function (err) { alert('导出失败：' + (err && err.message ? err.message : String(err))); })
+      .then(function () { button.disabled = false; });
+  }
+
+  function renderCounty(id, items) {
+    var running = items.filter(function (p) { return String(p.status).toUpperCase() === 'RUNNING'; });
+    return [
+      el('h1', null, countyName(id) + ' · 在库项目'),
+      running.length === 0 ? note('没有在建项目 No running project.') : table([
+        { title: '项目 Project', cell: function (p) { return [projectLink(p.code, p.name || p.code), el('div', { class: 'code' }, p.code)]; } },
+        { title: '阶段 Stage', cell: function (p) { return STAGES[p.stage] || p.stage; } },
+        { title: '预警 Light', cell: function (p) { return [light(p.warning), p.stalled ? el('span', { class: 'n-stalled' }, ' 停滞') : null]; } },
+        { title: '完成率 Rate', cell: function (p) { return percent(p.completionRate); } },
+        { title: '距上次月报 Since report', cell: function (p) { return p.daysSinceReport === null ? '—' : p.daysSinceReport + ' 天'; } },
+      ], running.slice().sort(function (a, b) { var o = { red: 0, yellow: 1, green: 2 }; return (o[a.warning] - o[b.warning]) || (a.code < b.code ? -1 : 1); }), function (p) { return { 'data-code': p.code, 'data-light': p.warning }; }),
+    ];
+  }
+
+  function loadCounty(id) {
+    var body = $('county-body');
+    return all('/projects?county=' + encodeURIComponent(id)).then(function (items) { fill(body, renderCounty(id, items)); }, function (err) { fill(body, failure(err)); });
+  }
+
   function renderWarnings(grid) {
     return el('div', { class: 'tiles' }, grid.counties.map(function (c) {
       var w = 120;
@@ -188,7 +242,7 @@
         return r;
       });
       if (!c.total) bars.push(svg('rect', { x: 0, y: 0, width: w, height: 10, class: 'fill-none' }));
-      return el('div', { class: 'tile' + (c.red ? ' has-red' : ''), 'data-county': c.county }, [
+      return el('a', { class: 'tile' + (c.red ? ' has-red' : ''), 'data-county': c.county, href: '#/counties/' + encodeURIComponent(c.county), title: '查看' + c.name + '的项目' }, [
         el('div', { class: 'tile-name' }, c.name),
         el('div', { class: 'tile-total' }, c.total + ' 个项目'),
         svg('svg', { viewBox: '0 0 ' + w + ' 10', class: 'stack', role: 'img', 'aria-label': c.green + ' green, ' + c.yellow + ' yellow, ' + c.red + ' red' }, bars),
@@ -205,7 +259,14 @@
   /** A horizontal bar chart: rows of { label, value, extra }, scaled to max. */
   function barChart(opts) {
     var rowH = 26;
-    var labelW = 150;
+    // Wide enough for the longest label (a CJK character takes about 13 units at this size): never cut off.
+    var longest = opts.rows.reduce(function (w, r) {
+      var text = r.rank + '. ' + r.label;
+      var units = 0;
+      for (var i = 0; i < text.length; i++) units += text.charCodeAt(i) > 0x2e80 ? 13 : 7;
+      return Math.max(w, units);
+    }, 0);
+    var labelW = Math.max(120, longest + 16);
     var barW = 210;
     var valueW = 50;
     var width = labelW + barW + valueW;
@@ -256,7 +317,7 @@
     var tour = tours[0];
     if (!tour) return fill(target, [el('figcaption', null, '观摩 Inspection tour'), note('暂无排名 No tour published yet.')]);
     var rows = tour.result.projects.map(function (p) {
-      return { rank: p.rank, label: p.name.length > 10 ? p.name.slice(0, 10) + '…' : p.name, value: p.combined, extra: p.countyName };
+      return { rank: p.rank, label: p.name, value: p.combined, extra: p.countyName };
     });
     fill(target, [
       el('figcaption', null, [el('strong', null, '观摩 ' + tour.name), ' · ' + date(tour.date) + ', combined score (100)']),
@@ -273,6 +334,7 @@
       settle(all('/supervision/stalled'), renderStalled, $('stalled')),
       settle(all('/supervision/overdue-approvals'), renderOverdue, $('overdue')),
       settle(api('/supervision/warnings'), renderWarnings, $('warnings')),
+      settle(all('/supervision/orders'), renderOrders, $('orders')),
       api('/rankings/four-compare?limit=12').then(function (p) { renderFourCompare($('four-compare'), p.items); }, function (err) { fill($('four-compare'), failure(err)); }),
       api('/rankings/tours?limit=1').then(function (p) { renderTour($('tour'), p.items); }, function (err) { fill($('tour'), failure(err)); }),
     ]);
@@ -301,6 +363,16 @@
         { title: '督办单 Order', cell: function (x) { return x.order.id + ' · 限期 ' + (x.order.dueDate || '—'); } },
         { title: '解除 Cleared', cell: function (x) { return x.clearedAt ? dateTime(x.clearedAt) + ' · ' + (x.order.closedBecause || '') : '未解除 open'; } },
       ], stalls)),
+      section('人工督办单 Supervision orders opened by hand', [
+        s.orders.length === 0 ? note('没有人工督办单 None opened by hand.') : table([
+          { title: '督办单 Order', cell: function (o) { return o.id; } },
+          { title: '事由 Reason', cell: function (o) { return o.reason; } },
+          { title: '下发 Issued', cell: function (o) { return dateTime(o.issuedAt); } },
+          { title: '截止 Due', cell: function (o) { return o.dueDate || '待定'; } },
+          { title: '状态 State', cell: function (o) { return o.closedAt ? '已办结 · ' + dateTime(o.closedAt) + ' · ' + (o.closedBecause || '') : closeForm(p.code, o); } },
+        ], s.orders, function (o) { return { 'data-order': o.id }; }),
+        s.closed ? null : openForm(p.code),
+      ]),
       section('阶段变更 Stage history', table([
         { title: '#', cell: function (c) { return String(c.seq); } },
         { title: '从 From', cell: function (c) { return c.from ? STAGES[c.from] || c.from : '入库 registered'; } },
@@ -338,6 +410,49 @@
     ];
   }
 
+  function requestId(prefix) { return prefix + '-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 8); }
+
+  function post(path, body) {
+    return fetch(path, { method: 'POST', headers: { authorization: 'Bearer ' + token(), 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(function (res) {
+      return res.json().catch(function () { return null; }).then(function (b) {
+        if (!res.ok) throw new ApiError(res.status, b);
+        return b;
+      });
+    });
+  }
+
+  /** A supervisor opens an order (督办单) by hand: the reason and the working days allowed. */
+  function openForm(code) {
+    var reason = el('textarea', { name: 'reason', rows: 2, required: true, placeholder: '督办事由，如：用地手续久拖未办，影响开工' });
+    var days = el('input', { name: 'days', type: 'number', min: 1, max: 60, value: 5 });
+    var error = el('p', { class: 'error', role: 'alert' });
+    var form = el('form', { class: 'order-form', 'data-testid': 'open-order' }, [
+      el('h3', null, '下发督办单'),
+      el('label', null, ['督办事由', reason]),
+      el('label', null, ['办理时限（工作日）', days]),
+      el('button', { type: 'submit' }, '下发'),
+      error,
+    ]);
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      post('/projects/' + encodeURIComponent(code) + '/supervision-orders', { requestId: requestId('web-order'), actor: { by: 'web:' + whoId }, reason: reason.value, dueInWorkingDays: Number(days.value) })
+        .then(function () { return loadProject(code); }, function (err) { error.textContent = err.message; });
+    });
+    return form;
+  }
+
+  function closeForm(code, order) {
+    var noteInput = el('input', { name: 'note', placeholder: '办理情况，如：已督促', required: true });
+    var error = el('span', { class: 'error', role: 'alert' });
+    var form = el('form', { class: 'inline-form', 'data-testid': 'close-order' }, ['办理中 ', noteInput, el('button', { type: 'submit' }, '办结'), error]);
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      post('/projects/' + encodeURIComponent(code) + '/supervision-orders/' + encodeURIComponent(order.id) + '/close', { requestId: requestId('web-close'), actor: { by: 'web:' + whoId }, note: noteInput.value })
+        .then(function () { return loadProject(code); }, function (err) { error.textContent = err.message; });
+    });
+    return form;
+  }
+
   function loadProject(code) {
     var body = $('project-body');
     return api('/projects/' + encodeURIComponent(code)).then(function (s) { fill(body, renderProject(s)); }, function (err) { fill(body, failure(err)); });
@@ -347,15 +462,17 @@
 
   function route() {
     var m = /^#\/projects\/(.+)$/.exec(location.hash);
-    return m ? { project: decodeURIComponent(m[1]) } : { project: null };
+    var c = /^#\/counties\/(.+)$/.exec(location.hash);
+    return { project: m ? decodeURIComponent(m[1]) : null, county: c ? decodeURIComponent(c[1]) : null };
   }
 
   function load() {
     if (!token()) return Promise.resolve();
     var r = route();
-    $('board').hidden = !!r.project;
+    $('board').hidden = !!(r.project || r.county);
     $('project').hidden = !r.project;
-    var work = r.project ? loadProject(r.project) : loadBoard();
+    $('county').hidden = !r.county;
+    var work = r.project ? loadProject(r.project) : r.county ? loadCounty(r.county) : loadBoard();
     return work.then(function () {
       $('refreshed').textContent = '更新于 ' + new Date().toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
       document.body.setAttribute('data-loaded', String(Date.now()));
@@ -366,6 +483,7 @@
     $('login').hidden = false;
     $('board').hidden = true;
     $('project').hidden = true;
+    $('county').hidden = true;
     $('status').hidden = true;
     $('login-error').textContent = message || '';
     $('token').focus();
@@ -383,6 +501,7 @@
       $('login').hidden = true;
       $('status').hidden = false;
       $('who').textContent = who.role + (who.department ? ' · ' + who.department : '') + ' (' + who.tokenId + ')';
+      whoId = who.tokenId;
       return api('/reference').then(function (ref) { reference = ref; }, function () { reference = null; });
     }).then(function () {
       if (!timer) timer = setInterval(load, REFRESH_MS);
@@ -403,6 +522,9 @@
     });
     $('logout').addEventListener('click', function () { signOut(''); });
     $('refresh').addEventListener('click', function () { load(); });
+    Array.prototype.forEach.call(document.querySelectorAll('button[data-export]'), function (b) {
+      b.addEventListener('click', function () { exportList(b.getAttribute('data-export'), b); });
+    });
     window.addEventListener('hashchange', function () { window.scrollTo(0, 0); load(); });
     document.addEventListener('visibilitychange', function () { if (!document.hidden && token()) load(); });
     if (token()) start(); else showLogin('');

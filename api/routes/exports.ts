@@ -1,8 +1,13 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { listOverdueApprovals, listStalledProjects, listSupervisionOrders, warningGrid } from '../../client/supervision';
 import { EXPORT_LISTS, EXPORT_TITLES, exportWorkbook, type ExportList, type ExportRows } from '../../documents/supervisionExports';
+import { KeyflowError } from '../../client/errors';
 import { getAgenda } from '../../client/meetings';
+import { latestChecks, latestTours } from '../../client/rankings';
+import { FailureType } from '../../schemas/errors';
 import { agendaDocument, minutesDocument } from '../../documents/meetingDocuments';
 import { loadReferenceData } from '../../seeds';
 import { ALL_ROLES } from '../auth';
@@ -79,6 +84,48 @@ export async function exportRoutes(app: FastifyInstance, deps: ApiDeps): Promise
         fileNames.set(request, attachment(`${kind}-${view.plan.week}.docx`, chinese));
         return (await (kind === 'agenda' ? agendaDocument(view) : minutesDocument(view))) as never;
       },
+    });
+  }
+
+  // The ranking reports the workers publish (四比四看 checks, 观摩 tours), served from where the
+  // worker wrote them: the run command's API and worker share the state folder.
+  const report = async (kind: 'four-compare' | 'tours', id: string, format: 'html' | 'csv', request: FastifyRequest) => {
+    const records = kind === 'four-compare' ? await latestChecks(ctx) : await latestTours(ctx);
+    const found = records.find((r) => ('checkId' in r ? r.checkId : r.tourId) === id);
+    const file = found?.reports[format];
+    if (!file || !file.endsWith(`.${format}`) || !fs.existsSync(file)) {
+      throw new KeyflowError(FailureType.NotFound, `no ${format} report of ${kind === 'four-compare' ? 'check' : 'tour'} ${id} on this server (kept: the latest published)`);
+    }
+    fileNames.set(request, attachment(path.basename(file), `${kind === 'four-compare' ? '四比四看' : '观摩'}-${id}.${format}`));
+    return fs.readFileSync(file) as never;
+  };
+  for (const format of ['html', 'csv'] as const) {
+    const produces = format === 'html' ? 'text/html; charset=utf-8' : 'text/csv; charset=utf-8';
+    addRoute(app, deps, {
+      method: 'GET',
+      url: `/reports/four-compare/:checkId/${format}`,
+      operationId: `fourCompareReport${format === 'html' ? 'Html' : 'Csv'}`,
+      summary: `A published four-compare check's report (四比四看 评比报告) as ${format.toUpperCase()}`,
+      tag: 'rankings',
+      access: ['supervisor', 'meetingOffice', 'admin'],
+      params: z.object({ checkId: z.string().min(1).max(80) }),
+      response: z.string(),
+      produces,
+      refusals: [404],
+      handler: ({ params, request }) => report('four-compare', params.checkId, format, request),
+    });
+    addRoute(app, deps, {
+      method: 'GET',
+      url: `/reports/tours/:tourId/${format}`,
+      operationId: `tourReport${format === 'html' ? 'Html' : 'Csv'}`,
+      summary: `A published inspection tour's ranking report (观摩排序) as ${format.toUpperCase()}`,
+      tag: 'rankings',
+      access: ['supervisor', 'meetingOffice', 'admin'],
+      params: z.object({ tourId: z.string().min(1).max(80) }),
+      response: z.string(),
+      produces,
+      refusals: [404],
+      handler: ({ params, request }) => report('tours', params.tourId, format, request),
     });
   }
 }

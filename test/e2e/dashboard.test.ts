@@ -22,6 +22,7 @@ import { runDemoTour } from '../../seeds/demoTour';
 import { startHarness, type E2EHarness } from '../support/e2e';
 import { isolatedNamespace } from '../support/namespace';
 import { startStalledProject } from '../support/stalledProject';
+import { readSheet } from '../../documents/workbook';
 
 jest.setTimeout(180_000);
 
@@ -144,6 +145,54 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     await page.clock.fastForward('01:01');
     await page.locator(`tr[data-code="${STALLED_LATER}"]`).waitFor();
     expect(await page.locator('#stalled-count').textContent()).toBe('2');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('lets a supervisor open an order by hand, find it in the order list and on the project page, drill into a county and export the stalled list to .xlsx', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await signIn(page);
+    const target = demo.find((p) => p.code !== STALLED_FIRST && p.code !== STALLED_LATER && p.stage !== 'inProduction')!;
+
+    // On the project page: the order form, a reason, five working days.
+    await page.goto(`${api.url}/dashboard#/projects/${target.code}`);
+    const history = page.locator('[data-testid=project-history]');
+    await history.locator('h1').waitFor();
+    expect(await history.textContent()).toContain('没有人工督办单');
+    await history.locator('[data-testid=open-order] textarea').fill('施工许可久拖未办，影响开工');
+    await history.locator('[data-testid=open-order] button[type=submit]').click();
+    const orderRow = history.locator(`tr[data-order="督办-${target.code}-M1"]`);
+    await orderRow.waitFor();
+    expect(await orderRow.textContent()).toContain('施工许可久拖未办，影响开工');
+    await page.screenshot({ path: path.join(OUTPUT, 'workspace-supervisor-order.png'), fullPage: true });
+
+    // In the order list on the board, beside the stalls' automatic orders.
+    await page.locator('a.back').click();
+    const listed = page.locator(`[data-testid=orders] tr[data-order="督办-${target.code}-M1"]`);
+    await listed.waitFor();
+    expect(await listed.textContent()).toContain('人工督办');
+    expect(await listed.getAttribute('data-state')).toBe('open');
+    expect(await page.locator(`[data-testid=orders] tr[data-order="督办-${STALLED_FIRST}-1"]`).textContent()).toContain('停滞自动督办');
+
+    // The stalled list as a spreadsheet, saved under its Chinese name, and it parses.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-export=stalled]').click()]);
+    expect(download.suggestedFilename()).toBe('停滞项目清单.xlsx');
+    const file = path.join(OUTPUT, 'stalled-export.xlsx');
+    await download.saveAs(file);
+    const rows = await readSheet(fs.readFileSync(file));
+    expect(rows[1]!.cells.slice(0, 2)).toEqual(['项目代码', '项目名称']);
+    expect(rows.find((r) => r.cells[0] === STALLED_FIRST)?.cells[1]).toBe('果蔬冻干及预制菜加工项目');
+
+    // From the county grid to the projects behind its lights.
+    await page.locator('#warnings a[data-county="411104"]').click();
+    const county = page.locator('[data-testid=county-projects]');
+    await county.locator(`tr[data-code="${STALLED_FIRST}"]`).waitFor();
+    expect(await county.locator(`tr[data-code="${STALLED_FIRST}"]`).getAttribute('data-light')).toBe('red');
+    expect(await county.locator('h1').textContent()).toContain('召陵区');
+    await page.screenshot({ path: path.join(OUTPUT, 'workspace-county.png'), fullPage: true });
     expect(errors).toEqual([]);
     await context.close();
   });
