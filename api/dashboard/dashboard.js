@@ -23,6 +23,7 @@
 
   var reference = null;
   var whoId = 'web';
+  var whoDepartment = null;
   var timer = null;
 
   // ---- small helpers ---------------------------------------------------------------------------
@@ -68,10 +69,14 @@
 
   function date(iso) { return iso ? String(iso).slice(0, 10) : '—'; }
 
+  var SHANGHAI = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+  /** `2026-12-07 09:00`, on Shanghai's clock, as the offices write it. */
   function dateTime(iso) {
     if (!iso) return '—';
-    var d = new Date(iso);
-    return d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+    var parts = {};
+    SHANGHAI.formatToParts(new Date(iso)).forEach(function (p) { parts[p.type] = p.value; });
+    return parts.year + '-' + parts.month + '-' + parts.day + ' ' + parts.hour + ':' + parts.minute;
   }
 
   function daysSince(iso) { return Math.max(0, Math.floor((Date.now() - Date.parse(iso)) / 86400000)); }
@@ -225,6 +230,65 @@
     ];
   }
 
+  // ---- a department's inbox (待办) and its actions ------------------------------------------------
+
+  var ITEM_STATES = { open: '办理中', overdue: '已超时', returned: '退回补正（计时暂停）' };
+  var ACTIONS = { approve: '通过', returnForSupplement: '退回补正', approveWithMissing: '容缺受理', reject: '不予许可' };
+
+  function left(i) {
+    if (i.status === 'returned') return '暂停（退回时剩 ' + (i.workingDaysLeftAtPause === null || i.workingDaysLeftAtPause === undefined ? '—' : i.workingDaysLeftAtPause) + ' 个工作日）';
+    if (i.workingDaysLeft === null) return '待定';
+    return i.workingDaysLeft < 0 ? '超时 ' + (-i.workingDaysLeft) + ' 个工作日' : i.workingDaysLeft === 0 ? '今日到期' : '剩 ' + i.workingDaysLeft + ' 个工作日';
+  }
+
+  /** Approve, reject, return naming the missing materials, or approve with them missing (容缺) and a due date; each with a reason. */
+  function actionForm(i) {
+    var action = el('select', { name: 'action' }, Object.keys(ACTIONS).map(function (a) { return el('option', { value: a }, ACTIONS[a]); }));
+    var reason = el('textarea', { name: 'reason', rows: 2, placeholder: '理由（退回、容缺、不予许可时必填）' });
+    var materials = (i.materials || []).map(function (m) {
+      return el('label', { class: 'material' }, [el('input', { type: 'checkbox', name: 'missing', value: m }), ' ' + m]);
+    });
+    var days = el('input', { name: 'days', type: 'number', min: 1, max: 60, placeholder: '默认' });
+    var missingBox = el('fieldset', { class: 'missing', hidden: true }, [el('legend', null, '缺少的材料（一次性告知）')].concat(materials.length ? materials : [note('无材料清单')]));
+    var daysBox = el('label', { class: 'days', hidden: true }, ['容缺补交时限（工作日）', days]);
+    var error = el('p', { class: 'error', role: 'alert' });
+    var form = el('form', { class: 'order-form task-form', 'data-testid': 'task-action' }, [el('label', null, ['办理', action]), missingBox, daysBox, el('label', null, ['理由', reason]), el('button', { type: 'submit' }, '提交'), error]);
+    function toggle() {
+      missingBox.hidden = !(action.value === 'returnForSupplement' || action.value === 'approveWithMissing');
+      daysBox.hidden = action.value !== 'approveWithMissing';
+    }
+    action.addEventListener('change', toggle);
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var missing = Array.prototype.filter.call(form.querySelectorAll('input[name=missing]'), function (c) { return c.checked; }).map(function (c) { return c.value; });
+      var body = { requestId: requestId('web-task'), actor: { by: 'web:' + whoId, department: i.department }, action: action.value };
+      if (reason.value.trim()) body.reason = reason.value.trim();
+      if (!missingBox.hidden && missing.length) body.missingMaterials = missing;
+      if (!daysBox.hidden && days.value) body.followUpWorkingDays = Number(days.value);
+      post('/projects/' + encodeURIComponent(i.projectCode) + '/reviews/' + i.stageId + '/tasks/' + i.department + '/actions', body)
+        .then(function () { return load(); }, function (err) { error.textContent = err.message; });
+    });
+    return form;
+  }
+
+  function renderInbox(items) {
+    $('inbox-count').textContent = String(items.length);
+    if (items.length === 0) return note('没有待办 Nothing to do.');
+    return table([
+      { title: '项目 Project', cell: function (i) { return [projectLink(i.projectCode, i.projectName), el('div', { class: 'code' }, i.projectCode + ' · ' + countyName(i.county))]; } },
+      { title: '环节 Stage', cell: function (i) { return [REVIEW_STAGES[i.stageId] || i.stageId, i.kind === 'followUp' ? el('div', { class: 'detail' }, '容缺补交跟踪') : null]; } },
+      { title: '状态 State', cell: function (i) { return el('span', { class: 'state state-' + i.status }, ITEM_STATES[i.status] || i.status); } },
+      { title: '期限 Deadline', cell: function (i) { return [i.deadlineDate + (i.provisional ? '（暂定）' : ''), el('div', { class: 'detail' }, left(i))]; } },
+      { title: '材料 Materials', cell: function (i) { return (i.missingMaterials && i.missingMaterials.length ? '缺：' + i.missingMaterials.join('、') : (i.materials || []).join('、')) || '—'; } },
+      { title: '办理 Act', cell: function (i) { return i.kind === 'task' && i.status !== 'returned' ? actionForm(i) : i.status === 'returned' ? '待一窗受理补正后重新提交' : '待申请人补交'; } },
+    ], items, function (i) { return { 'data-code': i.projectCode, 'data-stage': i.stageId, 'data-status': i.status }; });
+  }
+
+  function loadInbox() {
+    var body = $('inbox-body');
+    return all('/departments/' + encodeURIComponent(whoDepartment) + '/inbox').then(function (items) { fill(body, renderInbox(items)); }, function (err) { fill(body, failure(err)); });
+  }
+
   function loadCounty(id) {
     var body = $('county-body');
     return all('/projects?county=' + encodeURIComponent(id)).then(function (items) { fill(body, renderCounty(id, items)); }, function (err) { fill(body, failure(err)); });
@@ -267,7 +331,8 @@
       return Math.max(w, units);
     }, 0);
     var labelW = Math.max(120, longest + 16);
-    var barW = 210;
+    // A short label leaves the bars the room, so the chart keeps its scale and its text size.
+    var barW = Math.max(210, 470 - labelW);
     var valueW = 50;
     var width = labelW + barW + valueW;
     var height = opts.rows.length * rowH + 6;
@@ -469,10 +534,13 @@
   function load() {
     if (!token()) return Promise.resolve();
     var r = route();
-    $('board').hidden = !!(r.project || r.county);
+    var home = !(r.project || r.county);
+    // A department's home is its inbox; the supervisors' is the board.
+    $('board').hidden = !home || !!whoDepartment;
+    $('inbox').hidden = !home || !whoDepartment;
     $('project').hidden = !r.project;
     $('county').hidden = !r.county;
-    var work = r.project ? loadProject(r.project) : r.county ? loadCounty(r.county) : loadBoard();
+    var work = r.project ? loadProject(r.project) : r.county ? loadCounty(r.county) : whoDepartment ? loadInbox() : loadBoard();
     return work.then(function () {
       $('refreshed').textContent = '更新于 ' + new Date().toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
       document.body.setAttribute('data-loaded', String(Date.now()));
@@ -484,6 +552,7 @@
     $('board').hidden = true;
     $('project').hidden = true;
     $('county').hidden = true;
+    $('inbox').hidden = true;
     $('status').hidden = true;
     $('login-error').textContent = message || '';
     $('token').focus();
@@ -502,6 +571,7 @@
       $('status').hidden = false;
       $('who').textContent = who.role + (who.department ? ' · ' + who.department : '') + ' (' + who.tokenId + ')';
       whoId = who.tokenId;
+      whoDepartment = who.role === 'department' ? who.department : null;
       return api('/reference').then(function (ref) { reference = ref; }, function () { reference = null; });
     }).then(function () {
       if (!timer) timer = setInterval(load, REFRESH_MS);

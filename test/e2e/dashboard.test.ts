@@ -21,6 +21,7 @@ import { loadDemoProjects } from '../../seeds';
 import { runDemoTour } from '../../seeds/demoTour';
 import { startHarness, type E2EHarness } from '../support/e2e';
 import { isolatedNamespace } from '../support/namespace';
+import { aProject } from '../support/fixtures';
 import { startStalledProject } from '../support/stalledProject';
 import { readSheet } from '../../documents/workbook';
 
@@ -48,6 +49,8 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
   let browser: Browser;
   let tokenDir: string;
   const supervisorToken = newToken();
+  const clerkToken = newToken();
+  const windowToken = newToken();
   const demo = loadDemoProjects();
 
   beforeAll(async () => {
@@ -73,7 +76,16 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
 
     tokenDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyflow-dashboard-'));
     const file = path.join(tokenDir, 'tokens.json');
-    fs.writeFileSync(file, JSON.stringify({ tokens: [{ id: 'dashboard-supervisor', role: 'supervisor', hash: hashToken(supervisorToken) }] }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        tokens: [
+          { id: 'dashboard-supervisor', role: 'supervisor', hash: hashToken(supervisorToken) },
+          { id: 'fgw-clerk', role: 'department', department: 'fgw', hash: hashToken(clerkToken) },
+          { id: 'xzsp-window', role: 'department', department: 'xzsp', hash: hashToken(windowToken) },
+        ],
+      }),
+    );
     api = await startApi({ ctx, tokens: file, port: 0, logger: false, strictResponses: true });
     fs.mkdirSync(OUTPUT, { recursive: true });
     browser = await chromium.launch({
@@ -193,6 +205,57 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     expect(await county.locator(`tr[data-code="${STALLED_FIRST}"]`).getAttribute('data-light')).toBe('red');
     expect(await county.locator('h1').textContent()).toContain('召陵区');
     await page.screenshot({ path: path.join(OUTPUT, 'workspace-county.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('lets a clerk find a task, return it naming one missing material, and approve it once the single window resubmits', async () => {
+    const project = aProject({ stage: 'preliminary', category: 'preliminary', leadDepartment: 'fgw', name: '临颍县智慧冷链物流园' });
+    await registerProject(ctx, project, 'test:clerk');
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${api.url}/dashboard`);
+    await page.locator('#token').fill(clerkToken);
+    await page.locator('#login-form button[type=submit]').click();
+    const row = page.locator(`[data-testid=inbox] tr[data-code="${project.code}"][data-stage=landUsePlanning]`);
+    await until('the task in the clerk’s inbox', async () => {
+      if ((await row.count()) > 0) return true;
+      await page.locator('#refresh').click();
+      await new Promise((r) => setTimeout(r, 500));
+      return undefined;
+    }, 60_000).catch(async (err: unknown) => {
+      throw new Error(`${String(err)}; the page shows: ${await page.locator('body').innerText()}; errors: ${errors.join(' | ')}`);
+    });
+    expect(await row.textContent()).toContain('临颍县智慧冷链物流园');
+    expect(await row.getAttribute('data-status')).toBe('open');
+    await page.screenshot({ path: path.join(OUTPUT, 'workspace-clerk-inbox.png'), fullPage: true });
+
+    // Return for supplement, naming one missing material, with a reason.
+    const form = row.locator('[data-testid=task-action]');
+    await form.locator('select[name=action]').selectOption('returnForSupplement');
+    const material = form.locator('input[name=missing]').first();
+    const missing = await material.getAttribute('value');
+    await material.check();
+    await form.locator('textarea[name=reason]').fill('可行性研究报告缺少投资估算章节');
+    await form.locator('button[type=submit]').click();
+    await page.locator(`[data-testid=inbox] tr[data-code="${project.code}"][data-status=returned]`).waitFor();
+    expect(await page.locator(`[data-testid=inbox] tr[data-code="${project.code}"]`).textContent()).toContain(`缺：${missing}`);
+    await page.screenshot({ path: path.join(OUTPUT, 'workspace-clerk-returned.png'), fullPage: true });
+
+    // The single window hands the supplement in; the clock runs again and the clerk approves.
+    const resubmitted = await fetch(`${api.url}/projects/${project.code}/reviews/landUsePlanning/tasks/fgw/resubmission`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${windowToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ requestId: `resubmit-${project.code}`, actor: { by: 'xzsp:window' }, materials: [missing], note: '已补正' }),
+    });
+    expect(resubmitted.status).toBe(200);
+    await page.locator('#refresh').click();
+    const reopened = page.locator(`[data-testid=inbox] tr[data-code="${project.code}"][data-status=open]`);
+    await reopened.waitFor();
+    await reopened.locator('[data-testid=task-action] button[type=submit]').click();
+    await until('the approved task out of the inbox', async () => ((await page.locator(`[data-testid=inbox] tr[data-code="${project.code}"]`).count()) === 0 ? true : undefined));
     expect(errors).toEqual([]);
     await context.close();
   });
