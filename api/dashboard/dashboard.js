@@ -198,22 +198,49 @@
     ], items, function (o) { return { 'data-order': o.id, 'data-state': o.state }; });
   }
 
-  /** Downloads a list as .xlsx: fetched with the token, saved under the name the API gives. */
-  function exportList(list, button) {
+  var MEETING_STATES = { planned: '筹备中', agendaSent: '议程已发送', inSession: '会议进行中（可记录议定事项）', concluded: '已结束', skipped: '本周顺延合并' };
+  var CATEGORIES = { stalled: '停滞项目', redWarning: '红灯预警', overdueApproval: '审批超时', openProblem: '存在问题', followUp: '督办事项' };
+
+  /** The next meeting as it stands: its date (moved for holidays), the agenda now, the documents to print. */
+  function renderMeeting(view) {
+    var p = view.plan;
+    return [
+      el('p', { 'data-testid': 'meeting-when' }, [el('strong', null, p.meetingDate + ' ' + dateTime(p.meetingAt).slice(11)), '（' + p.week + '）· ' + (MEETING_STATES[view.status] || view.status),
+        p.moved ? el('span', { class: 'detail' }, ' · 因节假日由 ' + p.nominalDate + ' 顺延') : null, p.provisional ? el('span', { class: 'detail' }, ' · 暂定') : null]),
+      el('p', { class: 'detail' }, view.agendaCompiledAt ? '议程编制于 ' + dateTime(view.agendaCompiledAt) + (view.status === 'planned' ? '（草稿，首次提醒时重新编制）' : '') : '议程尚未编制'),
+      view.agenda.length === 0 ? note('本周暂无议题 No subject yet.') : table([
+        { title: '类别 Category', cell: function (i) { return CATEGORIES[i.category] || i.category; } },
+        { title: '项目 Project', cell: function (i) { return projectLink(i.project.code, i.project.name); } },
+        { title: '情况 Why', cell: function (i) { return i.why; } },
+        { title: '责任单位 Owner', cell: function (i) { return i.department.name + (i.leader ? ' · ' + i.leader : ''); } },
+      ], view.agenda),
+      el('p', null, [
+        el('button', { type: 'button', class: 'export', 'data-document': 'agenda', 'data-week': p.week }, '下载议程 .docx'),
+        el('button', { type: 'button', class: 'export', 'data-document': 'minutes', 'data-week': p.week }, '下载会议纪要 .docx'),
+      ]),
+    ];
+  }
+
+  function download(url, fallbackName, button) {
     button.disabled = true;
-    return fetch('/supervision/exports/' + list, { headers: { authorization: 'Bearer ' + token() } }).then(function (res) {
+    return fetch(url, { headers: { authorization: 'Bearer ' + token() } }).then(function (res) {
       if (!res.ok) throw new ApiError(res.status, null);
       var header = res.headers.get('content-disposition') || '';
       var m = /filename\*=UTF-8''([^;]+)/.exec(header);
-      var name = m ? decodeURIComponent(m[1]) : list + '.xlsx';
+      var name = m ? decodeURIComponent(m[1]) : fallbackName;
       return res.blob().then(function (blob) {
         var a = el('a', { href: URL.createObjectURL(blob), download: name });
         document.body.appendChild(a);
         a.click();
         setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
       });
-    }).catch(function (err) { alert('导出失败：' + (err && err.message ? err.message : String(err))); })
+    }).catch(function (err) { alert('下载失败：' + (err && err.message ? err.message : String(err))); })
       .then(function () { button.disabled = false; });
+  }
+
+  /** Downloads a list as .xlsx: fetched with the token, saved under the name the API gives. */
+  function exportList(list, button) {
+    return download('/supervision/exports/' + list, list + '.xlsx', button);
   }
 
   function renderCounty(id, items) {
@@ -236,7 +263,8 @@
   var ACTIONS = { approve: '通过', returnForSupplement: '退回补正', approveWithMissing: '容缺受理', reject: '不予许可' };
 
   function left(i) {
-    if (i.status === 'returned') return '暂停（退回时剩 ' + (i.workingDaysLeftAtPause === null || i.workingDaysLeftAtPause === undefined ? '—' : i.workingDaysLeftAtPause) + ' 个工作日）';
+    // A returned task's days left are frozen at the return (the clock stands still until the supplement).
+    if (i.status === 'returned') return '计时暂停，退回时剩 ' + (i.workingDaysLeft === null ? '—' : i.workingDaysLeft) + ' 个工作日';
     if (i.workingDaysLeft === null) return '待定';
     return i.workingDaysLeft < 0 ? '超时 ' + (-i.workingDaysLeft) + ' 个工作日' : i.workingDaysLeft === 0 ? '今日到期' : '剩 ' + i.workingDaysLeft + ' 个工作日';
   }
@@ -400,6 +428,7 @@
       settle(all('/supervision/overdue-approvals'), renderOverdue, $('overdue')),
       settle(api('/supervision/warnings'), renderWarnings, $('warnings')),
       settle(all('/supervision/orders'), renderOrders, $('orders')),
+      settle(api('/meetings/current'), renderMeeting, $('meeting')),
       api('/rankings/four-compare?limit=12').then(function (p) { renderFourCompare($('four-compare'), p.items); }, function (err) { fill($('four-compare'), failure(err)); }),
       api('/rankings/tours?limit=1').then(function (p) { renderTour($('tour'), p.items); }, function (err) { fill($('tour'), failure(err)); }),
     ]);
@@ -572,7 +601,10 @@
       $('who').textContent = who.role + (who.department ? ' · ' + who.department : '') + ' (' + who.tokenId + ')';
       whoId = who.tokenId;
       whoDepartment = who.role === 'department' ? who.department : null;
-      return api('/reference').then(function (ref) { reference = ref; }, function () { reference = null; });
+      return api('/reference').then(function (ref) { reference = ref; }, function () { reference = null; }).then(function () {
+        var ROLES = { department: '部门', supervisor: '督查', meetingOffice: '周例会办公室', admin: '管理员' };
+        $('who').textContent = (who.department ? departmentName(who.department) : ROLES[who.role] || who.role) + '（' + who.tokenId + '）';
+      });
     }).then(function () {
       if (!timer) timer = setInterval(load, REFRESH_MS);
       return load();
@@ -594,6 +626,13 @@
     $('refresh').addEventListener('click', function () { load(); });
     Array.prototype.forEach.call(document.querySelectorAll('button[data-export]'), function (b) {
       b.addEventListener('click', function () { exportList(b.getAttribute('data-export'), b); });
+    });
+    // The meeting card is drawn again at every refresh: one listener for its buttons.
+    $('meeting').addEventListener('click', function (e) {
+      var b = e.target.closest('button[data-document]');
+      if (!b) return;
+      var week = b.getAttribute('data-week');
+      download('/meetings/' + encodeURIComponent(week) + '/documents/' + b.getAttribute('data-document'), week + '.docx', b);
     });
     window.addEventListener('hashchange', function () { window.scrollTo(0, 0); load(); });
     document.addEventListener('visibilitychange', function () { if (!document.hidden && token()) load(); });
