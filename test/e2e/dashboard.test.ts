@@ -15,20 +15,18 @@ import { KeyflowError } from '../../client/errors';
 import { registerProject, type ClientContext } from '../../client/projects';
 import { listStalledProjects } from '../../client/supervision';
 import { runFourCompareNow } from '../../client/rankings';
-import { previousWorkingDay, shanghaiDate } from '../../domain/calendar';
+import { shanghaiDate } from '../../domain/calendar';
 import { addMonths, monthOf } from '../../domain/lifecycle/months';
 import { loadDemoProjects } from '../../seeds';
 import { runDemoTour } from '../../seeds/demoTour';
 import { startHarness, type E2EHarness } from '../support/e2e';
 import { isolatedNamespace } from '../support/namespace';
 import { aProject } from '../support/fixtures';
+import { startMeetingInSession } from '../support/meetingInSession';
 import { startStalledProject } from '../support/stalledProject';
 import { readSheet } from '../../documents/workbook';
 import JSZip from 'jszip';
 import { currentMeeting, recordDecisions } from '../../client/meetings';
-import { SA } from '../../schemas/searchAttributes';
-import meetingSeed from '../../seeds/meeting.json';
-import { loadMeetingConfig } from '../../seeds/meetingConfig';
 
 jest.setTimeout(180_000);
 
@@ -313,14 +311,7 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
   });
 
   it('shows the meeting office its meeting and agenda, and the minutes download holding the decision', async () => {
-    const meetingDay = previousWorkingDay(shanghaiDate(new Date()));
-    const config = loadMeetingConfig({ ...meetingSeed, time: '00:01', finalReminder: { at: '00:00' } });
-    await h.client.workflow.start('weeklyMeeting', {
-      taskQueue: h.taskQueue,
-      workflowId: `meeting-dashboard-e2e-${meetingDay}`,
-      args: [{ config, nominalDate: meetingDay }],
-      typedSearchAttributes: [{ key: SA.kind, value: 'meeting' }],
-    });
+    await startMeetingInSession({ client: h.client, taskQueue: h.taskQueue }, 'dashboard-e2e');
     const view = await until('the meeting in session', async () => {
       const v = await currentMeeting(ctx).catch(() => null);
       return v?.status === 'inSession' && v.agenda.length > 0 ? v : undefined;

@@ -8,17 +8,15 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { startApi, type RunningApi } from '../../api/start';
-import { previousWorkingDay, shanghaiDate } from '../../domain/calendar';
+import { shanghaiDate } from '../../domain/calendar';
 import { MONTHLY_COLUMNS } from '../../documents/monthlyReport';
 import { readSheet } from '../../documents/workbook';
 import { getProjectState, registerProject } from '../../client/projects';
 import { addMonths, monthOf } from '../../domain/lifecycle/months';
-import { SA } from '../../schemas/searchAttributes';
-import meetingSeed from '../../seeds/meeting.json';
-import { loadMeetingConfig } from '../../seeds/meetingConfig';
 import { startHarness, type E2EHarness } from '../support/e2e';
 import { eventually } from '../support/eventually';
 import { aProject } from '../support/fixtures';
+import { startMeetingInSession } from '../support/meetingInSession';
 import { isolatedNamespace } from '../support/namespace';
 import { startStalledProject } from '../support/stalledProject';
 
@@ -76,14 +74,7 @@ describe('documents to download', () => {
   });
 
   it('gives the minutes as .docx holding the decision, its owner and due date', async () => {
-    const meetingDay = previousWorkingDay(shanghaiDate(new Date()));
-    const config = loadMeetingConfig({ ...meetingSeed, time: '00:01', finalReminder: { at: '00:00' } });
-    await h.client.workflow.start('weeklyMeeting', {
-      taskQueue: h.taskQueue,
-      workflowId: `meeting-documents-e2e-${meetingDay}`,
-      args: [{ config, nominalDate: meetingDay }],
-      typedSearchAttributes: [{ key: SA.kind, value: 'meeting' }],
-    });
+    await startMeetingInSession({ client: h.client, taskQueue: h.taskQueue }, 'documents-e2e');
     const week = await eventually('the meeting in session with the stalled project on its agenda', async () => {
       const res = await fetch(`${api.url}/meetings/current`, { headers: { authorization: `Bearer ${OFFICE}` } });
       const v = (await res.json()) as { status?: string; plan?: { week: string }; agenda?: Array<{ project: { code: string } }> };
