@@ -18,7 +18,7 @@
     constructionPermit: '施工许可', completionAcceptance: '竣工验收',
   };
   var LIGHTS = { green: '绿灯', yellow: '黄灯', red: '红灯' };
-  var STALL_REASONS = { noReport: '月报逾期 report overdue', noStageChange: '阶段无进展 no stage change' };
+  var STALL_REASONS = { noReport: '月报逾期', noStageChange: '阶段无进展' };
   var APPROVALS = { notStarted: '未开始', inReview: '审批中', approved: '已通过', rejected: '未通过，待重新申请', withdrawn: '已随项目退库撤销' };
 
   var reference = null;
@@ -97,6 +97,11 @@
     return el('span', { class: 'light light-' + level, title: level }, LIGHTS[level] || level);
   }
 
+  /** A stall's detail as people read it: the stage by its Chinese name, the English gloss left out. */
+  function stallDetail(text) {
+    return String(text || '').replace(/\s*\((no stage change|no report)[^)]*\)\s*$/, '').replace(/\b(conceived|reserve|preliminary|started|underConstruction|completed|inProduction)\b/g, function (id) { return STAGES[id] || id; });
+  }
+
   function note(text, cls) { return el('p', { class: cls || 'empty' }, text); }
 
   function projectLink(code, label) {
@@ -163,7 +168,7 @@
       { title: '项目 Project', cell: function (p) { return [projectLink(p.code, p.name), el('div', { class: 'code' }, p.code)]; } },
       { title: '县区 County', cell: function (p) { return p.countyName; } },
       { title: '阶段 Stage', cell: function (p) { return STAGES[p.stage] || p.stage; } },
-      { title: '原因 Reason', cell: function (p) { return [STALL_REASONS[p.stall.reason] || p.stall.reason, el('div', { class: 'detail' }, p.stall.detail)]; } },
+      { title: '原因 Reason', cell: function (p) { return [STALL_REASONS[p.stall.reason] || p.stall.reason, el('div', { class: 'detail' }, stallDetail(p.stall.detail))]; } },
       { title: '停滞 Since', cell: function (p) { return date(p.stall.since) + ' · ' + daysSince(p.stall.since) + ' 天'; } },
       { title: '督办单 Order', cell: function (p) { return [p.stall.order.id, el('div', { class: 'detail' }, '限期 due ' + (p.stall.order.dueDate || '待定 pending calendar'))]; } },
       { title: '牵头 Lead', cell: function (p) { return departmentName(p.leadDepartment); } },
@@ -192,7 +197,7 @@
       { title: '督办单 Order', cell: function (o) { return [o.id, el('div', { class: 'detail' }, o.origin === 'automatic' ? '停滞自动督办' : '人工督办')]; } },
       { title: '项目 Project', cell: function (o) { return [projectLink(o.project.code, o.project.name), el('div', { class: 'code' }, o.project.code)]; } },
       { title: '县区 County', cell: function (o) { return o.project.countyName; } },
-      { title: '事由 Reason', cell: function (o) { return o.reason; } },
+      { title: '事由 Reason', cell: function (o) { return stallDetail(o.reason); } },
       { title: '截止 Due', cell: function (o) { return o.dueDate || '待定'; } },
       { title: '状态 State', cell: function (o) { return el('span', { class: 'state state-' + o.state }, ORDER_STATES[o.state] || o.state); } },
     ], items, function (o) { return { 'data-order': o.id, 'data-state': o.state }; });
@@ -452,7 +457,7 @@
         el('p', null, [light(s.warning.level), ' 年度计划完成率 ' + percent(s.warning.completionRate) + '（应完成 ' + percent(s.warning.expectedRate) + '）', s.closed ? ' · 已关闭 closed' : '']),
       ]),
       section('停滞与督办 Stalls and supervision orders', stalls.length === 0 ? note('从未停滞 Never stalled.') : table([
-        { title: '原因 Reason', cell: function (x) { return [STALL_REASONS[x.reason] || x.reason, el('div', { class: 'detail' }, x.detail)]; } },
+        { title: '原因 Reason', cell: function (x) { return [STALL_REASONS[x.reason] || x.reason, el('div', { class: 'detail' }, stallDetail(x.detail))]; } },
         { title: '起 Since', cell: function (x) { return dateTime(x.since); } },
         { title: '督办单 Order', cell: function (x) { return x.order.id + ' · 限期 ' + (x.order.dueDate || '—'); } },
         { title: '解除 Cleared', cell: function (x) { return x.clearedAt ? dateTime(x.clearedAt) + ' · ' + (x.order.closedBecause || '') : '未解除 open'; } },

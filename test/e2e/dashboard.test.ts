@@ -151,7 +151,8 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     const history = page.locator('[data-testid=project-history]');
     await history.locator('h1').waitFor();
     expect(await history.locator('h1').textContent()).toBe('果蔬冻干及预制菜加工项目');
-    expect(await history.textContent()).toContain('阶段无进展 no stage change');
+    expect(await history.textContent()).toContain('阶段无进展');
+    expect(await history.textContent()).toContain('在储备阶段已400天无进展');
     await page.screenshot({ path: path.join(OUTPUT, 'dashboard-project.png'), fullPage: true });
     await page.locator('a.back').click();
     await row.waitFor();
