@@ -159,7 +159,7 @@ export async function runKeyflow(opts: RunOptions = {}): Promise<void> {
     say(`  weekly meeting:  every ${weekday} ${meetingConfig.time} Asia/Shanghai (schedule keyflow-weekly-meeting; moved to the next working day on holidays)`);
     say(`  reminders:       ${reminders.remindersLog ? `tail -f ${reminders.remindersLog}` : `sent to ${reminders.webhookUrl}`}`);
     say(`  HTTP API:        ${api.url} (OpenAPI at ${api.url}/openapi.json)`);
-    say(`  dashboard:       ${api.url}/dashboard  (demo supervisor token: keyflow-demo-supervisor)`);
+    say(`  workspace:       ${api.url}/dashboard  (重点项目工作台; demo tokens keyflow-demo-supervisor, keyflow-demo-meeting-office, keyflow-demo-fgw-dept …)`);
     say(`  inspection tour: ${tour.record.reports.html}`);
     say(`                   ${tour.record.reports.csv}`);
     say('  watch the project events on Kafka:');
