@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { KeyflowError } from '../client/errors';
 import type { ApiIssue, ErrorBody } from '../schemas/api';
+import { issueInChinese, labelOf, refusalInChinese } from '../schemas/chinese';
 import { FailureType } from '../schemas/errors';
 import { ValidationError } from '../schemas/validation';
 
@@ -147,6 +148,24 @@ function internal() {
   return { status: 500, body: { error: 'Internal', message: 'internal error', issues: [] }, internal: true };
 }
 
+/**
+ * The body as people read it: the message in Chinese, each issue with its field's Chinese label;
+ * `error`, `field` and `rule` stay the machine's words, and the English message stays in `messageEn`.
+ */
+export function inChinese(body: ErrorBody): ErrorBody {
+  return {
+    ...body,
+    message: refusalInChinese(body.error, body.message, body.issues),
+    messageEn: body.message,
+    issues: body.issues.map((i) => ({ ...i, label: labelOf(i.field), message: issueInChinese(i) })),
+  };
+}
+
+/** `Accept-Language: en…` first asks for the English texts (scripts written against them); anyone else reads Chinese. */
+function wantsEnglish(request: FastifyRequest): boolean {
+  return /^\s*en\b/i.test(String(request.headers['accept-language'] ?? ''));
+}
+
 /** Sends a described error; a fault gets an incident id, in the body and in its log line. */
 function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const { status, body, internal: isInternal } = describeError(err);
@@ -159,7 +178,9 @@ function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply): 
   } else if (status === 401 || status === 403) {
     request.log.info({ refusal: body.error, status }, body.message);
   }
+  if (!wantsEnglish(request)) sent = inChinese(sent);
   if (status === 401) void reply.header('www-authenticate', 'Bearer realm="keyflow"');
+  void reply.header('content-language', wantsEnglish(request) ? 'en' : 'zh-CN');
   void reply.status(status).type('application/json; charset=utf-8').send(sent);
 }
 

@@ -8,6 +8,7 @@ import { ValidationError, issuesOf } from '../schemas/validation';
 import { bearerToken, cookieValue, SESSION_COOKIE, type Access, type TokenStore } from './auth';
 import type { LoginLimiter, SessionStore } from './sessions';
 import { userPrincipal, type UserStore } from './users';
+import { withAliases } from '../client/aliases';
 import { AnswerOutsideSchema, forbidden, invalid, unauthorized } from './errors';
 import { bodyTextIssues, refuseIssues } from './jsonBody';
 
@@ -121,7 +122,7 @@ export function principalOf(request: FastifyRequest): Principal | undefined {
 
 function parse<S extends z.ZodTypeAny>(schema: S | undefined, value: unknown, where: 'path' | 'query' | 'body'): z.output<S> {
   if (!schema) return undefined as z.output<S>;
-  const r = schema.safeParse(value);
+  const r = schema.safeParse(withAliases(value, where));
   if (!r.success) throw invalid(new ValidationError(issuesOf(r.error)), where);
   return r.data;
 }

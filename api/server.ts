@@ -14,6 +14,8 @@ import { projectRoutes } from './routes/projects';
 import { rankingRoutes } from './routes/rankings';
 import { reviewRoutes } from './routes/reviews';
 import { supervisionRoutes } from './routes/supervision';
+import { exportRoutes } from './routes/exports';
+import { monthlyReportRoutes } from './routes/monthlyReports';
 import { systemRoutes } from './routes/system';
 
 /** Where the request log goes; `false` for none. The level defaults to info. */
@@ -99,6 +101,8 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   void app.register(reviewRoutes, deps);
   void app.register(meetingRoutes, deps);
   void app.register(supervisionRoutes, deps);
+  void app.register(exportRoutes, deps);
+  void app.register(monthlyReportRoutes, deps);
   void app.register(rankingRoutes, deps);
   void app.register(calendarRoutes, deps);
   void app.register(dashboardRoutes, deps);

@@ -21,11 +21,16 @@ export interface StartApiOptions {
   logger?: ApiLogging;
   /** Answers that break their schema fail with 500 instead of a logged warning (tests). */
   strictResponses?: boolean;
+  /** When `port` is taken, listen on a free one instead of failing (the run command: it says which). */
+  fallbackToFreePort?: boolean;
 }
 
 export interface RunningApi {
   /** Base URL, e.g. http://127.0.0.1:8080 — the dashboard is at `${url}/dashboard`. */
   url: string;
+  port: number;
+  /** Set when the asked port was taken and the API listens on another one. */
+  portTaken?: number;
   app: FastifyInstance;
   stop(): Promise<void>;
 }
@@ -36,8 +41,13 @@ export async function startApi(opts: StartApiOptions): Promise<RunningApi> {
   const users = typeof opts.users === 'string' ? openUserStore(opts.users) : opts.users;
   const app = buildServer({ ctx: opts.ctx, tokens, users, session: opts.session, loginLimits: opts.loginLimits, logger: opts.logger, strictResponses: opts.strictResponses });
   const host = opts.host ?? '127.0.0.1';
+  let portTaken: number | undefined;
   try {
-    await app.listen({ port: opts.port, host });
+    await app.listen({ port: opts.port, host }).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EADDRINUSE' || !opts.fallbackToFreePort) throw err;
+      portTaken = opts.port;
+      await app.listen({ port: 0, host });
+    });
   } catch (err) {
     await app.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -49,6 +59,8 @@ export async function startApi(opts: StartApiOptions): Promise<RunningApi> {
   const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${shown}:${port}`,
+    port,
+    ...(portTaken !== undefined ? { portTaken } : {}),
     app,
     async stop() {
       await app.close();

@@ -79,7 +79,7 @@ function safeUser(): string {
 export function departmentId(value: string, label = 'DEPARTMENT'): string {
   const ref = loadReferenceData();
   const v = value.trim();
-  const found = ref.departments.find((d) => d.id === v.toLowerCase() || d.name === v || d.name === v.replace(/^市/, ''));
+  const found = ref.departments.find((d) => d.id === v.toLowerCase() || d.name === v || d.name === v.replace(/^市/, '') || (d.aliases ?? []).includes(v.replace(/^市/, '')));
   if (!found) throw usageError(`${label}: unknown department "${value}" (known: ${ref.departments.map((d) => `${d.id} ${d.name}`).join(', ')})`);
   return found.id;
 }

@@ -1,6 +1,7 @@
 /**
  * Exit codes scripts can rely on (stable; listed in cli/README.md and `keyflow --help`).
  */
+import { refusalInChinese, shanghaiTimesIn } from '../schemas/chinese';
 import type { KeyflowError } from '../client/errors';
 import { isServerUnreachable } from '../client/unreachable';
 import { InvalidDate, UnknownHolidayYear } from '../domain/calendar';
@@ -101,7 +102,11 @@ export function errorJson(err: unknown): { error: { exitCode: ExitCode; type: st
 /** The error as a person reads it: the message, then one line per broken rule. */
 export function errorText(err: unknown): string {
   const { error } = errorJson(err);
-  const lines = [`keyflow: ${error.type === 'Error' || error.type === 'UsageError' ? '' : `${error.type}: `}${error.message}`];
+  const plain = error.type === 'Error' || error.type === 'UsageError';
+  // Chinese first for the person at the terminal; the English line after it is what scripts and the README quote.
+  const chinese = plain ? shanghaiTimesIn(error.message) : refusalInChinese(error.type, error.message, error.issues);
+  const lines = [`keyflow: ${plain ? '' : `${error.type}: `}${error.message}`];
+  if (chinese !== error.message) lines.unshift(`keyflow: ${chinese}`);
   // The message already lists a single issue; several read better one per line.
   if (error.issues.length > 1) for (const i of error.issues) lines.push(`  - ${i.field}: ${i.rule}`);
   // Unexpected means a bug or a broken installation: whoever looks into it needs the stack.

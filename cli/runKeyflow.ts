@@ -8,11 +8,12 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { kafkaPublisher } from '../activities/events/publisher';
+import { loadTokenFile } from '../api/auth';
 import { startApi } from '../api/start';
 import { openUserStore } from '../api/users';
 import { DEMO_PASSWORD, ensureDemoUsers } from '../seeds/demoUsers';
 import { ensureCalendarRegistry, workerCalendarHolder } from '../client/calendar';
-import { ensureWeeklyMeetingSchedule } from '../client/meetings';
+import { ensureUpcomingMeeting, ensureWeeklyMeetingSchedule } from '../client/meetings';
 import { ensureFourCompareSchedule } from '../client/rankings';
 import { readEnv } from '../config/env';
 import { repoRoot } from '../config/repoRoot';
@@ -21,7 +22,7 @@ import { runDemoTour } from '../seeds/demoTour';
 import { loadCalendar } from '../seeds/holidays';
 import { loadJointReviewConfig } from '../seeds/jointReview';
 import { loadMeetingConfig } from '../seeds/meetingConfig';
-import { startLocalStack } from '../stack';
+import { startLocalStack, type LocalStack } from '../stack';
 import { removeEndpoints, writeEndpoints } from '../stack/endpointsFile';
 import { temporalCli } from '../stack/provision';
 import { createWorker } from '../workers/worker';
@@ -46,109 +47,152 @@ export async function runKeyflow(opts: RunOptions = {}): Promise<void> {
   const meetingConfig = loadMeetingConfig();
   // The worker's own progress lines would bury what the user needs to read; warnings still show.
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  // A token file that cannot be read fails the start before anything runs.
+  const tokens = loadTokenFile(env.KEYFLOW_API_TOKENS ?? path.join(repoRoot(), 'seeds', 'api-tokens.json'));
   const t0 = Date.now();
   say('keyflow: starting the local stack (first run downloads Temporal and Kafka; later runs use the cache)…');
-  const stack = await startLocalStack(env, { ports: { temporal: 7233, temporalUi: 8233, kafka: 9092, kafkaController: 9093 } });
-  const { endpoints } = stack;
-  writeEndpoints(stack.stateDir, { ...endpoints, temporalUi: stack.temporal?.uiUrl });
-
-  const nativeConnection = await NativeConnection.connect({ address: endpoints.temporalAddress });
-  const connection = await Connection.connect({ address: endpoints.temporalAddress });
-  const client = new Client({ connection, namespace: endpoints.namespace });
-  const publisher = kafkaPublisher({ brokers: endpoints.kafkaBrokers, clientId: endpoints.kafkaClientId });
-  // Notices loaded through the calendar registry reach the worker without a restart.
-  const calendarHolder = workerCalendarHolder(client, env.KEYFLOW_HOLIDAYS_DIR);
-  const worker = await createWorker({
-    connection: nativeConnection,
-    namespace: endpoints.namespace,
-    taskQueue: endpoints.taskQueue,
-    deps: { publisher, client, calendar, calendarHolder, reportsDir: path.join(stack.stateDir, 'reports') },
-  });
-  const running = worker.run();
-  const ctx = { client, taskQueue: endpoints.taskQueue, jointReviewConfig, ...(env.KEYFLOW_HOLIDAYS_DIR ? { holidaysDir: env.KEYFLOW_HOLIDAYS_DIR } : {}) };
-  await ensureCalendarRegistry(ctx);
-  await calendarHolder.refresh().catch(() => undefined);
-  await ensureWeeklyMeetingSchedule(client, endpoints.taskQueue, meetingConfig);
-  await ensureFourCompareSchedule(client, endpoints.taskQueue);
-  // People: the state directory's user store, with the demo users unless a store of one's own is given.
-  const users = openUserStore(env.KEYFLOW_USERS ?? path.join(stack.stateDir, 'users.json'));
-  const demoUsers = env.KEYFLOW_USERS ? [] : await ensureDemoUsers(users, new Date());
-  const api = await startApi({
-    ctx,
-    users,
-    session: { secureCookie: env.KEYFLOW_COOKIE_SECURE, maxAgeSeconds: env.KEYFLOW_SESSION_HOURS * 3600 },
-    tokens: env.KEYFLOW_API_TOKENS ?? path.join(repoRoot(), 'seeds', 'api-tokens.json'),
-    port: env.KEYFLOW_API_PORT,
-    host: env.KEYFLOW_API_HOST,
-    logger: { level: 'warn' },
-  });
-  // The acting commands of the CLI find the API here.
-  writeEndpoints(stack.stateDir, { ...endpoints, temporalUi: stack.temporal?.uiUrl, apiUrl: api.url });
-  const reminders = await startReminderDelivery({
-    brokers: endpoints.kafkaBrokers,
-    stateDir: stack.stateDir,
-    webhookUrl: env.KEYFLOW_REMINDER_WEBHOOK,
-    format: env.KEYFLOW_REMINDER_FORMAT,
-    dingtalkSecret: env.KEYFLOW_DINGTALK_SECRET,
-  });
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    say(`\nkeyflow: ${signal} — stopping worker, Temporal and Kafka…`);
-    await reminders.stop().catch(() => undefined);
-    calendarHolder.stop();
-    await api.stop().catch(() => undefined);
-    // This process owns SIGINT/SIGTERM (the SDK's own handlers are off), so the worker is still running here.
-    if (worker.getState() === 'RUNNING') worker.shutdown();
-    await running.catch(() => undefined);
-    await publisher.close().catch(() => undefined);
-    await connection.close().catch(() => undefined);
-    await nativeConnection.close().catch(() => undefined);
+  const stack = await startLocalStack(env, { ports: PREFERRED_PORTS });
+  // What has started so far, stopped in reverse if a later step fails: no engine is left without its parent.
+  const started: Array<() => Promise<unknown> | void> = [async () => {
     await stack.stop();
     removeEndpoints(stack.stateDir);
-    say('keyflow: stopped.');
-    process.exit(0);
+  }];
+  const undo = async () => {
+    // Once only, whether a failed step or a signal asks first.
+    for (const stopOne of started.splice(0).reverse()) await Promise.resolve().then(stopOne).catch(() => undefined);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  try {
+    return await runStarted();
+  } catch (err) {
+    say(`keyflow: the start failed (${(err as Error)?.message ?? String(err)}); stopping what it started…`);
+    await undo();
+    throw err;
+  }
 
-  let bar: Progress | undefined;
-  const seeded = await seedDemoProjects(ctx, (done, total) => {
-    bar ??= opts.seedProgress?.(total);
-    bar?.update(done, total);
-  });
-  bar?.finish();
-  // A ready-made inspection tour over the demo projects, so a real ranking is there to read.
-  const tour = await runDemoTour(ctx);
+  /** Everything after the engines are up; a throw here stops what `started` holds. */
+  async function runStarted(): Promise<void> {
+    const { endpoints } = stack;
+    writeEndpoints(stack.stateDir, { ...endpoints, temporalUi: stack.temporal?.uiUrl });
+    for (const line of movedPorts(stack)) say(`keyflow: ${line}`);
 
-  const cli = stack.temporal ? temporalCli() : 'temporal';
-  say('');
-  say(`keyflow is running (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s). Ctrl-C stops it.`);
-  say(`  seed projects:   ${seeded.registered.length} registered now, ${seeded.already.length} already registered`);
-  say(`  Temporal:        ${endpoints.temporalAddress} (namespace ${endpoints.namespace}, task queue ${endpoints.taskQueue})`);
-  if (stack.temporal) say(`  Temporal Web UI: ${stack.temporal.uiUrl}`);
-  say(`  Kafka:           ${endpoints.kafkaBrokers.join(',')}`);
-  say(`  state and logs:  ${stack.stateDir}`);
-  say('');
-  say('  list the projects (after npm run build):');
-  say('    npx keyflow projects list');
-  say('  or with the real Temporal CLI:');
-  say(`    ${cli} workflow list --address ${endpoints.temporalAddress} --query "KeyflowKind='project'"`);
-  const weekday = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'][meetingConfig.weekday];
-  say(`  weekly meeting:  every ${weekday} ${meetingConfig.time} Asia/Shanghai (schedule keyflow-weekly-meeting; moved to the next working day on holidays)`);
-  say(`  reminders:       ${reminders.remindersLog ? `tail -f ${reminders.remindersLog}` : `sent to ${reminders.webhookUrl}`}`);
-  say(`  HTTP API:        ${api.url} (OpenAPI at ${api.url}/openapi.json)`);
-  say(`  dashboard:       ${api.url}/dashboard  (demo supervisor token: keyflow-demo-supervisor)`);
-  say(`  users:           ${users.file}${demoUsers.length > 0 ? ` — demo sign-in (POST ${api.url}/session), password ${DEMO_PASSWORD} for all:` : ''}`);
-  if (demoUsers.length > 0) say(`                   ${demoUsers.map((u) => `${u.id} (${u.roles.join(',')})`).join(', ')}`);
-  say(`  inspection tour: ${tour.record.reports.html}`);
-  say(`                   ${tour.record.reports.csv}`);
-  say('  watch the project events on Kafka:');
-  say('    npm run events -- keyflow.projects');
-  await running;
-  // Stopped by a signal: stop() is still shutting the stack down and exits the process when done;
-  // returning now would let a caller end the process half-way.
-  if (stopping) await new Promise<never>(() => undefined);
+    const nativeConnection = await NativeConnection.connect({ address: endpoints.temporalAddress });
+    started.push(() => nativeConnection.close());
+    const connection = await Connection.connect({ address: endpoints.temporalAddress });
+    started.push(() => connection.close());
+    const client = new Client({ connection, namespace: endpoints.namespace });
+    const publisher = kafkaPublisher({ brokers: endpoints.kafkaBrokers, clientId: endpoints.kafkaClientId });
+    started.push(() => publisher.close());
+    // Notices loaded through the calendar registry reach the worker without a restart.
+    const calendarHolder = workerCalendarHolder(client, env.KEYFLOW_HOLIDAYS_DIR);
+    started.push(() => calendarHolder.stop());
+    const worker = await createWorker({
+      connection: nativeConnection,
+      namespace: endpoints.namespace,
+      taskQueue: endpoints.taskQueue,
+      deps: { publisher, client, calendar, calendarHolder, reportsDir: path.join(stack.stateDir, 'reports') },
+    });
+    const running = worker.run();
+    started.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => undefined);
+    });
+    const ctx = { client, taskQueue: endpoints.taskQueue, jointReviewConfig, ...(env.KEYFLOW_HOLIDAYS_DIR ? { holidaysDir: env.KEYFLOW_HOLIDAYS_DIR } : {}) };
+    await ensureCalendarRegistry(ctx);
+    await calendarHolder.refresh().catch(() => undefined);
+    await ensureWeeklyMeetingSchedule(client, endpoints.taskQueue, meetingConfig);
+    // The meeting office sees the next meeting right after a fresh start, not only after the schedule's first firing.
+    await ensureUpcomingMeeting(ctx, meetingConfig);
+    await ensureFourCompareSchedule(client, endpoints.taskQueue);
+    // People: the state directory's user store, with the demo users unless a store of one's own is given.
+    const users = openUserStore(env.KEYFLOW_USERS ?? path.join(stack.stateDir, 'users.json'));
+    const demoUsers = env.KEYFLOW_USERS ? [] : await ensureDemoUsers(users, new Date());
+    const api = await startApi({
+      ctx,
+      users,
+      session: { secureCookie: env.KEYFLOW_COOKIE_SECURE, maxAgeSeconds: env.KEYFLOW_SESSION_HOURS * 3600 },
+      tokens,
+      port: env.KEYFLOW_API_PORT,
+      host: env.KEYFLOW_API_HOST,
+      logger: { level: 'warn' },
+      fallbackToFreePort: true,
+    });
+    started.push(() => api.stop());
+    if (api.portTaken !== undefined) say(`keyflow: port ${api.portTaken} is in use; the HTTP API listens on ${api.url} instead`);
+    // The acting commands of the CLI find the API here.
+    writeEndpoints(stack.stateDir, { ...endpoints, temporalUi: stack.temporal?.uiUrl, apiUrl: api.url });
+    const reminders = await startReminderDelivery({
+      brokers: endpoints.kafkaBrokers,
+      stateDir: stack.stateDir,
+      webhookUrl: env.KEYFLOW_REMINDER_WEBHOOK,
+      format: env.KEYFLOW_REMINDER_FORMAT,
+      dingtalkSecret: env.KEYFLOW_DINGTALK_SECRET,
+    });
+    started.push(() => reminders.stop());
+
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      say(`\nkeyflow: ${signal} — stopping worker, Temporal and Kafka…`);
+      // This process owns SIGINT/SIGTERM (the SDK's own handlers are off), so the worker is still running here.
+      await undo();
+      say('keyflow: stopped.');
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+
+    let bar: Progress | undefined;
+    const seeded = await seedDemoProjects(ctx, (done, total) => {
+      bar ??= opts.seedProgress?.(total);
+      bar?.update(done, total);
+    });
+    bar?.finish();
+    // A ready-made inspection tour over the demo projects, so a real ranking is there to read.
+    const tour = await runDemoTour(ctx);
+
+    const cli = stack.temporal ? temporalCli() : 'temporal';
+    say('');
+    say(`keyflow is running (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s). Ctrl-C stops it.`);
+    say(`  seed projects:   ${seeded.registered.length} registered now, ${seeded.already.length} already registered`);
+    say(`  Temporal:        ${endpoints.temporalAddress} (namespace ${endpoints.namespace}, task queue ${endpoints.taskQueue})`);
+    if (stack.temporal) say(`  Temporal Web UI: ${stack.temporal.uiUrl}`);
+    say(`  Kafka:           ${endpoints.kafkaBrokers.join(',')}`);
+    say(`  state and logs:  ${stack.stateDir}`);
+    say('');
+    say('  list the projects (after npm run build):');
+    say('    npx keyflow projects list');
+    say('  or with the real Temporal CLI:');
+    say(`    ${cli} workflow list --address ${endpoints.temporalAddress} --query "KeyflowKind='project'"`);
+    const weekday = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'][meetingConfig.weekday];
+    say(`  weekly meeting:  every ${weekday} ${meetingConfig.time} Asia/Shanghai (schedule keyflow-weekly-meeting; moved to the next working day on holidays)`);
+    say(`  reminders:       ${reminders.remindersLog ? `tail -f ${reminders.remindersLog}` : `sent to ${reminders.webhookUrl}`}`);
+    say(`  HTTP API:        ${api.url} (OpenAPI at ${api.url}/openapi.json)`);
+    say(`  workspace:       ${api.url}/dashboard  (重点项目工作台; demo tokens keyflow-demo-supervisor, keyflow-demo-meeting-office, keyflow-demo-fgw-dept …)`);
+    say(`  users:           ${users.file}${demoUsers.length > 0 ? ` — demo sign-in (POST ${api.url}/session), password ${DEMO_PASSWORD} for all:` : ''}`);
+    if (demoUsers.length > 0) say(`                   ${demoUsers.map((u) => `${u.id} (${u.roles.join(',')})`).join(', ')}`);
+    say(`  inspection tour: ${tour.record.reports.html}`);
+    say(`                   ${tour.record.reports.csv}`);
+    say('  watch the project events on Kafka:');
+    say('    npm run events -- keyflow.projects');
+    await running;
+    // Stopped by a signal: stop() is still shutting the stack down and exits the process when done;
+    // returning now would let a caller end the process half-way.
+    if (stopping) await new Promise<never>(() => undefined);
+  }
+}
+
+/** The ports the run command asks for; each falls back to a free one when taken. */
+const PREFERRED_PORTS = { temporal: 7233, temporalUi: 8233, kafka: 9092, kafkaController: 9093 } as const;
+
+/** What to say about engines that did not get their usual port. */
+function movedPorts(stack: LocalStack): string[] {
+  const lines: string[] = [];
+  const portOf = (address: string) => Number(address.slice(address.lastIndexOf(':') + 1));
+  if (stack.temporal && portOf(stack.temporal.address) !== PREFERRED_PORTS.temporal) {
+    lines.push(`port ${PREFERRED_PORTS.temporal} is in use; Temporal listens on ${stack.temporal.address} instead`);
+  }
+  const broker = stack.kafka?.brokers[0];
+  if (broker && portOf(broker) !== PREFERRED_PORTS.kafka) lines.push(`port ${PREFERRED_PORTS.kafka} is in use; Kafka listens on ${broker} instead`);
+  return lines;
 }

@@ -1,5 +1,6 @@
 import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, WorkflowNotFoundError, type CalendarSpec, type DayOfWeek } from '@temporalio/client';
-import { prepareTime } from '../domain/meeting/plan';
+import { atShanghaiTime, isoWeekday, shanghaiDate } from '../domain/calendar';
+import { isoWeekKey, nominalMeetingDate, prepareTime } from '../domain/meeting/plan';
 import { FailureType } from '../schemas/errors';
 import { CloseFollowUpRequest, FollowUpItem, MeetingConfig, MeetingView, RecordDecisionsRequest } from '../schemas/meeting';
 import { SA } from '../schemas/searchAttributes';
@@ -59,6 +60,28 @@ export async function ensureWeeklyMeetingSchedule(
   }
   await client.schedule.getHandle(MEETING_SCHEDULE_ID).update((prev) => ({ ...prev, spec, action, policies }));
   return { scheduleId: MEETING_SCHEDULE_ID, created: false };
+}
+
+/**
+ * The next meeting from the first start on: the schedule prepares a meeting a week ahead at its
+ * weekly firing, so a stack started on another day would have no meeting for days. Unless the
+ * meeting the schedule would prepare now (its week from `now`, as the workflow derives it) is
+ * running already, or the schedule fires for it later today, the schedule is triggered once now:
+ * the same workflow, the same plan (date moved for holidays), and its draft agenda at once.
+ * Safe to call at every start-up.
+ */
+export async function ensureUpcomingMeeting(ctx: ClientContext, configInput: unknown, now: Date = new Date()): Promise<{ week: string; triggered: boolean }> {
+  try {
+    const config = validate(MeetingConfig, configInput, 'meeting');
+    const today = shanghaiDate(now);
+    const week = isoWeekKey(nominalMeetingDate(now, config.weekday));
+    const firesLaterToday = isoWeekday(today) === config.weekday && now < atShanghaiTime(today, config.prepareAt);
+    if (firesLaterToday || (await meetings(ctx, true)).some((m) => m.view.plan.week === week)) return { week, triggered: false };
+    await ctx.client.schedule.getHandle(MEETING_SCHEDULE_ID).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
+    return { week, triggered: true };
+  } catch (err) {
+    throw toKeyflowError(err);
+  }
 }
 
 /**

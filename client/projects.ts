@@ -86,6 +86,8 @@ export async function registerProject(ctx: ClientContext, input: unknown, regist
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       // Set at start, so listings find the project before its first workflow task has run.
       typedSearchAttributes: projectStartSearchAttributes(project),
+      // Listings show names (项目名称) without asking each workflow; a name never changes.
+      memo: { name: project.name },
     });
     return { code: project.code, workflowId, runId: handle.firstExecutionRunId };
   } catch (err) {
@@ -240,6 +242,8 @@ export function projectListQuery(filter: ProjectFilter, taskQueue?: string): str
 
 export interface ProjectListing {
   code: string;
+  /** The project's name (项目名称), from the workflow's memo; absent for projects registered before it was kept there. */
+  name?: string;
   stage: string;
   county: string;
   industry: string;
@@ -262,6 +266,7 @@ function toListing(wf: WorkflowExecutionInfo): ProjectListing {
     daysSinceReport: sa.get(SA.daysSinceReport) ?? null,
     completionRate: sa.get(SA.completionRate) ?? null,
     status: wf.status.name,
+    ...(typeof wf.memo?.name === 'string' ? { name: wf.memo.name } : {}),
   };
 }
 

@@ -3,7 +3,9 @@ import type { ReviewCalendar } from '../domain/jointReview/deadlines';
 import { compareUrgency, departmentItems, toInboxItem } from '../domain/jointReview/urgency';
 import type { CountyWarnings, StalledProject, WarningGrid } from '../schemas/api';
 import type { InboxItem, ReviewState } from '../schemas/jointReview';
-import type { ProjectState, Stall } from '../schemas/lifecycle';
+import type { ProjectState, Stall, SupervisionOrder } from '../schemas/lifecycle';
+import type { SupervisionOrderEntry } from '../schemas/supervision';
+import { shanghaiDate } from '../domain/calendar';
 import { SA } from '../schemas/searchAttributes';
 import { loadReferenceData } from '../seeds';
 import { liveCalendar } from './calendar';
@@ -115,4 +117,43 @@ export async function warningGrid(ctx: ClientContext, now: Date = new Date()): P
     row.total += 1;
   }
   return { at: now.toISOString(), counties: [...rows.values()] };
+}
+
+/**
+ * Every supervision order (督办单) of every project, open or closed: the stalls' automatic orders
+ * and those opened by hand, open ones first (overdue before the rest), then by due date.
+ * An order is overdue when it is open and its due date (Asia/Shanghai) is before `now`'s day.
+ */
+export async function listSupervisionOrders(ctx: ClientContext, now: Date = new Date(), filter: { code?: string } = {}): Promise<SupervisionOrderEntry[]> {
+  try {
+    const listed = filter.code ? [{ code: filter.code }] : await listProjects(ctx, { includeClosed: true });
+    const states = await mapLimited(listed, QUERY_CONCURRENCY, (p) =>
+      getProjectState(ctx, p.code).catch((err: unknown) => {
+        if ((err as { type?: string })?.type === 'ProjectNotFound' && !filter.code) return undefined;
+        throw err;
+      }),
+    );
+    const names = countyNames();
+    const today = shanghaiDate(now);
+    const out: SupervisionOrderEntry[] = [];
+    for (const s of states) {
+      if (!s) continue;
+      const project = { code: s.project.code, name: s.project.name, county: s.project.county, countyName: names.get(s.project.county) ?? s.project.county, leadDepartment: s.project.leadDepartment };
+      const entry = (o: SupervisionOrder, origin: 'automatic' | 'manual', closedAt?: string, closedBecause?: string): SupervisionOrderEntry => {
+        const closed = o.closedAt ?? closedAt;
+        const because = o.closedBecause ?? closedBecause;
+        const state = closed ? 'closed' : o.dueDate !== null && o.dueDate < today ? 'overdue' : 'open';
+        return { ...o, origin, project, state, ...(closed ? { closedAt: closed } : {}), ...(because ? { closedBecause: because } : {}) };
+      };
+      for (const st of [...s.stallHistory, ...(s.stall ? [s.stall] : [])]) {
+        out.push(entry(st.order, 'automatic', st.clearedAt, st.clearedBy ? `停滞解除（${st.clearedBy}）` : undefined));
+      }
+      for (const o of s.orders) out.push(entry(o, 'manual'));
+    }
+    const rank = { overdue: 0, open: 1, closed: 2 } as const;
+    const unique = [...new Map(out.map((o) => [`${o.project.code}/${o.id}`, o])).values()];
+    return unique.sort((a, b) => rank[a.state] - rank[b.state] || (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999') || a.issuedAt.localeCompare(b.issuedAt));
+  } catch (err) {
+    throw toKeyflowError(err);
+  }
 }

@@ -97,6 +97,10 @@ export const ApiIssue = z.object({
   field: z.string(),
   rule: z.string(),
   in: IssueLocation.optional(),
+  /** The field's Chinese label (字段中文名), e.g. 项目单位 for owner. */
+  label: z.string().optional(),
+  /** The issue as a person reads it, in Chinese: `项目单位（owner）：必填`. */
+  message: z.string().optional(),
 });
 export type ApiIssue = z.infer<typeof ApiIssue>;
 
@@ -106,7 +110,10 @@ export type ApiIssue = z.infer<typeof ApiIssue>;
  */
 export const ErrorBody = z.object({
   error: z.string(),
+  /** In Chinese unless the request asked `Accept-Language: en`. */
   message: z.string(),
+  /** The English message, for scripts written against it (absent when the message is English already). */
+  messageEn: z.string().optional(),
   issues: z.array(ApiIssue),
   /** Only on a 500: the id its server log line carries. */
   incident: z.string().uuid().optional(),
@@ -168,6 +175,8 @@ export const ProjectListQuery = PageQuery.extend({
 /** A line of the project list, from Temporal visibility (search attributes). */
 export const ProjectListing = z.object({
   code: ProjectCode,
+  /** 项目名称; absent for a project registered before names were kept in the listing. */
+  name: z.string().optional(),
   stage: z.string(),
   county: z.string(),
   industry: z.string(),

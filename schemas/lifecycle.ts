@@ -20,7 +20,7 @@ export type TransitionRequest = z.input<typeof TransitionRequest>;
 
 /** A problem needing coordination (存在问题), raised in a monthly report. */
 export const ProblemInput = z.object({
-  text: z.string().trim().min(4, 'must describe the problem in at least 4 characters').max(1000),
+  text: z.string().trim().min(2, 'must describe the problem in at least 2 characters').max(1000),
   /** Department expected to solve it. */
   department: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a department id').optional(),
 });
@@ -119,7 +119,7 @@ export const CloseSupervisionOrder = z.object({
   requestId: RequestId,
   actor: Actor,
   orderId: z.string().min(1, 'must name the order'),
-  note: Text(z.string().trim().min(4, 'must say what was done, in at least 4 characters').max(2000)),
+  note: Text(z.string().trim().min(2, 'must say what was done, in at least 2 characters').max(2000)),
 });
 export type CloseSupervisionOrderInput = z.input<typeof CloseSupervisionOrder>;
 

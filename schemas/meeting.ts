@@ -116,7 +116,7 @@ export type AgendaItem = z.infer<typeof AgendaItem>;
 
 /** One decision of the meeting (议定事项): becomes a follow-up item tracked to closure. */
 export const DecisionInput = z.object({
-  action: Text(z.string().trim().min(4, 'must describe the action in at least 4 characters').max(500)),
+  action: Text(z.string().trim().min(2, 'must describe the action in at least 2 characters').max(500)),
   ownerDepartment: Slug,
   dueInWorkingDays: z.number({ invalid_type_error: 'must be a number of working days' }).int('must be a whole number of working days').min(1, 'must be at least 1 working day'),
   /** The project it concerns; it must be on this meeting's agenda. */
@@ -159,7 +159,7 @@ export const CloseFollowUpRequest = z.object({
   requestId: RequestId,
   itemId: z.string().min(1, 'must name the follow-up item'),
   /** What was done: closing an item needs a note. */
-  note: Text(z.string().trim().min(4, 'must say what was done, in at least 4 characters').max(2000)),
+  note: Text(z.string().trim().min(2, 'must say what was done, in at least 2 characters').max(2000)),
   actor: Actor,
 });
 export type CloseFollowUpRequest = z.input<typeof CloseFollowUpRequest>;

@@ -19,6 +19,8 @@ export const Department = z.object({
   id: Slug,
   name: z.string().min(2),
   nameEn: z.string().min(2),
+  /** Other names people type for it (自然资源局 for 自然资源和规划局): accepted wherever a department is typed. */
+  aliases: z.array(z.string().min(2)).optional(),
 });
 export type Department = z.infer<typeof Department>;
 

@@ -18,10 +18,12 @@
     constructionPermit: '施工许可', completionAcceptance: '竣工验收',
   };
   var LIGHTS = { green: '绿灯', yellow: '黄灯', red: '红灯' };
-  var STALL_REASONS = { noReport: '月报逾期 report overdue', noStageChange: '阶段无进展 no stage change' };
+  var STALL_REASONS = { noReport: '月报逾期', noStageChange: '阶段无进展' };
   var APPROVALS = { notStarted: '未开始', inReview: '审批中', approved: '已通过', rejected: '未通过，待重新申请', withdrawn: '已随项目退库撤销' };
 
   var reference = null;
+  var whoId = 'web';
+  var whoDepartment = null;
   var timer = null;
 
   // ---- small helpers ---------------------------------------------------------------------------
@@ -67,10 +69,14 @@
 
   function date(iso) { return iso ? String(iso).slice(0, 10) : '—'; }
 
+  var SHANGHAI = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+  /** `2026-12-07 09:00`, on Shanghai's clock, as the offices write it. */
   function dateTime(iso) {
     if (!iso) return '—';
-    var d = new Date(iso);
-    return d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+    var parts = {};
+    SHANGHAI.formatToParts(new Date(iso)).forEach(function (p) { parts[p.type] = p.value; });
+    return parts.year + '-' + parts.month + '-' + parts.day + ' ' + parts.hour + ':' + parts.minute;
   }
 
   function daysSince(iso) { return Math.max(0, Math.floor((Date.now() - Date.parse(iso)) / 86400000)); }
@@ -89,6 +95,11 @@
 
   function light(level) {
     return el('span', { class: 'light light-' + level, title: level }, LIGHTS[level] || level);
+  }
+
+  /** A stall's detail as people read it: the stage by its Chinese name, the English gloss left out. */
+  function stallDetail(text) {
+    return String(text || '').replace(/\s*\((no stage change|no report)[^)]*\)\s*$/, '').replace(/\b(conceived|reserve|preliminary|started|underConstruction|completed|inProduction)\b/g, function (id) { return STAGES[id] || id; });
   }
 
   function note(text, cls) { return el('p', { class: cls || 'empty' }, text); }
@@ -157,7 +168,7 @@
       { title: '项目 Project', cell: function (p) { return [projectLink(p.code, p.name), el('div', { class: 'code' }, p.code)]; } },
       { title: '县区 County', cell: function (p) { return p.countyName; } },
       { title: '阶段 Stage', cell: function (p) { return STAGES[p.stage] || p.stage; } },
-      { title: '原因 Reason', cell: function (p) { return [STALL_REASONS[p.stall.reason] || p.stall.reason, el('div', { class: 'detail' }, p.stall.detail)]; } },
+      { title: '原因 Reason', cell: function (p) { return [STALL_REASONS[p.stall.reason] || p.stall.reason, el('div', { class: 'detail' }, stallDetail(p.stall.detail))]; } },
       { title: '停滞 Since', cell: function (p) { return date(p.stall.since) + ' · ' + daysSince(p.stall.since) + ' 天'; } },
       { title: '督办单 Order', cell: function (p) { return [p.stall.order.id, el('div', { class: 'detail' }, '限期 due ' + (p.stall.order.dueDate || '待定 pending calendar'))]; } },
       { title: '牵头 Lead', cell: function (p) { return departmentName(p.leadDepartment); } },
@@ -176,6 +187,146 @@
     ], items, function (i) { return { 'data-code': i.projectCode }; });
   }
 
+  var ORDER_STATES = { open: '办理中', overdue: '已逾期', closed: '已办结' };
+
+  function renderOrders(items) {
+    var open = items.filter(function (o) { return o.state !== 'closed'; });
+    $('orders-count').textContent = String(open.length);
+    if (items.length === 0) return note('没有督办单 No supervision order.');
+    return table([
+      { title: '督办单 Order', cell: function (o) { return [o.id, el('div', { class: 'detail' }, o.origin === 'automatic' ? '停滞自动督办' : '人工督办')]; } },
+      { title: '项目 Project', cell: function (o) { return [projectLink(o.project.code, o.project.name), el('div', { class: 'code' }, o.project.code)]; } },
+      { title: '县区 County', cell: function (o) { return o.project.countyName; } },
+      { title: '事由 Reason', cell: function (o) { return stallDetail(o.reason); } },
+      { title: '截止 Due', cell: function (o) { return o.dueDate || '待定'; } },
+      { title: '状态 State', cell: function (o) { return el('span', { class: 'state state-' + o.state }, ORDER_STATES[o.state] || o.state); } },
+    ], items, function (o) { return { 'data-order': o.id, 'data-state': o.state }; });
+  }
+
+  var MEETING_STATES = { planned: '筹备中', agendaSent: '议程已发送', inSession: '会议进行中（可记录议定事项）', concluded: '已结束', skipped: '本周顺延合并' };
+  var CATEGORIES = { stalled: '停滞项目', redWarning: '红灯预警', overdueApproval: '审批超时', openProblem: '存在问题', followUp: '督办事项' };
+
+  /** The next meeting as it stands: its date (moved for holidays), the agenda now, the documents to print. */
+  function renderMeeting(view) {
+    var p = view.plan;
+    return [
+      el('p', { 'data-testid': 'meeting-when' }, [el('strong', null, p.meetingDate + ' ' + dateTime(p.meetingAt).slice(11)), '（' + p.week + '）· ' + (MEETING_STATES[view.status] || view.status),
+        p.moved ? el('span', { class: 'detail' }, ' · 因节假日由 ' + p.nominalDate + ' 顺延') : null, p.provisional ? el('span', { class: 'detail' }, ' · 暂定') : null]),
+      el('p', { class: 'detail' }, view.agendaCompiledAt ? '议程编制于 ' + dateTime(view.agendaCompiledAt) + (view.status === 'planned' ? '（草稿，首次提醒时重新编制）' : '') : '议程尚未编制'),
+      view.agenda.length === 0 ? note('本周暂无议题 No subject yet.') : table([
+        { title: '类别 Category', cell: function (i) { return CATEGORIES[i.category] || i.category; } },
+        { title: '项目 Project', cell: function (i) { return projectLink(i.project.code, i.project.name); } },
+        { title: '情况 Why', cell: function (i) { return i.why; } },
+        { title: '责任单位 Owner', cell: function (i) { return i.department.name + (i.leader ? ' · ' + i.leader : ''); } },
+      ], view.agenda),
+      el('p', null, [
+        el('button', { type: 'button', class: 'export', 'data-document': 'agenda', 'data-week': p.week }, '下载议程 .docx'),
+        el('button', { type: 'button', class: 'export', 'data-document': 'minutes', 'data-week': p.week }, '下载会议纪要 .docx'),
+      ]),
+    ];
+  }
+
+  function download(url, fallbackName, button) {
+    button.disabled = true;
+    return fetch(url, { headers: { authorization: 'Bearer ' + token() } }).then(function (res) {
+      if (!res.ok) throw new ApiError(res.status, null);
+      var header = res.headers.get('content-disposition') || '';
+      var m = /filename\*=UTF-8''([^;]+)/.exec(header);
+      var name = m ? decodeURIComponent(m[1]) : fallbackName;
+      return res.blob().then(function (blob) {
+        var a = el('a', { href: URL.createObjectURL(blob), download: name });
+        document.body.appendChild(a);
+        a.click();
+        setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+      });
+    }).catch(function (err) { alert('下载失败：' + (err && err.message ? err.message : String(err))); })
+      .then(function () { button.disabled = false; });
+  }
+
+  /** Downloads a list as .xlsx: fetched with the token, saved under the name the API gives. */
+  function exportList(list, button) {
+    return download('/supervision/exports/' + list, list + '.xlsx', button);
+  }
+
+  function renderCounty(id, items) {
+    var running = items.filter(function (p) { return String(p.status).toUpperCase() === 'RUNNING'; });
+    return [
+      el('h1', null, countyName(id) + ' · 在库项目'),
+      running.length === 0 ? note('没有在建项目 No running project.') : table([
+        { title: '项目 Project', cell: function (p) { return [projectLink(p.code, p.name || p.code), el('div', { class: 'code' }, p.code)]; } },
+        { title: '阶段 Stage', cell: function (p) { return STAGES[p.stage] || p.stage; } },
+        { title: '预警 Light', cell: function (p) { return [light(p.warning), p.stalled ? el('span', { class: 'n-stalled' }, ' 停滞') : null]; } },
+        { title: '完成率 Rate', cell: function (p) { return percent(p.completionRate); } },
+        { title: '距上次月报 Since report', cell: function (p) { return p.daysSinceReport === null ? '—' : p.daysSinceReport + ' 天'; } },
+      ], running.slice().sort(function (a, b) { var o = { red: 0, yellow: 1, green: 2 }; return (o[a.warning] - o[b.warning]) || (a.code < b.code ? -1 : 1); }), function (p) { return { 'data-code': p.code, 'data-light': p.warning }; }),
+    ];
+  }
+
+  // ---- a department's inbox (待办) and its actions ------------------------------------------------
+
+  var ITEM_STATES = { open: '办理中', overdue: '已超时', returned: '退回补正（计时暂停）' };
+  var ACTIONS = { approve: '通过', returnForSupplement: '退回补正', approveWithMissing: '容缺受理', reject: '不予许可' };
+
+  function left(i) {
+    // A returned task's days left are frozen at the return (the clock stands still until the supplement).
+    if (i.status === 'returned') return '计时暂停，退回时剩 ' + (i.workingDaysLeft === null ? '—' : i.workingDaysLeft) + ' 个工作日';
+    if (i.workingDaysLeft === null) return '待定';
+    return i.workingDaysLeft < 0 ? '超时 ' + (-i.workingDaysLeft) + ' 个工作日' : i.workingDaysLeft === 0 ? '今日到期' : '剩 ' + i.workingDaysLeft + ' 个工作日';
+  }
+
+  /** Approve, reject, return naming the missing materials, or approve with them missing (容缺) and a due date; each with a reason. */
+  function actionForm(i) {
+    var action = el('select', { name: 'action' }, Object.keys(ACTIONS).map(function (a) { return el('option', { value: a }, ACTIONS[a]); }));
+    var reason = el('textarea', { name: 'reason', rows: 2, placeholder: '理由（退回、容缺、不予许可时必填）' });
+    var materials = (i.materials || []).map(function (m) {
+      return el('label', { class: 'material' }, [el('input', { type: 'checkbox', name: 'missing', value: m }), ' ' + m]);
+    });
+    var days = el('input', { name: 'days', type: 'number', min: 1, max: 60, placeholder: '默认' });
+    var missingBox = el('fieldset', { class: 'missing', hidden: true }, [el('legend', null, '缺少的材料（一次性告知）')].concat(materials.length ? materials : [note('无材料清单')]));
+    var daysBox = el('label', { class: 'days', hidden: true }, ['容缺补交时限（工作日）', days]);
+    var error = el('p', { class: 'error', role: 'alert' });
+    var form = el('form', { class: 'order-form task-form', 'data-testid': 'task-action' }, [el('label', null, ['办理', action]), missingBox, daysBox, el('label', null, ['理由', reason]), el('button', { type: 'submit' }, '提交'), error]);
+    function toggle() {
+      missingBox.hidden = !(action.value === 'returnForSupplement' || action.value === 'approveWithMissing');
+      daysBox.hidden = action.value !== 'approveWithMissing';
+    }
+    action.addEventListener('change', toggle);
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var missing = Array.prototype.filter.call(form.querySelectorAll('input[name=missing]'), function (c) { return c.checked; }).map(function (c) { return c.value; });
+      var body = { requestId: requestId('web-task'), actor: { by: 'web:' + whoId, department: i.department }, action: action.value };
+      if (reason.value.trim()) body.reason = reason.value.trim();
+      if (!missingBox.hidden && missing.length) body.missingMaterials = missing;
+      if (!daysBox.hidden && days.value) body.followUpWorkingDays = Number(days.value);
+      post('/projects/' + encodeURIComponent(i.projectCode) + '/reviews/' + i.stageId + '/tasks/' + i.department + '/actions', body)
+        .then(function () { return load(); }, function (err) { error.textContent = err.message; });
+    });
+    return form;
+  }
+
+  function renderInbox(items) {
+    $('inbox-count').textContent = String(items.length);
+    if (items.length === 0) return note('没有待办 Nothing to do.');
+    return table([
+      { title: '项目 Project', cell: function (i) { return [projectLink(i.projectCode, i.projectName), el('div', { class: 'code' }, i.projectCode + ' · ' + countyName(i.county))]; } },
+      { title: '环节 Stage', cell: function (i) { return [REVIEW_STAGES[i.stageId] || i.stageId, i.kind === 'followUp' ? el('div', { class: 'detail' }, '容缺补交跟踪') : null]; } },
+      { title: '状态 State', cell: function (i) { return el('span', { class: 'state state-' + i.status }, ITEM_STATES[i.status] || i.status); } },
+      { title: '期限 Deadline', cell: function (i) { return [i.deadlineDate + (i.provisional ? '（暂定）' : ''), el('div', { class: 'detail' }, left(i))]; } },
+      { title: '材料 Materials', cell: function (i) { return (i.missingMaterials && i.missingMaterials.length ? '缺：' + i.missingMaterials.join('、') : (i.materials || []).join('、')) || '—'; } },
+      { title: '办理 Act', cell: function (i) { return i.kind === 'task' && i.status !== 'returned' ? actionForm(i) : i.status === 'returned' ? '待一窗受理补正后重新提交' : '待申请人补交'; } },
+    ], items, function (i) { return { 'data-code': i.projectCode, 'data-stage': i.stageId, 'data-status': i.status }; });
+  }
+
+  function loadInbox() {
+    var body = $('inbox-body');
+    return all('/departments/' + encodeURIComponent(whoDepartment) + '/inbox').then(function (items) { fill(body, renderInbox(items)); }, function (err) { fill(body, failure(err)); });
+  }
+
+  function loadCounty(id) {
+    var body = $('county-body');
+    return all('/projects?county=' + encodeURIComponent(id)).then(function (items) { fill(body, renderCounty(id, items)); }, function (err) { fill(body, failure(err)); });
+  }
+
   function renderWarnings(grid) {
     return el('div', { class: 'tiles' }, grid.counties.map(function (c) {
       var w = 120;
@@ -188,7 +339,7 @@
         return r;
       });
       if (!c.total) bars.push(svg('rect', { x: 0, y: 0, width: w, height: 10, class: 'fill-none' }));
-      return el('div', { class: 'tile' + (c.red ? ' has-red' : ''), 'data-county': c.county }, [
+      return el('a', { class: 'tile' + (c.red ? ' has-red' : ''), 'data-county': c.county, href: '#/counties/' + encodeURIComponent(c.county), title: '查看' + c.name + '的项目' }, [
         el('div', { class: 'tile-name' }, c.name),
         el('div', { class: 'tile-total' }, c.total + ' 个项目'),
         svg('svg', { viewBox: '0 0 ' + w + ' 10', class: 'stack', role: 'img', 'aria-label': c.green + ' green, ' + c.yellow + ' yellow, ' + c.red + ' red' }, bars),
@@ -205,8 +356,16 @@
   /** A horizontal bar chart: rows of { label, value, extra }, scaled to max. */
   function barChart(opts) {
     var rowH = 26;
-    var labelW = 150;
-    var barW = 210;
+    // Wide enough for the longest label (a CJK character takes about 13 units at this size): never cut off.
+    var longest = opts.rows.reduce(function (w, r) {
+      var text = r.rank + '. ' + r.label;
+      var units = 0;
+      for (var i = 0; i < text.length; i++) units += text.charCodeAt(i) > 0x2e80 ? 13 : 7;
+      return Math.max(w, units);
+    }, 0);
+    var labelW = Math.max(120, longest + 16);
+    // A short label leaves the bars the room, so the chart keeps its scale and its text size.
+    var barW = Math.max(210, 470 - labelW);
     var valueW = 50;
     var width = labelW + barW + valueW;
     var height = opts.rows.length * rowH + 6;
@@ -256,7 +415,7 @@
     var tour = tours[0];
     if (!tour) return fill(target, [el('figcaption', null, '观摩 Inspection tour'), note('暂无排名 No tour published yet.')]);
     var rows = tour.result.projects.map(function (p) {
-      return { rank: p.rank, label: p.name.length > 10 ? p.name.slice(0, 10) + '…' : p.name, value: p.combined, extra: p.countyName };
+      return { rank: p.rank, label: p.name, value: p.combined, extra: p.countyName };
     });
     fill(target, [
       el('figcaption', null, [el('strong', null, '观摩 ' + tour.name), ' · ' + date(tour.date) + ', combined score (100)']),
@@ -273,6 +432,8 @@
       settle(all('/supervision/stalled'), renderStalled, $('stalled')),
       settle(all('/supervision/overdue-approvals'), renderOverdue, $('overdue')),
       settle(api('/supervision/warnings'), renderWarnings, $('warnings')),
+      settle(all('/supervision/orders'), renderOrders, $('orders')),
+      settle(api('/meetings/current'), renderMeeting, $('meeting')),
       api('/rankings/four-compare?limit=12').then(function (p) { renderFourCompare($('four-compare'), p.items); }, function (err) { fill($('four-compare'), failure(err)); }),
       api('/rankings/tours?limit=1').then(function (p) { renderTour($('tour'), p.items); }, function (err) { fill($('tour'), failure(err)); }),
     ]);
@@ -296,11 +457,21 @@
         el('p', null, [light(s.warning.level), ' 年度计划完成率 ' + percent(s.warning.completionRate) + '（应完成 ' + percent(s.warning.expectedRate) + '）', s.closed ? ' · 已关闭 closed' : '']),
       ]),
       section('停滞与督办 Stalls and supervision orders', stalls.length === 0 ? note('从未停滞 Never stalled.') : table([
-        { title: '原因 Reason', cell: function (x) { return [STALL_REASONS[x.reason] || x.reason, el('div', { class: 'detail' }, x.detail)]; } },
+        { title: '原因 Reason', cell: function (x) { return [STALL_REASONS[x.reason] || x.reason, el('div', { class: 'detail' }, stallDetail(x.detail))]; } },
         { title: '起 Since', cell: function (x) { return dateTime(x.since); } },
         { title: '督办单 Order', cell: function (x) { return x.order.id + ' · 限期 ' + (x.order.dueDate || '—'); } },
         { title: '解除 Cleared', cell: function (x) { return x.clearedAt ? dateTime(x.clearedAt) + ' · ' + (x.order.closedBecause || '') : '未解除 open'; } },
       ], stalls)),
+      section('人工督办单 Supervision orders opened by hand', [
+        s.orders.length === 0 ? note('没有人工督办单 None opened by hand.') : table([
+          { title: '督办单 Order', cell: function (o) { return o.id; } },
+          { title: '事由 Reason', cell: function (o) { return o.reason; } },
+          { title: '下发 Issued', cell: function (o) { return dateTime(o.issuedAt); } },
+          { title: '截止 Due', cell: function (o) { return o.dueDate || '待定'; } },
+          { title: '状态 State', cell: function (o) { return o.closedAt ? '已办结 · ' + dateTime(o.closedAt) + ' · ' + (o.closedBecause || '') : closeForm(p.code, o); } },
+        ], s.orders, function (o) { return { 'data-order': o.id }; }),
+        s.closed ? null : openForm(p.code),
+      ]),
       section('阶段变更 Stage history', table([
         { title: '#', cell: function (c) { return String(c.seq); } },
         { title: '从 From', cell: function (c) { return c.from ? STAGES[c.from] || c.from : '入库 registered'; } },
@@ -338,6 +509,49 @@
     ];
   }
 
+  function requestId(prefix) { return prefix + '-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 8); }
+
+  function post(path, body) {
+    return fetch(path, { method: 'POST', headers: { authorization: 'Bearer ' + token(), 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(function (res) {
+      return res.json().catch(function () { return null; }).then(function (b) {
+        if (!res.ok) throw new ApiError(res.status, b);
+        return b;
+      });
+    });
+  }
+
+  /** A supervisor opens an order (督办单) by hand: the reason and the working days allowed. */
+  function openForm(code) {
+    var reason = el('textarea', { name: 'reason', rows: 2, required: true, placeholder: '督办事由，如：用地手续久拖未办，影响开工' });
+    var days = el('input', { name: 'days', type: 'number', min: 1, max: 60, value: 5 });
+    var error = el('p', { class: 'error', role: 'alert' });
+    var form = el('form', { class: 'order-form', 'data-testid': 'open-order' }, [
+      el('h3', null, '下发督办单'),
+      el('label', null, ['督办事由', reason]),
+      el('label', null, ['办理时限（工作日）', days]),
+      el('button', { type: 'submit' }, '下发'),
+      error,
+    ]);
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      post('/projects/' + encodeURIComponent(code) + '/supervision-orders', { requestId: requestId('web-order'), actor: { by: 'web:' + whoId }, reason: reason.value, dueInWorkingDays: Number(days.value) })
+        .then(function () { return loadProject(code); }, function (err) { error.textContent = err.message; });
+    });
+    return form;
+  }
+
+  function closeForm(code, order) {
+    var noteInput = el('input', { name: 'note', placeholder: '办理情况，如：已督促', required: true });
+    var error = el('span', { class: 'error', role: 'alert' });
+    var form = el('form', { class: 'inline-form', 'data-testid': 'close-order' }, ['办理中 ', noteInput, el('button', { type: 'submit' }, '办结'), error]);
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      post('/projects/' + encodeURIComponent(code) + '/supervision-orders/' + encodeURIComponent(order.id) + '/close', { requestId: requestId('web-close'), actor: { by: 'web:' + whoId }, note: noteInput.value })
+        .then(function () { return loadProject(code); }, function (err) { error.textContent = err.message; });
+    });
+    return form;
+  }
+
   function loadProject(code) {
     var body = $('project-body');
     return api('/projects/' + encodeURIComponent(code)).then(function (s) { fill(body, renderProject(s)); }, function (err) { fill(body, failure(err)); });
@@ -347,15 +561,20 @@
 
   function route() {
     var m = /^#\/projects\/(.+)$/.exec(location.hash);
-    return m ? { project: decodeURIComponent(m[1]) } : { project: null };
+    var c = /^#\/counties\/(.+)$/.exec(location.hash);
+    return { project: m ? decodeURIComponent(m[1]) : null, county: c ? decodeURIComponent(c[1]) : null };
   }
 
   function load() {
     if (!token()) return Promise.resolve();
     var r = route();
-    $('board').hidden = !!r.project;
+    var home = !(r.project || r.county);
+    // A department's home is its inbox; the supervisors' is the board.
+    $('board').hidden = !home || !!whoDepartment;
+    $('inbox').hidden = !home || !whoDepartment;
     $('project').hidden = !r.project;
-    var work = r.project ? loadProject(r.project) : loadBoard();
+    $('county').hidden = !r.county;
+    var work = r.project ? loadProject(r.project) : r.county ? loadCounty(r.county) : whoDepartment ? loadInbox() : loadBoard();
     return work.then(function () {
       $('refreshed').textContent = '更新于 ' + new Date().toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
       document.body.setAttribute('data-loaded', String(Date.now()));
@@ -366,6 +585,8 @@
     $('login').hidden = false;
     $('board').hidden = true;
     $('project').hidden = true;
+    $('county').hidden = true;
+    $('inbox').hidden = true;
     $('status').hidden = true;
     $('login-error').textContent = message || '';
     $('token').focus();
@@ -383,7 +604,12 @@
       $('login').hidden = true;
       $('status').hidden = false;
       $('who').textContent = who.role + (who.department ? ' · ' + who.department : '') + ' (' + who.tokenId + ')';
-      return api('/reference').then(function (ref) { reference = ref; }, function () { reference = null; });
+      whoId = who.tokenId;
+      whoDepartment = who.role === 'department' ? who.department : null;
+      return api('/reference').then(function (ref) { reference = ref; }, function () { reference = null; }).then(function () {
+        var ROLES = { department: '部门', supervisor: '督查', meetingOffice: '周例会办公室', admin: '管理员' };
+        $('who').textContent = (who.department ? departmentName(who.department) : ROLES[who.role] || who.role) + '（' + who.tokenId + '）';
+      });
     }).then(function () {
       if (!timer) timer = setInterval(load, REFRESH_MS);
       return load();
@@ -403,6 +629,16 @@
     });
     $('logout').addEventListener('click', function () { signOut(''); });
     $('refresh').addEventListener('click', function () { load(); });
+    Array.prototype.forEach.call(document.querySelectorAll('button[data-export]'), function (b) {
+      b.addEventListener('click', function () { exportList(b.getAttribute('data-export'), b); });
+    });
+    // The meeting card is drawn again at every refresh: one listener for its buttons.
+    $('meeting').addEventListener('click', function (e) {
+      var b = e.target.closest('button[data-document]');
+      if (!b) return;
+      var week = b.getAttribute('data-week');
+      download('/meetings/' + encodeURIComponent(week) + '/documents/' + b.getAttribute('data-document'), week + '.docx', b);
+    });
     window.addEventListener('hashchange', function () { window.scrollTo(0, 0); load(); });
     document.addEventListener('visibilitychange', function () { if (!document.hidden && token()) load(); });
     if (token()) start(); else showLogin('');

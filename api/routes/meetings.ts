@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { closeFollowUp, currentMeeting, getAgenda, listFollowUps, recordDecisions } from '../../client/meetings';
 import { KeyflowError } from '../../client/errors';
-import { FollowUpListQuery, FollowUpParams, pageOf, WeekParams } from '../../schemas/api';
+import { isoWeekKey } from '../../domain/meeting/plan';
+import { FollowUpListQuery, FollowUpParams, IsoWeek, pageOf } from '../../schemas/api';
 import { FailureType } from '../../schemas/errors';
 import { CloseFollowUpRequest, FollowUpItem, MeetingView, RecordDecisionsRequest } from '../../schemas/meeting';
 import { ValidationError } from '../../schemas/validation';
@@ -10,6 +11,16 @@ import { ALL_ROLES } from '../auth';
 import { forbidden, invalid } from '../errors';
 import { paginate } from '../pagination';
 import { addRoute, type ApiDeps } from '../route';
+
+/**
+ * A meeting named by its ISO week (`2026-W50`) or by a date of that week (`2026-12-07`, as the
+ * meeting office says it): a date becomes its week, so a meeting moved by a holiday is still found.
+ */
+export const MeetingParams = z.object({
+  week: z
+    .preprocess((v) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) ? isoWeekKey(v) : v), IsoWeek)
+    .describe('ISO week `2026-W50`, or a date of that week `2026-12-07`.'),
+});
 
 /** The weekly meeting (周例会): agendas, decisions and their follow-up items (督办事项). */
 export async function meetingRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
@@ -38,7 +49,7 @@ export async function meetingRoutes(app: FastifyInstance, deps: ApiDeps): Promis
     summary: 'A week\'s meeting with its latest agenda: stalled projects, red lights, overdue approvals, open problems, follow-ups',
     tag: 'meetings',
     access: ALL_ROLES,
-    params: WeekParams,
+    params: MeetingParams,
     response: MeetingView,
     refusals: [404],
     handler: ({ params }) => getAgenda(ctx, params.week),
@@ -52,7 +63,7 @@ export async function meetingRoutes(app: FastifyInstance, deps: ApiDeps): Promis
     description: 'Open from the start of the meeting to the end of its decisions window (409 DecisionsClosed otherwise). A repeated requestId returns the first answer.',
     tag: 'meetings',
     access: ['meetingOffice', 'admin'],
-    params: WeekParams,
+    params: MeetingParams,
     body: RecordDecisionsRequest,
     response: z.array(FollowUpItem),
     refusals: [404, 409, 422],

@@ -5,7 +5,8 @@ import { escalationIssues } from '../../domain/supervision';
 import { loadReferenceData } from '../../seeds';
 import { ValidationError } from '../../schemas/validation';
 import { invalid } from '../errors';
-import { listOverdueApprovals, listStalledProjects, warningGrid } from '../../client/supervision';
+import { listOverdueApprovals, listStalledProjects, listSupervisionOrders, warningGrid } from '../../client/supervision';
+import { SupervisionOrderEntry, SupervisionOrderQuery } from '../../schemas/supervision';
 import { ProjectParams } from '../../schemas/api';
 import { CloseSupervisionOrder, OpenSupervisionOrder, SupervisionOrder } from '../../schemas/lifecycle';
 import { ProjectCode } from '../../schemas/project';
@@ -31,6 +32,23 @@ export async function supervisionRoutes(app: FastifyInstance, deps: ApiDeps): Pr
     query: PageQuery,
     response: pageOf(StalledProject),
     handler: async ({ query }) => paginate(await listStalledProjects(ctx), query, (p) => p.code),
+  });
+
+  addRoute(app, deps, {
+    method: 'GET',
+    url: '/supervision/orders',
+    operationId: 'supervisionOrders',
+    summary: 'Every supervision order (督办单), automatic (停滞) and opened by hand, with its due date and state; overdue first',
+    tag: 'supervision',
+    access: SUPERVISING,
+    query: PageQuery.merge(SupervisionOrderQuery),
+    response: pageOf(SupervisionOrderEntry),
+    refusals: [404],
+    handler: async ({ query }) => {
+      const all = await listSupervisionOrders(ctx, deps.now(), query.code ? { code: query.code } : {});
+      const chosen = all.filter((o) => (!query.state || o.state === query.state) && (!query.origin || o.origin === query.origin));
+      return paginate(chosen, query, (o) => `${o.project.code}/${o.id}`);
+    },
   });
 
   addRoute(app, deps, {

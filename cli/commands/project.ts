@@ -1,3 +1,4 @@
+import { aliasFor } from '../../client/aliases';
 import { randomUUID } from 'node:crypto';
 import { ProgressReport, TransitionRequest, type ProjectState } from '../../schemas/lifecycle';
 import { ProjectCode, Stage } from '../../schemas/project';
@@ -171,7 +172,7 @@ export const projectTransition: Command = {
     const code = projectCode(input.args[0]!);
     const request = {
       requestId: requestId(input),
-      to: oneOf(required(input, 'to'), Stage.options, '--to'),
+      to: oneOf(aliasFor('to', required(input, 'to')), Stage.options, '--to'),
       ...(str(input, 'reason') !== undefined ? { reason: str(input, 'reason') } : {}),
     };
     validateRequest(TransitionRequest, { ...request, actor: LOCAL_ACTOR }, { requestId: '--request-id', to: '--to', reason: '--reason' });

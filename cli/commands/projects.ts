@@ -1,3 +1,5 @@
+import { mapLimited, QUERY_CONCURRENCY } from '../../client/concurrency';
+import { aliasFor } from '../../client/aliases';
 import type { ProjectFilter } from '../../client/projects';
 import { WarningLevel } from '../../schemas/lifecycle';
 import { Stage } from '../../schemas/project';
@@ -26,7 +28,7 @@ export const projectsList: Command = {
     '  --warning W    green, yellow or red',
     '  --stalled      only stalled projects',
     '  --open         leave out closed projects (in production, withdrawn)',
-    '  --json         the listing as JSON: [{ code, stage, county, industry, warning, stalled, daysSinceReport, completionRate, status }]',
+    '  --json         the listing as JSON: [{ code, name, stage, county, industry, warning, stalled, daysSinceReport, completionRate, status }]',
     'Listings come from Temporal visibility, which trails changes by a moment.',
   ].join('\n'),
   options: {
@@ -44,23 +46,31 @@ export const projectsList: Command = {
     const industry = str(input, 'industry');
     const warning = str(input, 'warning');
     const filter: ProjectFilter = {
-      ...(stage !== undefined ? { stage: oneOf(stage, Stage.options, '--stage') } : {}),
+      ...(stage !== undefined ? { stage: oneOf(aliasFor('stage', stage), Stage.options, '--stage') } : {}),
       ...(county !== undefined ? { county: countyId(county) } : {}),
       ...(industry !== undefined ? { industry: industryId(industry) } : {}),
-      ...(warning !== undefined ? { warning: oneOf(warning, WarningLevel.options, '--warning') } : {}),
+      ...(warning !== undefined ? { warning: oneOf(aliasFor('warning', warning), WarningLevel.options, '--warning') } : {}),
       ...(input.options.stalled ? { stalled: true } : {}),
       includeClosed: !input.options.open,
     };
-    const { listProjects } = await import('../../client/projects');
-    const projects = await withClient(io.env, (ctx) => listProjects(ctx, filter));
+    const { getProjectState, listProjects } = await import('../../client/projects');
+    const projects = await withClient(io.env, async (ctx) => {
+      const listed = await listProjects(ctx, filter);
+      // Projects registered before the listing kept names: asked one by one, a few at a time.
+      return mapLimited(listed, QUERY_CONCURRENCY, async (p) => {
+        if (p.name !== undefined) return p;
+        const name = await getProjectState(ctx, p.code).then((st) => st.project.name, () => undefined);
+        return name === undefined ? p : { ...p, name };
+      });
+    });
     if (input.json) {
       writeJson(io, projects);
       return 0;
     }
     writeTable(
       io,
-      ['CODE', 'STAGE', 'COUNTY', 'INDUSTRY', 'WARNING', 'STALLED', 'DAYS SINCE REPORT', 'COMPLETION', 'STATUS'],
-      projects.map((p) => [p.code, p.stage, countyName(p.county), p.industry, p.warning, p.stalled ? 'stalled' : '', p.daysSinceReport, percent(p.completionRate), p.status]),
+      ['CODE', 'NAME', 'STAGE', 'COUNTY', 'INDUSTRY', 'WARNING', 'STALLED', 'DAYS SINCE REPORT', 'COMPLETION', 'STATUS'],
+      projects.map((p) => [p.code, p.name, p.stage, countyName(p.county), p.industry, p.warning, p.stalled ? 'stalled' : '', p.daysSinceReport, percent(p.completionRate), p.status]),
       '(no project matches)',
     );
     return 0;

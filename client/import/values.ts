@@ -130,7 +130,7 @@ export function industry(ref: ReferenceData, cell: string): Converted<string> {
 }
 
 export function department(ref: ReferenceData, cell: string): Converted<string> {
-  const found = byName(ref.departments, cell);
+  const found = byName(ref.departments, cell, (d) => d.aliases ?? []);
   return found ? ok(found.id) : no(`unknown department "${cell}": use a name or id from seeds/reference.json (e.g. 发展和改革委员会 fgw)`);
 }
 

@@ -455,7 +455,7 @@ describe('the HTTP API on the real stack', () => {
       await guarded('GET', '/follow-ups', undefined);
 
       const close = { requestId: 'api-close-1', note: '已协调住建局，施工许可已办结', actor: by('hyb') };
-      refused(await call('POST', `/follow-ups/${zjjItem!.id}/close`, { as: 'meetingOffice', body: { ...close, note: 'ok' } }), 400, 'ValidationFailed', 'note');
+      refused(await call('POST', `/follow-ups/${zjjItem!.id}/close`, { as: 'meetingOffice', body: { ...close, note: '好' } }), 400, 'ValidationFailed', 'note');
       refused(await call('POST', `/follow-ups/${zjjItem!.id}/close`, { as: 'zjj', body: close }), 403, 'Forbidden');
       await guarded('POST', `/follow-ups/${zjjItem!.id}/close`, close, 'supervisor');
       refused(await call('POST', '/follow-ups/2001-W01-9/close', { as: 'meetingOffice', body: { ...close, requestId: 'api-close-nosuch' } }), 404, 'FollowUpNotFound');

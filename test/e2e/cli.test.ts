@@ -135,6 +135,13 @@ describe('the keyflow command line (built binary)', () => {
       expect.objectContaining({ code: codeOf(3), stage: 'started', county: '411122' }),
       expect.objectContaining({ code: codeOf(5), stage: 'conceived', county: '411122' }),
     ]);
+    // Names in the listing, and the table shows them; a warning colour typed in Chinese (绿) is taken.
+    const names = (ours as Array<{ name?: string }>).map((r) => r.name);
+    expect(names.every((n) => typeof n === 'string' && n.length >= 2)).toBe(true);
+    const named = await keyflow(['projects', 'list', '--county', '临颍县', '--warning', '绿'], env);
+    expect(named.code).toBe(0);
+    expect(named.stdout).toContain(names[0]!);
+    expect(named.stdout.split('\n')[0]).toMatch(/^CODE +NAME +STAGE/);
     const conceived = await settle(
       () => keyflow(['projects', 'list', '--stage', 'conceived', '--json'], env),
       (r) => r.stdout.includes(codeOf(5)),

@@ -21,7 +21,12 @@ import { loadDemoProjects } from '../../seeds';
 import { runDemoTour } from '../../seeds/demoTour';
 import { startHarness, type E2EHarness } from '../support/e2e';
 import { isolatedNamespace } from '../support/namespace';
+import { aProject } from '../support/fixtures';
+import { startMeetingInSession } from '../support/meetingInSession';
 import { startStalledProject } from '../support/stalledProject';
+import { readSheet } from '../../documents/workbook';
+import JSZip from 'jszip';
+import { currentMeeting, recordDecisions } from '../../client/meetings';
 
 jest.setTimeout(180_000);
 
@@ -47,6 +52,9 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
   let browser: Browser;
   let tokenDir: string;
   const supervisorToken = newToken();
+  const clerkToken = newToken();
+  const windowToken = newToken();
+  const officeToken = newToken();
   const demo = loadDemoProjects();
 
   beforeAll(async () => {
@@ -72,7 +80,17 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
 
     tokenDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyflow-dashboard-'));
     const file = path.join(tokenDir, 'tokens.json');
-    fs.writeFileSync(file, JSON.stringify({ tokens: [{ id: 'dashboard-supervisor', role: 'supervisor', hash: hashToken(supervisorToken) }] }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        tokens: [
+          { id: 'dashboard-supervisor', role: 'supervisor', hash: hashToken(supervisorToken) },
+          { id: 'fgw-clerk', role: 'department', department: 'fgw', hash: hashToken(clerkToken) },
+          { id: 'xzsp-window', role: 'department', department: 'xzsp', hash: hashToken(windowToken) },
+          { id: 'meeting-office', role: 'meetingOffice', hash: hashToken(officeToken) },
+        ],
+      }),
+    );
     api = await startApi({ ctx, tokens: file, port: 0, logger: false, strictResponses: true });
     fs.mkdirSync(OUTPUT, { recursive: true });
     browser = await chromium.launch({
@@ -109,7 +127,8 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
+      // No meeting is prepared in this namespace: the meeting card's 404 is an answer, not a fault.
+      if (m.type() === 'error' && !(m.text().includes('status of 404') && m.location().url.endsWith('/meetings/current'))) errors.push(`${m.text()} ${m.location().url}`);
     });
     await page.clock.install();
     await signIn(page);
@@ -132,7 +151,8 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     const history = page.locator('[data-testid=project-history]');
     await history.locator('h1').waitFor();
     expect(await history.locator('h1').textContent()).toBe('果蔬冻干及预制菜加工项目');
-    expect(await history.textContent()).toContain('阶段无进展 no stage change');
+    expect(await history.textContent()).toContain('阶段无进展');
+    expect(await history.textContent()).toContain('在储备阶段已400天无进展');
     await page.screenshot({ path: path.join(OUTPUT, 'dashboard-project.png'), fullPage: true });
     await page.locator('a.back').click();
     await row.waitFor();
@@ -144,6 +164,105 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     await page.clock.fastForward('01:01');
     await page.locator(`tr[data-code="${STALLED_LATER}"]`).waitFor();
     expect(await page.locator('#stalled-count').textContent()).toBe('2');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('lets a supervisor open an order by hand, find it in the order list and on the project page, drill into a county and export the stalled list to .xlsx', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await signIn(page);
+    const target = demo.find((p) => p.code !== STALLED_FIRST && p.code !== STALLED_LATER && p.stage !== 'inProduction')!;
+
+    // On the project page: the order form, a reason, five working days.
+    await page.goto(`${api.url}/dashboard#/projects/${target.code}`);
+    const history = page.locator('[data-testid=project-history]');
+    await history.locator('h1').waitFor();
+    expect(await history.textContent()).toContain('没有人工督办单');
+    await history.locator('[data-testid=open-order] textarea').fill('施工许可久拖未办，影响开工');
+    await history.locator('[data-testid=open-order] button[type=submit]').click();
+    const orderRow = history.locator(`tr[data-order="督办-${target.code}-M1"]`);
+    await orderRow.waitFor();
+    expect(await orderRow.textContent()).toContain('施工许可久拖未办，影响开工');
+    await page.screenshot({ path: path.join(OUTPUT, 'workspace-supervisor-order.png'), fullPage: true });
+
+    // In the order list on the board, beside the stalls' automatic orders.
+    await page.locator('a.back').click();
+    const listed = page.locator(`[data-testid=orders] tr[data-order="督办-${target.code}-M1"]`);
+    await listed.waitFor();
+    expect(await listed.textContent()).toContain('人工督办');
+    expect(await listed.getAttribute('data-state')).toBe('open');
+    expect(await page.locator(`[data-testid=orders] tr[data-order="督办-${STALLED_FIRST}-1"]`).textContent()).toContain('停滞自动督办');
+
+    // The stalled list as a spreadsheet, saved under its Chinese name, and it parses.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-export=stalled]').click()]);
+    expect(download.suggestedFilename()).toBe('停滞项目清单.xlsx');
+    const file = path.join(OUTPUT, 'stalled-export.xlsx');
+    await download.saveAs(file);
+    const rows = await readSheet(fs.readFileSync(file));
+    expect(rows[1]!.cells.slice(0, 2)).toEqual(['项目代码', '项目名称']);
+    expect(rows.find((r) => r.cells[0] === STALLED_FIRST)?.cells[1]).toBe('果蔬冻干及预制菜加工项目');
+
+    // From the county grid to the projects behind its lights.
+    await page.locator('#warnings a[data-county="411104"]').click();
+    const county = page.locator('[data-testid=county-projects]');
+    await county.locator(`tr[data-code="${STALLED_FIRST}"]`).waitFor();
+    expect(await county.locator(`tr[data-code="${STALLED_FIRST}"]`).getAttribute('data-light')).toBe('red');
+    expect(await county.locator('h1').textContent()).toContain('召陵区');
+    await page.screenshot({ path: path.join(OUTPUT, 'workspace-county.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('lets a clerk find a task, return it naming one missing material, and approve it once the single window resubmits', async () => {
+    const project = aProject({ stage: 'preliminary', category: 'preliminary', leadDepartment: 'fgw', name: '临颍县智慧冷链物流园' });
+    await registerProject(ctx, project, 'test:clerk');
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${api.url}/dashboard`);
+    await page.locator('#token').fill(clerkToken);
+    await page.locator('#login-form button[type=submit]').click();
+    const row = page.locator(`[data-testid=inbox] tr[data-code="${project.code}"][data-stage=landUsePlanning]`);
+    await until('the task in the clerk’s inbox', async () => {
+      if ((await row.count()) > 0) return true;
+      await page.locator('#refresh').click();
+      await new Promise((r) => setTimeout(r, 500));
+      return undefined;
+    }, 60_000).catch(async (err: unknown) => {
+      throw new Error(`${String(err)}; the page shows: ${await page.locator('body').innerText()}; errors: ${errors.join(' | ')}`);
+    });
+    expect(await row.textContent()).toContain('临颍县智慧冷链物流园');
+    expect(await row.getAttribute('data-status')).toBe('open');
+    await page.screenshot({ path: path.join(OUTPUT, 'workspace-clerk-inbox.png'), fullPage: true });
+
+    // Return for supplement, naming one missing material, with a reason.
+    const form = row.locator('[data-testid=task-action]');
+    await form.locator('select[name=action]').selectOption('returnForSupplement');
+    const material = form.locator('input[name=missing]').first();
+    const missing = await material.getAttribute('value');
+    await material.check();
+    await form.locator('textarea[name=reason]').fill('可行性研究报告缺少投资估算章节');
+    await form.locator('button[type=submit]').click();
+    await page.locator(`[data-testid=inbox] tr[data-code="${project.code}"][data-status=returned]`).waitFor();
+    expect(await page.locator(`[data-testid=inbox] tr[data-code="${project.code}"]`).textContent()).toContain(`缺：${missing}`);
+    await page.screenshot({ path: path.join(OUTPUT, 'workspace-clerk-returned.png'), fullPage: true });
+
+    // The single window hands the supplement in; the clock runs again and the clerk approves.
+    const resubmitted = await fetch(`${api.url}/projects/${project.code}/reviews/landUsePlanning/tasks/fgw/resubmission`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${windowToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ requestId: `resubmit-${project.code}`, actor: { by: 'xzsp:window' }, materials: [missing], note: '已补正' }),
+    });
+    expect(resubmitted.status).toBe(200);
+    await page.locator('#refresh').click();
+    const reopened = page.locator(`[data-testid=inbox] tr[data-code="${project.code}"][data-status=open]`);
+    await reopened.waitFor();
+    await reopened.locator('[data-testid=task-action] button[type=submit]').click();
+    await until('the approved task out of the inbox', async () => ((await page.locator(`[data-testid=inbox] tr[data-code="${project.code}"]`).count()) === 0 ? true : undefined));
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -189,6 +308,37 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     const box = await page.locator(`tr[data-code="${STALLED_FIRST}"]`).boundingBox();
     expect(box!.width).toBeLessThanOrEqual(390);
     await page.screenshot({ path: path.join(OUTPUT, 'dashboard-phone.png'), fullPage: true });
+    await context.close();
+  });
+
+  it('shows the meeting office its meeting and agenda, and the minutes download holding the decision', async () => {
+    await startMeetingInSession({ client: h.client, taskQueue: h.taskQueue }, 'dashboard-e2e');
+    const view = await until('the meeting in session', async () => {
+      const v = await currentMeeting(ctx).catch(() => null);
+      return v?.status === 'inSession' && v.agenda.length > 0 ? v : undefined;
+    }, 60_000);
+    const subject = view.agenda[0]!;
+    await recordDecisions(ctx, view.plan.week, {
+      requestId: `dashboard-decisions-${view.plan.week}`,
+      actor: { by: 'hyb:li' },
+      decisions: [{ action: '牵头部门一周内上门协调，限期解决', ownerDepartment: 'fgw', dueInWorkingDays: 5, projectCode: subject.project.code }],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(`${api.url}/dashboard`);
+    await page.locator('#token').fill(officeToken);
+    await page.locator('#login-form button[type=submit]').click();
+    const when = page.locator('[data-testid=meeting-when]');
+    await when.waitFor();
+    expect(await when.textContent()).toContain(view.plan.meetingDate);
+    expect(await page.locator('[data-testid=meeting]').textContent()).toContain(subject.project.name);
+    await page.screenshot({ path: path.join(OUTPUT, 'workspace-meeting-office.png'), fullPage: true });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-document=minutes]').click()]);
+    expect(download.suggestedFilename()).toBe(`周例会会议纪要-${view.plan.week}.docx`);
+    const file = path.join(OUTPUT, 'minutes.docx');
+    await download.saveAs(file);
+    const xml = await (await JSZip.loadAsync(fs.readFileSync(file))).file('word/document.xml')!.async('string');
+    expect(xml.replace(/<[^>]+>/g, '')).toContain('牵头部门一周内上门协调，限期解决');
     await context.close();
   });
 });

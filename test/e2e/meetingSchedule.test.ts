@@ -7,29 +7,23 @@
 import { Client, Connection, ScheduleOverlapPolicy, WorkflowExecutionDescription, WorkflowFailedError } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { kafkaPublisher, type EventPublisher } from '../../activities/events/publisher';
-import { currentMeeting, ensureWeeklyMeetingSchedule, getAgenda } from '../../client/meetings';
+import path from 'node:path';
+import { startApi } from '../../api/start';
+import { currentMeeting, ensureUpcomingMeeting, ensureWeeklyMeetingSchedule, getAgenda } from '../../client/meetings';
 import { registerProject } from '../../client/projects';
 import { loadCalendar } from '../../seeds/holidays';
-import { nominalMeetingDate } from '../../domain/meeting/plan';
+import { isoWeekKey, nominalMeetingDate } from '../../domain/meeting/plan';
 import { AgendaItem, MeetingView } from '../../schemas/meeting';
 import { loadMeetingConfig } from '../../seeds/meetingConfig';
 import { createWorker } from '../../workers/worker';
 import { MEETING_SCHEDULE_ID } from '../../workflows/meeting/messages';
 import { expectedPlan, nextScheduleFiring } from '../support/dateExpectations';
 import { e2eEndpoints, uniqueTaskQueue } from '../support/e2e';
+import { eventually } from '../support/eventually';
 import { aProject } from '../support/fixtures';
 
 jest.setTimeout(120_000);
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe('the weekly meeting schedule (real Temporal dev server)', () => {
   const ep = e2eEndpoints();
@@ -126,5 +120,42 @@ describe('the weekly meeting schedule (real Temporal dev server)', () => {
     for (const item of view.agenda) AgendaItem.parse(item);
     expect((await getAgenda({ client, taskQueue }, view.plan.week)).plan).toEqual(view.plan);
     await expect(getAgenda({ client, taskQueue }, '1999-W01')).rejects.toMatchObject({ type: 'MeetingNotFound' });
+  });
+
+  it('has the next meeting right after a fresh start, findable by its date too', async () => {
+    const ctx = { client, taskQueue };
+    // The meeting the previous test triggered is the one a start now would prepare: no second one.
+    const again = await ensureUpcomingMeeting(ctx, config);
+    expect(again.triggered).toBe(false);
+    // A fresh start: no meeting running.
+    for await (const wf of client.workflow.list({ query: `WorkflowId STARTS_WITH '${MEETING_SCHEDULE_ID}' AND ExecutionStatus='Running'` })) {
+      await client.workflow.getHandle(wf.workflowId, wf.runId).terminate('a fresh start').catch(() => undefined);
+    }
+    await eventually('no running meeting', async () => ((await currentMeeting(ctx)) === null ? true : undefined));
+    const now = new Date();
+    const fresh = await ensureUpcomingMeeting(ctx, config, now);
+    expect(fresh.week).toBe(isoWeekKey(nominalMeetingDate(now, config.weekday)));
+    // Monday 00:00–00:05 Shanghai the schedule itself fires for that week within minutes.
+    if (!fresh.triggered) return;
+    const derived = expectedPlan(nominalMeetingDate(now, config.weekday), config, loadCalendar());
+    if (!derived.ok) return;
+    const view = await eventually('the meeting after a fresh start', async () => {
+      const v = await currentMeeting(ctx);
+      return v?.agendaCompiledAt ? v : undefined;
+    }, 60_000);
+    expect(view.plan).toEqual(derived.plan);
+    const api = await startApi({ ctx, tokens: path.join(__dirname, '..', '..', 'seeds', 'api-tokens.json'), port: 0, logger: { level: 'silent' } as never, strictResponses: true });
+    try {
+      const get = async (url: string) => {
+        const res = await fetch(`${api.url}${url}`, { headers: { authorization: 'Bearer keyflow-demo-meeting-office' } });
+        return { status: res.status, body: (await res.json()) as MeetingView };
+      };
+      expect((await get('/meetings/current')).body.plan).toEqual(derived.plan);
+      const byDate = await get(`/meetings/${view.plan.meetingDate}/agenda`);
+      expect({ status: byDate.status, week: byDate.body.plan?.week }).toEqual({ status: 200, week: view.plan.week });
+      expect((await get('/meetings/2026-13-45/agenda')).status).toBe(400);
+    } finally {
+      await api.stop();
+    }
   });
 });

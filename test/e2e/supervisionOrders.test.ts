@@ -48,7 +48,7 @@ describe('supervision orders opened by hand', () => {
     // escalateTo names departments of the reference data or the responsible leader, nobody else.
     const stranger = await post(url, { ...order, requestId: `order-stranger-${project.code}`, escalateTo: [project.leadDepartment, 'nosuchdept'] }, 'keyflow-demo-supervisor');
     expect(stranger.status).toBe(400);
-    expect(stranger.body.issues).toEqual([{ field: 'escalateTo.1', rule: expect.stringContaining('"nosuchdept" is neither'), in: 'body' }]);
+    expect(stranger.body.issues).toEqual([expect.objectContaining({ field: 'escalateTo.1', rule: expect.stringContaining('"nosuchdept" is neither'), in: 'body' })]);
     expect(await getProjectState(h, project.code)).toEqual(before);
 
     // Due 5 working days after today (the real now), or null while that falls in a year without a notice.
@@ -74,5 +74,29 @@ describe('supervision orders opened by hand', () => {
     expect(state.orders).toHaveLength(1);
     const events = await readEvents(TOPICS.supervision, (es) => es.length >= 2, { filter: (e) => e.subject === project.code });
     expect(events.map((e) => e.type)).toEqual(['cn.keyflow.supervision.orderIssued', 'cn.keyflow.supervision.orderClosed']);
+  });
+
+  it('lists every order, the hand-opened one included, with its due date and state; a short note 已督促 closes it', async () => {
+    const project = aProject({ stage: 'underConstruction', category: 'continuing' });
+    await registerProject(h, project, 'test');
+    const url = `/projects/${project.code}/supervision-orders`;
+    const opened = await post(url, { requestId: `order-list-${project.code}`, actor: { by: 'dcs:zhao' }, reason: '施工许可久拖未办', dueInWorkingDays: 3 }, 'keyflow-demo-supervisor');
+    expect(opened.status).toBe(201);
+    const list = async (query: string) => {
+      const res = await fetch(`${api.url}/supervision/orders?${query}`, { headers: { authorization: 'Bearer keyflow-demo-supervisor' } });
+      return { status: res.status, body: (await res.json()) as { items: Array<Record<string, unknown>> } };
+    };
+    const all = await list('');
+    expect(all.status).toBe(200);
+    const mine = all.body.items.find((o) => (o.project as { code: string }).code === project.code);
+    expect(mine).toMatchObject({ id: opened.body.id, origin: 'manual', state: 'open', dueDate: opened.body.dueDate, reason: '施工许可久拖未办', project: { name: project.name } });
+
+    const closed = await post(`${url}/${encodeURIComponent(String(opened.body.id))}/close`, { requestId: `close-list-${project.code}`, actor: { by: 'dcs:zhao' }, note: '已督促' }, 'keyflow-demo-supervisor');
+    expect(closed.status).toBe(200);
+    const after = await list(`code=${project.code}&state=closed`);
+    expect(after.body.items).toEqual([expect.objectContaining({ id: opened.body.id, state: 'closed', closedBecause: expect.stringContaining('已督促') })]);
+    expect((await list(`code=${project.code}&state=open`)).body.items).toEqual([]);
+    // A department may not read the supervisors' list.
+    expect((await fetch(`${api.url}/supervision/orders`, { headers: { authorization: 'Bearer keyflow-demo-fgw-dept' } })).status).toBe(403);
   });
 });

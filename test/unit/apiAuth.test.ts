@@ -77,7 +77,7 @@ describe('the order of refusals', () => {
     const bad = { code: 'nonsense' };
     const noToken = await inject({ method: 'POST', url: '/projects', payload: bad });
     expect(noToken.statusCode).toBe(401);
-    expect(noToken.json()).toEqual({ error: 'Unauthorized', message: expect.any(String), issues: [] });
+    expect(noToken.json()).toEqual({ error: 'Unauthorized', message: expect.stringMatching(/^未登录或令牌无效：/), messageEn: expect.any(String), issues: [] });
     expect(noToken.headers['www-authenticate']).toBe('Bearer realm="keyflow"');
     expect((await inject({ method: 'POST', url: '/projects', headers: { authorization: 'Basic abc' }, payload: bad })).statusCode).toBe(401);
     const forbidden = await inject({ method: 'POST', url: '/projects', headers: { authorization: `Bearer ${fgw}` }, payload: bad });
@@ -85,7 +85,7 @@ describe('the order of refusals', () => {
     expect(forbidden.json().error).toBe('Forbidden');
     const invalid = await inject({ method: 'POST', url: '/projects', headers: { authorization: `Bearer ${admin}` }, payload: bad });
     expect(invalid.statusCode).toBe(400);
-    expect(invalid.json().issues).toContainEqual({ field: 'code', rule: expect.stringMatching(/national project code/), in: 'body' });
+    expect(invalid.json().issues).toContainEqual(expect.objectContaining({ field: 'code', rule: expect.stringMatching(/national project code/), in: 'body', label: '项目代码' }));
   });
 
   it("refuses another department's inbox and tasks by the path alone", async () => {
@@ -98,19 +98,19 @@ describe('the order of refusals', () => {
       payload: { requestId: 'r-123456789', action: 'approve', actor: { by: 'x' } },
     });
     expect(act.statusCode).toBe(403);
-    expect(act.json().message).toBe('a token of fgw may not act on the tasks of zrzy');
+    expect(act.json()).toMatchObject({ message: '无权操作：a token of fgw may not act on the tasks of zrzy', messageEn: 'a token of fgw may not act on the tasks of zrzy' });
   });
 
   it('names the field and rule of a bad query, and reads unreadable JSON as a validation failure', async () => {
     const q = await inject({ method: 'GET', url: '/projects?stalled=maybe&limit=500', headers: { authorization: `Bearer ${admin}` } });
     expect(q.statusCode).toBe(400);
     expect(q.json().issues).toEqual([
-      { field: 'limit', rule: 'must be between 1 and 200', in: 'query' },
-      { field: 'stalled', rule: 'must be true or false', in: 'query' },
+      { field: 'limit', rule: 'must be between 1 and 200', in: 'query', label: '每页条数', message: '每页条数（limit）：须在 1 到 200 之间' },
+      { field: 'stalled', rule: 'must be true or false', in: 'query', label: '是否停滞', message: '是否停滞（stalled）：须为 是（true）或 否（false）' },
     ]);
     const json = await inject({ method: 'POST', url: '/projects', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, payload: '{oops' });
     expect(json.statusCode).toBe(400);
-    expect(json.json().issues).toEqual([{ field: '(body)', rule: 'must be a JSON object', in: 'body' }]);
+    expect(json.json().issues).toEqual([expect.objectContaining({ field: '(body)', rule: 'must be a JSON object', in: 'body' })]);
   });
 });
 

@@ -143,7 +143,7 @@ describe('reading an office spreadsheet', () => {
           row(2, { total: 'abc', start: '46037', phone: '1.39039E+10', county: '许昌县' }),
           '',
           row(3, { annual: '200000', stage: '谋划' }),
-          row(4, { code: '2026-4111-13-03-1', dept: '发改委', name: '' }),
+          row(4, { code: '2026-4111-13-03-1', dept: '招商局', name: '' }),
         ),
       ),
       ref,
@@ -173,7 +173,7 @@ describe('reading an office spreadsheet', () => {
         line: 8,
         code: '2026-4111-13-03-1',
         issues: [
-          { field: 'leadDepartment', column: '牵头部门', rule: expect.stringContaining('unknown department "发改委"') },
+          { field: 'leadDepartment', column: '牵头部门', rule: expect.stringContaining('unknown department "招商局"') },
           { field: 'code', column: '项目代码', rule: expect.stringContaining('must be a national project code') },
           { field: 'name', column: '项目名称', rule: 'is required' },
         ],
