@@ -115,6 +115,8 @@ const MIGRATIONS: Record<string, Migration> = {
                 .addColumn('decided_at', 'text')
                 .addColumn('late', 'integer', (c) => c.notNull().defaultTo(0))
                 .addColumn('provisional', 'text')
+                .addColumn('working_days_left_at_pause', 'integer')
+                .addColumn('missing_materials', 'text')
             : t.addColumn('missing_materials', 'text', (c) => c.notNull()).addColumn('due', 'text', (c) => c.notNull()).addColumn('due_date', 'text', (c) => c.notNull());
         await t.addPrimaryKeyConstraint(`${table}_pk`, ['project_code', 'stage_id', 'department']).execute();
         await db.schema.createIndex(`${table}_inbox`).on(table).columns(['department', 'status']).execute();

@@ -84,7 +84,11 @@ export interface ReadModelTables {
     decision: string | null;
     decided_at: string | null;
     late: Generated<number>;
+    /** ProvisionalMark as JSON, when the deadline was counted on provisional years. */
     provisional: string | null;
+    working_days_left_at_pause: number | null;
+    /** What a returned task asked for, JSON. */
+    missing_materials: string | null;
     version: string;
   };
   /** Approvals with missing materials (容缺): what the applicant still owes, by when. */
