@@ -20,6 +20,7 @@ import { loadCalendar } from '../seeds/holidays';
 import { loadJointReviewConfig } from '../seeds/jointReview';
 import { loadMeetingConfig } from '../seeds/meetingConfig';
 import { startLocalStack } from '../stack';
+import { startReadModelService } from '../projections/service';
 import { removeEndpoints, writeEndpoints } from '../stack/endpointsFile';
 import { temporalCli } from '../stack/provision';
 import { createWorker } from '../workers/worker';
@@ -49,6 +50,8 @@ export async function runKeyflow(opts: RunOptions = {}): Promise<void> {
   const stack = await startLocalStack(env, { ports: { temporal: 7233, temporalUi: 8233, kafka: 9092, kafkaController: 9093 } });
   const { endpoints } = stack;
   writeEndpoints(stack.stateDir, { ...endpoints, temporalUi: stack.temporal?.uiUrl });
+  // The read model (projections/) follows the topics from the start, so lists can read it.
+  const readModel = await startReadModelService({ env, stateDir: stack.stateDir, brokers: endpoints.kafkaBrokers, log: say });
 
   const nativeConnection = await NativeConnection.connect({ address: endpoints.temporalAddress });
   const connection = await Connection.connect({ address: endpoints.temporalAddress });
@@ -97,6 +100,7 @@ export async function runKeyflow(opts: RunOptions = {}): Promise<void> {
     await publisher.close().catch(() => undefined);
     await connection.close().catch(() => undefined);
     await nativeConnection.close().catch(() => undefined);
+    await readModel.stop().catch(() => undefined);
     await stack.stop();
     removeEndpoints(stack.stateDir);
     say('keyflow: stopped.');

@@ -6,6 +6,7 @@ import { importProjectsCommand } from './import';
 import { inbox } from './inbox';
 import { projectReport, projectShow, projectTransition } from './project';
 import { projectsList } from './projects';
+import { projectionsRebuild, projectionsStatus } from './projections';
 import { seed } from './seed';
 import { start } from './start';
 import { reviewReapply, taskAct, taskHandIn, taskResubmit } from './task';
@@ -30,4 +31,6 @@ export const COMMANDS: readonly Command[] = [
   calendarShow,
   loadNotice,
   importProjectsCommand,
+  projectionsStatus,
+  projectionsRebuild,
 ];
