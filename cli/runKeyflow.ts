@@ -63,7 +63,7 @@ export async function runKeyflow(opts: RunOptions = {}): Promise<void> {
     connection: nativeConnection,
     namespace: endpoints.namespace,
     taskQueue: endpoints.taskQueue,
-    deps: { publisher, client, calendar, calendarHolder, reportsDir: path.join(stack.stateDir, 'reports') },
+    deps: { publisher, client, calendar, calendarHolder, reportsDir: path.join(stack.stateDir, 'reports'), readModel: { model: readModel.model, brokers: endpoints.kafkaBrokers } },
   });
   const running = worker.run();
   const ctx = { client, taskQueue: endpoints.taskQueue, jointReviewConfig, ...(env.KEYFLOW_HOLIDAYS_DIR ? { holidaysDir: env.KEYFLOW_HOLIDAYS_DIR } : {}) };

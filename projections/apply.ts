@@ -121,6 +121,12 @@ const HANDLERS: { [T in keyof Events]?: Handler<T> } = {
     await trx.updateTable('rm_projects').set({ annual_planned_investment: d.annualPlannedInvestment, annual_plan_year: d.year }).where('code', '=', e.subject).execute();
     await refreshRates(trx, e.subject);
   },
+  'cn.keyflow.project.reviewReapplied': async (trx, d, e) => {
+    const row = { attempt: d.attempt, workflow_id: d.workflowId };
+    const current = await trx.selectFrom('rm_review_attempts').select('attempt').where('project_code', '=', e.subject).where('stage_id', '=', d.stageId).executeTakeFirst();
+    if (current && current.attempt >= d.attempt) return;
+    await trx.insertInto('rm_review_attempts').values({ project_code: e.subject, stage_id: d.stageId, ...row }).onConflict((oc) => oc.columns(['project_code', 'stage_id']).doUpdateSet(row)).execute();
+  },
 
   'cn.keyflow.supervision.orderIssued': async (trx, d, e) => {
     const row = {

@@ -122,6 +122,14 @@ const MIGRATIONS: Record<string, Migration> = {
         await db.schema.createIndex(`${table}_inbox`).on(table).columns(['department', 'status']).execute();
       }
       await db.schema
+        .createTable('rm_review_attempts')
+        .addColumn('project_code', 'text', (c) => c.notNull())
+        .addColumn('stage_id', 'text', (c) => c.notNull())
+        .addColumn('attempt', 'integer', (c) => c.notNull())
+        .addColumn('workflow_id', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('rm_review_attempts_pk', ['project_code', 'stage_id'])
+        .execute();
+      await db.schema
         .createTable('rm_supervision_orders')
         .addColumn('order_id', 'text', (c) => c.primaryKey())
         .addColumn('project_code', 'text', (c) => c.notNull())
@@ -174,6 +182,7 @@ const MIGRATIONS: Record<string, Migration> = {
         'rm_supervision_orders',
         'rm_review_follow_ups',
         'rm_review_tasks',
+        'rm_review_attempts',
         'rm_monthly_reports',
         'rm_open_problems',
         'rm_projects',

@@ -106,6 +106,8 @@ export interface ReadModelTables {
     overdue: Generated<number>;
     version: string;
   };
+  /** The current attempt at a stage's review after re-applications (重新申请): its workflow id. */
+  rm_review_attempts: { project_code: string; stage_id: string; attempt: number; workflow_id: string };
   /** Supervision orders (督办单). */
   rm_supervision_orders: {
     order_id: string;
@@ -145,6 +147,7 @@ export const MODEL_TABLES = [
   'rm_monthly_reports',
   'rm_review_tasks',
   'rm_review_follow_ups',
+  'rm_review_attempts',
   'rm_supervision_orders',
   'rm_meetings',
   'rm_follow_up_items',
@@ -160,6 +163,7 @@ export const PRIMARY_KEYS: Record<ModelTable | 'consumer_offsets' | 'applied_eve
   rm_monthly_reports: ['project_code', 'month'],
   rm_review_tasks: ['project_code', 'stage_id', 'department'],
   rm_review_follow_ups: ['project_code', 'stage_id', 'department'],
+  rm_review_attempts: ['project_code', 'stage_id'],
   rm_supervision_orders: ['order_id'],
   rm_meetings: ['meeting_id'],
   rm_follow_up_items: ['item_id'],
