@@ -34,7 +34,14 @@ const HANDLERS: { [T in keyof Events]?: Handler<T> } = {
       industry: project.industry,
       registered_at: e.version,
       annual_planned_investment: project.annualPlannedInvestment,
+      category: project.category,
+      planned_start: project.plannedStart,
     };
+    await trx
+      .insertInto('rm_stage_changes')
+      .values({ project_code: project.code, seq: 0, from_stage: null, to_stage: project.stage, at: e.version })
+      .onConflict((oc) => oc.columns(['project_code', 'seq']).doNothing())
+      .execute();
     await trx
       .insertInto('rm_projects')
       .values({ ...row, stage: project.stage, closed: CLOSED_STAGES.includes(project.stage) ? 1 : 0 })
@@ -46,6 +53,11 @@ const HANDLERS: { [T in keyof Events]?: Handler<T> } = {
   'cn.keyflow.project.stageChanged': async (trx, d, e) => {
     const version = `seq:${String(d.seq).padStart(8, '0')}`;
     const p = await project(trx, e.subject);
+    await trx
+      .insertInto('rm_stage_changes')
+      .values({ project_code: e.subject, seq: d.seq, from_stage: d.from, to_stage: d.to, at: e.version })
+      .onConflict((oc) => oc.columns(['project_code', 'seq']).doNothing())
+      .execute();
     if (p.stage_version > version) return;
     await trx
       .updateTable('rm_projects')
@@ -175,6 +187,20 @@ const HANDLERS: { [T in keyof Events]?: Handler<T> } = {
   'cn.keyflow.review.taskOverdue': (trx, d, e) => updateTask(trx, d, e, { overdue: 1 }),
   'cn.keyflow.review.taskDecided': async (trx, d, e) => {
     await updateTask(trx, d, e, { status: 'decided', decision: d.decision, decided_at: d.decidedAt, late: d.late ? 1 : 0 });
+    await trx
+      .insertInto('rm_review_decisions')
+      .values({
+        project_code: d.projectCode,
+        stage_id: d.stageId,
+        department: d.department,
+        decided_at: new Date(d.decidedAt).toISOString(),
+        decision: d.decision,
+        late: d.late ? 1 : 0,
+        working_days_used: d.workingDaysUsed,
+        limit_working_days: d.limitWorkingDays,
+      })
+      .onConflict((oc) => oc.columns(['project_code', 'stage_id', 'department', 'decided_at']).doNothing())
+      .execute();
     if (d.followUp) {
       const row = {
         project_name: d.projectName,

@@ -66,6 +66,29 @@ const MIGRATIONS: Record<string, Migration> = {
         .addColumn('annual_plan_year', 'integer')
         .addColumn('last_report_month', 'text')
         .addColumn('last_report_at', 'text')
+        .addColumn('category', 'text')
+        .addColumn('planned_start', 'text')
+        .execute();
+      await db.schema
+        .createTable('rm_stage_changes')
+        .addColumn('project_code', 'text', (c) => c.notNull())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('from_stage', 'text')
+        .addColumn('to_stage', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('rm_stage_changes_pk', ['project_code', 'seq'])
+        .execute();
+      await db.schema
+        .createTable('rm_review_decisions')
+        .addColumn('project_code', 'text', (c) => c.notNull())
+        .addColumn('stage_id', 'text', (c) => c.notNull())
+        .addColumn('department', 'text', (c) => c.notNull())
+        .addColumn('decided_at', 'text', (c) => c.notNull())
+        .addColumn('decision', 'text', (c) => c.notNull())
+        .addColumn('late', 'integer', (c) => c.notNull())
+        .addColumn('working_days_used', 'integer', (c) => c.notNull())
+        .addColumn('limit_working_days', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('rm_review_decisions_pk', ['project_code', 'stage_id', 'department', 'decided_at'])
         .execute();
       await db.schema.createIndex('rm_projects_county').on('rm_projects').column('county').execute();
       await db.schema
@@ -183,6 +206,8 @@ const MIGRATIONS: Record<string, Migration> = {
         'rm_review_follow_ups',
         'rm_review_tasks',
         'rm_review_attempts',
+        'rm_review_decisions',
+        'rm_stage_changes',
         'rm_monthly_reports',
         'rm_open_problems',
         'rm_projects',

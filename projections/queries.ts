@@ -1,4 +1,6 @@
 import type { AgendaProject, OverdueReview } from '../domain/meeting/sources';
+import type { FactsProject, TaskDecision } from '../domain/rankingFacts';
+import type { ProjectCategory, Stage } from '../schemas/project';
 import type { StallReason, WarningLevel } from '../schemas/lifecycle';
 import { FollowUpItem } from '../schemas/meeting';
 import type { ReviewStageId } from '../schemas/jointReview';
@@ -99,4 +101,36 @@ export async function overdueReviews(db: ReadModelDb, at: string): Promise<Array
 export async function openFollowUpItems(db: ReadModelDb): Promise<FollowUpItem[]> {
   const rows = await db.selectFrom('rm_follow_up_items').select('item').where('status', '=', 'open').orderBy('item_id').execute();
   return rows.map((r) => FollowUpItem.parse(JSON.parse(r.item)));
+}
+
+/** Every registered project with what a four-compare check counts, and its review decisions. */
+export async function factsProjects(db: ReadModelDb): Promise<Array<{ project: FactsProject; decisions: TaskDecision[] }>> {
+  const projects = await db.selectFrom('rm_projects').selectAll().where('registered_at', 'is not', null).orderBy('code').execute();
+  const history = await db.selectFrom('rm_stage_changes').selectAll().orderBy('project_code').orderBy('seq').execute();
+  const reports = await db.selectFrom('rm_monthly_reports').select(['project_code', 'month', 'investment_to_date', 'physical_progress']).orderBy('project_code').orderBy('month').execute();
+  const decisions = await db.selectFrom('rm_review_decisions').selectAll().orderBy('project_code').orderBy('decided_at').execute();
+  const group = <T extends { project_code: string }>(rows: T[]): Map<string, T[]> => {
+    const m = new Map<string, T[]>();
+    for (const r of rows) m.set(r.project_code, [...(m.get(r.project_code) ?? []), r]);
+    return m;
+  };
+  const h = group(history);
+  const r = group(reports);
+  const d = group(decisions);
+  return projects.map((p) => ({
+    project: {
+      registeredAt: p.registered_at!,
+      stage: (p.stage ?? 'conceived') as Stage,
+      project: {
+        code: p.code,
+        county: p.county ?? '',
+        category: (p.category ?? 'new') as ProjectCategory,
+        plannedStart: p.planned_start ?? '',
+        annualPlannedInvestment: p.annual_planned_investment ?? 0,
+      },
+      stageHistory: (h.get(p.code) ?? []).map((s) => ({ seq: s.seq, from: s.from_stage as Stage | null, to: s.to_stage as Stage, at: s.at })),
+      reports: (r.get(p.code) ?? []).map((x) => ({ month: x.month, investmentToDate: x.investment_to_date, physicalProgress: x.physical_progress })),
+    },
+    decisions: (d.get(p.code) ?? []).map((x) => ({ at: x.decided_at, late: x.late === 1, workingDaysUsed: x.working_days_used, limitWorkingDays: x.limit_working_days })),
+  }));
 }

@@ -43,6 +43,22 @@ export interface ReadModelTables {
     annual_plan_year: number | null;
     last_report_month: string | null;
     last_report_at: string | null;
+    /** new / continuing (新开工 / 续建), and the planned start: what a four-compare check counts. */
+    category: string | null;
+    planned_start: string | null;
+  };
+  /** Stage history (阶段变更), seq 0 the stage registered in. */
+  rm_stage_changes: { project_code: string; seq: number; from_stage: string | null; to_stage: string; at: string };
+  /** Every decision of a review task, of every attempt: the approval timeliness a check counts. */
+  rm_review_decisions: {
+    project_code: string;
+    stage_id: string;
+    department: string;
+    decided_at: string;
+    decision: string;
+    late: number;
+    working_days_used: number;
+    limit_working_days: number;
   };
   /** Problems raised in monthly reports (存在问题), open until a report resolves them. */
   rm_open_problems: {
@@ -148,6 +164,8 @@ export const MODEL_TABLES = [
   'rm_review_tasks',
   'rm_review_follow_ups',
   'rm_review_attempts',
+  'rm_review_decisions',
+  'rm_stage_changes',
   'rm_supervision_orders',
   'rm_meetings',
   'rm_follow_up_items',
@@ -164,6 +182,8 @@ export const PRIMARY_KEYS: Record<ModelTable | 'consumer_offsets' | 'applied_eve
   rm_review_tasks: ['project_code', 'stage_id', 'department'],
   rm_review_follow_ups: ['project_code', 'stage_id', 'department'],
   rm_review_attempts: ['project_code', 'stage_id'],
+  rm_review_decisions: ['project_code', 'stage_id', 'department', 'decided_at'],
+  rm_stage_changes: ['project_code', 'seq'],
   rm_supervision_orders: ['order_id'],
   rm_meetings: ['meeting_id'],
   rm_follow_up_items: ['item_id'],

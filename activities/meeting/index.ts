@@ -9,7 +9,7 @@ import type { AgendaItem, MeetingConfig, MeetingPlan } from '../../schemas/meeti
 import { addFollowUpsSignal, FOLLOW_UP_TRACKER_ID, type FollowUpTrackerInput, type TrackedFollowUp } from '../../workflows/followUps/messages';
 import type { ActivityDeps } from '../index';
 import { loadFollowUpAgendaItems, loadFollowUpAgendaItemsFromModel, loadProjectAgendaItems, loadProjectAgendaItemsFromModel } from './agendaSource';
-import { awaitCaughtUp } from '../../projections/freshness';
+import { caughtUp } from '../readModel';
 
 /** The calendar could not answer: no holiday data for `year`. A named answer, never a guess. */
 export type CalendarMissing = { ok: false; error: 'UnknownHolidayYear'; message: string; year: number };
@@ -33,16 +33,6 @@ function needClient(deps: ActivityDeps) {
     );
   }
   return deps.client;
-}
-
-/**
- * Lets the read model catch up with the topics' end offsets as they are now (bounded), and logs
- * the lag left when it could not: the agenda is compiled all the same, held without fail.
- */
-export async function caughtUp(source: NonNullable<ActivityDeps['readModel']>, what: string): Promise<number> {
-  const f = await awaitCaughtUp(source.model, source.brokers, { timeoutMs: source.catchUpMs ?? 15_000 });
-  if (!f.caughtUp) Context.current().log.warn(`${what}: compiled from the read model ${f.lag} event(s) behind the topics`, { lag: f.lag });
-  return f.lag;
 }
 
 /** Activities of the weekly meeting (周例会) and the follow-up tracker. */
