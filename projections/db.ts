@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import { migrationProvider } from './migrations';
 import type { ReadModelTables } from './schema';
 
@@ -41,6 +41,7 @@ export async function openReadModel(location: ReadModelLocation): Promise<ReadMo
     sqlite.pragma('busy_timeout = 5000');
     db = new Kysely<ReadModelTables>({ dialect: new SqliteDialect({ database: sqlite }) });
   } else {
+    await ensurePostgresDatabase(location.url);
     db = new Kysely<ReadModelTables>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: location.url, max: 4 }) }) });
   }
   try {
@@ -59,4 +60,30 @@ export async function openReadModel(location: ReadModelLocation): Promise<ReadMo
 /** A readable name for logs: the file, or the database without its password. */
 export function describeLocation(location: ReadModelLocation): string {
   return location.kind === 'sqlite' ? `SQLite ${location.file}` : `PostgreSQL ${location.url.replace(/\/\/([^:@/]*):[^@]*@/, '//$1:…@')}`;
+}
+
+/** Creates the URL's database when the server has none of that name (first start of a container). */
+async function ensurePostgresDatabase(url: string): Promise<void> {
+  const probe = new Client({ connectionString: url });
+  try {
+    await probe.connect();
+    return;
+  } catch (err) {
+    // 3D000 invalid_catalog_name: the server answers, the database is missing.
+    if ((err as { code?: string }).code !== '3D000') throw err;
+  } finally {
+    await probe.end().catch(() => undefined);
+  }
+  const parsed = new URL(url);
+  const name = decodeURIComponent(parsed.pathname.slice(1));
+  parsed.pathname = '/postgres';
+  const admin = new Client({ connectionString: parsed.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`create database "${name.replace(/"/g, '""')}"`);
+  } catch (err) {
+    if ((err as { code?: string }).code !== '42P04') throw err; // created meanwhile by another process
+  } finally {
+    await admin.end();
+  }
 }

@@ -35,3 +35,15 @@ describe.each(READ_MODEL_BACKENDS)('read model on $name', (backend) => {
     }
   });
 });
+
+it('creates the PostgreSQL database KEYFLOW_DATABASE_URL names when the server has none of that name', async () => {
+  const pg = READ_MODEL_BACKENDS.find((b) => b.name === 'PostgreSQL')!;
+  const some = await pg.freshLocation();
+  if (some.kind !== 'postgres') throw new Error('expected PostgreSQL');
+  const model = await openReadModel({ kind: 'postgres', url: some.url.replace(/\/[^/]*$/, `/never_created_${process.pid}`) });
+  try {
+    expect(await model.db.selectFrom('consumer_offsets').selectAll().execute()).toEqual([]);
+  } finally {
+    await model.close();
+  }
+});
