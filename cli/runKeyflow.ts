@@ -52,6 +52,7 @@ export async function runKeyflow(opts: RunOptions = {}): Promise<void> {
   writeEndpoints(stack.stateDir, { ...endpoints, temporalUi: stack.temporal?.uiUrl });
   // The read model (projections/) follows the topics from the start, so lists can read it.
   const readModel = await startReadModelService({ env, stateDir: stack.stateDir, brokers: endpoints.kafkaBrokers, log: say });
+  const readModelSource = { model: readModel.model, brokers: endpoints.kafkaBrokers };
 
   const nativeConnection = await NativeConnection.connect({ address: endpoints.temporalAddress });
   const connection = await Connection.connect({ address: endpoints.temporalAddress });
@@ -63,10 +64,10 @@ export async function runKeyflow(opts: RunOptions = {}): Promise<void> {
     connection: nativeConnection,
     namespace: endpoints.namespace,
     taskQueue: endpoints.taskQueue,
-    deps: { publisher, client, calendar, calendarHolder, reportsDir: path.join(stack.stateDir, 'reports'), readModel: { model: readModel.model, brokers: endpoints.kafkaBrokers } },
+    deps: { publisher, client, calendar, calendarHolder, reportsDir: path.join(stack.stateDir, 'reports'), readModel: readModelSource },
   });
   const running = worker.run();
-  const ctx = { client, taskQueue: endpoints.taskQueue, jointReviewConfig, ...(env.KEYFLOW_HOLIDAYS_DIR ? { holidaysDir: env.KEYFLOW_HOLIDAYS_DIR } : {}) };
+  const ctx = { client, taskQueue: endpoints.taskQueue, jointReviewConfig, readModel: readModelSource, ...(env.KEYFLOW_HOLIDAYS_DIR ? { holidaysDir: env.KEYFLOW_HOLIDAYS_DIR } : {}) };
   await ensureCalendarRegistry(ctx);
   await calendarHolder.refresh().catch(() => undefined);
   await ensureWeeklyMeetingSchedule(client, endpoints.taskQueue, meetingConfig);

@@ -1,9 +1,10 @@
 import type { AgendaProject, OverdueReview } from '../domain/meeting/sources';
 import type { FactsProject, TaskDecision } from '../domain/rankingFacts';
 import type { ProjectCategory, Stage } from '../schemas/project';
-import type { StallReason, WarningLevel } from '../schemas/lifecycle';
+import type { Stall, StallReason, WarningLevel } from '../schemas/lifecycle';
 import { FollowUpItem } from '../schemas/meeting';
-import type { ReviewStageId } from '../schemas/jointReview';
+import type { DepartmentItem, JointReviewConfig, ReviewStageId } from '../schemas/jointReview';
+import type { ProvisionalMark } from '../schemas/calendar';
 import { reviewStageWorkflowId } from '../workflows/review/messages';
 import type { ReadModelDb } from './db';
 
@@ -133,4 +134,109 @@ export async function factsProjects(db: ReadModelDb): Promise<Array<{ project: F
     },
     decisions: (d.get(p.code) ?? []).map((x) => ({ at: x.decided_at, late: x.late === 1, workingDaysUsed: x.working_days_used, limitWorkingDays: x.limit_working_days })),
   }));
+}
+
+/**
+ * A department's open items (待办) from the model: its open and returned tasks and its open 容缺
+ * follow-ups, as domain/jointReview/urgency.ts departmentItems makes them of a review's state. The
+ * materials a department needs are the joint-review configuration's for its stage (the events do
+ * not carry them).
+ */
+export async function departmentItemsFromModel(db: ReadModelDb, department: string, config: JointReviewConfig): Promise<DepartmentItem[]> {
+  const tasks = await db
+    .selectFrom('rm_review_tasks')
+    .leftJoin('rm_projects', 'rm_projects.code', 'rm_review_tasks.project_code')
+    .selectAll('rm_review_tasks')
+    .select('rm_projects.county')
+    .where('rm_review_tasks.department', '=', department)
+    .where('rm_review_tasks.status', 'in', ['open', 'returned'])
+    .execute();
+  const followUps = await db
+    .selectFrom('rm_review_follow_ups')
+    .leftJoin('rm_projects', 'rm_projects.code', 'rm_review_follow_ups.project_code')
+    .selectAll('rm_review_follow_ups')
+    .select('rm_projects.county')
+    .where('rm_review_follow_ups.department', '=', department)
+    .where('rm_review_follow_ups.status', '=', 'open')
+    .execute();
+  const materials = (stageId: string): string[] => config.stages.find((s) => s.id === stageId)?.participants.find((p) => p.department === department)?.materials ?? [];
+  const mark = (json: string | null): { provisional?: ProvisionalMark } => (json ? { provisional: JSON.parse(json) as ProvisionalMark } : {});
+  const items: DepartmentItem[] = [];
+  for (const t of tasks) {
+    if (!t.deadline || !t.deadline_date) continue;
+    const paused = t.status === 'returned';
+    items.push({
+      projectCode: t.project_code,
+      projectName: t.project_name,
+      county: t.county ?? '',
+      stageId: t.stage_id as ReviewStageId,
+      department,
+      kind: 'task',
+      deadline: t.deadline,
+      deadlineDate: t.deadline_date,
+      paused,
+      workingDaysLeftAtPause: paused ? t.working_days_left_at_pause : null,
+      materials: materials(t.stage_id),
+      missingMaterials: paused && t.missing_materials ? (JSON.parse(t.missing_materials) as string[]) : [],
+      ...mark(t.provisional),
+    });
+  }
+  for (const f of followUps) {
+    items.push({
+      projectCode: f.project_code,
+      projectName: f.project_name,
+      county: f.county ?? '',
+      stageId: f.stage_id as ReviewStageId,
+      department,
+      kind: 'followUp',
+      deadline: f.due,
+      deadlineDate: f.due_date,
+      paused: false,
+      workingDaysLeftAtPause: null,
+      materials: materials(f.stage_id),
+      missingMaterials: JSON.parse(f.missing_materials) as string[],
+    });
+  }
+  return items;
+}
+
+/** Running projects stalled now, with their open supervision order (督办单), longest stalled first. */
+export async function stalledProjects(db: ReadModelDb): Promise<Array<{ code: string; name: string; county: string; stage: Stage; leadDepartment: string; responsibleLeader: string; warning: WarningLevel; stall: Stall }>> {
+  const rows = await db
+    .selectFrom('rm_projects')
+    .innerJoin('rm_supervision_orders', 'rm_supervision_orders.order_id', 'rm_projects.stall_order_id')
+    .selectAll('rm_projects')
+    .select(['rm_supervision_orders.issued_at', 'rm_supervision_orders.due_date', 'rm_supervision_orders.escalated_to', 'rm_supervision_orders.reason as order_reason'])
+    .where('rm_projects.closed', '=', 0)
+    .where('rm_projects.name', 'is not', null)
+    .orderBy('rm_projects.stall_since')
+    .orderBy('rm_projects.code')
+    .execute();
+  return rows.map((r) => ({
+    code: r.code,
+    name: r.name ?? r.code,
+    county: r.county ?? '',
+    stage: (r.stage ?? 'conceived') as Stage,
+    leadDepartment: r.lead_department ?? '',
+    responsibleLeader: r.responsible_leader ?? '',
+    warning: r.warning_level as WarningLevel,
+    stall: {
+      reason: r.stall_reason as StallReason,
+      since: r.stall_since ?? '',
+      detail: r.stall_detail ?? '',
+      order: { id: r.stall_order_id ?? '', issuedAt: r.issued_at ?? r.stall_since ?? '', dueDate: r.due_date, escalatedTo: JSON.parse(r.escalated_to) as string[], reason: r.order_reason ?? r.stall_detail ?? '' },
+    },
+  }));
+}
+
+/** Warning lights (红黄绿灯) and stalls of the running projects, counted per county. */
+export async function warningCounts(db: ReadModelDb): Promise<Array<{ county: string; level: string; stalled: number; n: number }>> {
+  const rows = await db
+    .selectFrom('rm_projects')
+    .select((eb) => ['county', 'warning_level', eb.fn.countAll().as('n'), eb.fn.count('stall_order_id').as('stalled')])
+    .where('closed', '=', 0)
+    .where('name', 'is not', null)
+    .groupBy(['county', 'warning_level'])
+    .execute();
+  return rows.map((r) => ({ county: r.county ?? '', level: r.warning_level, stalled: Number(r.stalled), n: Number(r.n) }));
 }

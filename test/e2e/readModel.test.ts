@@ -7,6 +7,8 @@ import { emitEvent } from '../../activities/events/emit';
 import { loadProjectAgendaItems, loadProjectAgendaItemsFromModel } from '../../activities/meeting/agendaSource';
 import { gatherProjectFacts, gatherProjectFactsFromModel } from '../../activities/rankings/facts';
 import { getProjectState, registerProject, reportProgress, type ClientContext } from '../../client/projects';
+import { departmentInbox, getReviewState } from '../../client/reviews';
+import { listStalledProjects } from '../../client/supervision';
 import { shanghaiDate } from '../../domain/calendar';
 import { runFourCompare } from '../../domain/fourCompare';
 import { openReadModel, type ReadModel, type ReadModelLocation } from '../../projections/db';
@@ -82,7 +84,14 @@ describe('lists compiled from the read model equal those compiled from the workf
     // A project carried over from an earlier run was registered by that run: its registration is on the topic.
     await emitEvent(h.publisher, { type: 'cn.keyflow.project.registered', subject: stalled.code, key: 'registered', time: state.registeredAt, data: { project: state.project, registeredBy: 'import:legacy-register' } });
     await eventually('the red light', async () => ((await getProjectState(ctx, red.code)).warning.level === 'red' ? true : undefined));
+    // In preliminary work: its first joint-review stage starts at once, a task in each department's inbox.
+    const reviewed = aProject({ stage: 'preliminary', category: 'preliminary' });
+    await registerProject(ctx, reviewed, 'e2e');
+    codes.add(reviewed.code);
+    reviewedCode = reviewed.code;
+    await eventually('the review', async () => ((await getReviewState(ctx, reviewed.code, 'landUsePlanning')).tasks.length > 0 ? true : undefined));
   });
+  let reviewedCode = '';
 
   afterAll(async () => {
     for (const m of models) {
@@ -105,6 +114,25 @@ describe('lists compiled from the read model equal those compiled from the workf
       await caughtUp(model);
       const fromModel = (await loadProjectAgendaItemsFromModel(model.db, at, names, calendar)).filter((i) => codes.has(i.project.code));
       expect({ name, items: fromModel }).toEqual({ name, items: fromWorkflows });
+    }
+  });
+
+  it("a department's inbox, the stalled projects: the same from either source", async () => {
+    const now = new Date();
+    const calendar = loadCalendar();
+    for (const { name, model } of models) {
+      await caughtUp(model);
+      const readModel = { model, brokers: e2eEndpoints().kafkaBrokers };
+      for (const department of ['fgw', 'zrzy']) {
+        const fromWorkflows = await departmentInbox(ctx, department, { now, calendar });
+        expect(fromWorkflows.map((i) => i.projectCode)).toEqual([reviewedCode]);
+        const fromModel = (await departmentInbox({ ...ctx, readModel }, department, { now, calendar })).filter((i) => codes.has(i.projectCode));
+        expect({ name, department, items: fromModel }).toEqual({ name, department, items: fromWorkflows });
+      }
+      const stalledFromWorkflows = await listStalledProjects(ctx);
+      expect(stalledFromWorkflows).toHaveLength(1);
+      const stalledFromModel = (await listStalledProjects({ ...ctx, readModel })).filter((p) => codes.has(p.code));
+      expect({ name, stalled: stalledFromModel }).toEqual({ name, stalled: stalledFromWorkflows });
     }
   });
 
