@@ -11,6 +11,8 @@ export const PROJECTED_TOPICS: readonly TopicName[] = Object.values(TOPICS);
 export interface RawRecord {
   offset: string;
   value: Buffer | string | null;
+  /** The record's Kafka timestamp (ms, as text), when known: lag is measured from it. */
+  timestamp?: string;
 }
 
 /** What one applied batch did. */
@@ -91,7 +93,7 @@ export interface ProjectorOptions {
   chunk?: number;
   log?: (line: string) => void;
   /** Called after each committed transaction (tests and the bench watch progress through it). */
-  onCommitted?: (topic: string, partition: number, outcome: BatchOutcome) => void;
+  onCommitted?: (topic: string, partition: number, outcome: BatchOutcome, records: readonly RawRecord[]) => void;
 }
 
 export interface Projector {
@@ -130,12 +132,14 @@ export async function startProjector(opts: ProjectorOptions): Promise<Projector>
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+    eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
       for (let i = 0; i < batch.messages.length; i += chunk) {
         if (!isRunning() || isStale()) return;
-        const records = batch.messages.slice(i, i + chunk).map((m) => ({ offset: m.offset, value: m.value }));
+        const records = batch.messages.slice(i, i + chunk).map((m) => ({ offset: m.offset, value: m.value, timestamp: m.timestamp }));
         const outcome = await applyRecords(opts.model, batch.topic, batch.partition, records);
-        opts.onCommitted?.(batch.topic, batch.partition, outcome);
+        opts.onCommitted?.(batch.topic, batch.partition, outcome, records);
+        // Moves the consumer's fetch position on (in memory; with autoCommit off nothing goes to Kafka).
+        resolveOffset(records[records.length - 1]!.offset);
         if (outcome.rejected > 0) log(`projector: ${outcome.rejected} record(s) on ${batch.topic}[${batch.partition}] refused by the event catalogue, kept in rejected_events`);
         await heartbeat();
       }
