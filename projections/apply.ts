@@ -325,10 +325,13 @@ async function upsertTask(trx: Trx, k: TaskKey, row: TaskRow): Promise<void> {
     .execute();
 }
 
-async function updateTask(trx: Trx, k: TaskKey, e: { version: string }, set: Updateable<ReadModelTables['rm_review_tasks']>): Promise<void> {
+type ItemTable = 'rm_review_tasks' | 'rm_review_follow_ups';
+
+/** Changes a department's task or follow-up unless a later event already wrote it. */
+async function updateItem<T extends ItemTable>(trx: Trx, table: T, k: TaskKey, e: { version: string }, set: Updateable<ReadModelTables[T]>): Promise<void> {
   await trx
-    .updateTable('rm_review_tasks')
-    .set({ ...set, version: e.version })
+    .updateTable(table as ItemTable)
+    .set({ ...(set as Updateable<ReadModelTables[ItemTable]>), version: e.version })
     .where('project_code', '=', k.projectCode)
     .where('stage_id', '=', k.stageId)
     .where('department', '=', k.department)
@@ -336,16 +339,8 @@ async function updateTask(trx: Trx, k: TaskKey, e: { version: string }, set: Upd
     .execute();
 }
 
-async function updateFollowUp(trx: Trx, k: TaskKey, e: { version: string }, set: Updateable<ReadModelTables['rm_review_follow_ups']>): Promise<void> {
-  await trx
-    .updateTable('rm_review_follow_ups')
-    .set({ ...set, version: e.version })
-    .where('project_code', '=', k.projectCode)
-    .where('stage_id', '=', k.stageId)
-    .where('department', '=', k.department)
-    .where('version', '<=', e.version)
-    .execute();
-}
+const updateTask = (trx: Trx, k: TaskKey, e: { version: string }, set: Updateable<ReadModelTables['rm_review_tasks']>) => updateItem(trx, 'rm_review_tasks', k, e, set);
+const updateFollowUp = (trx: Trx, k: TaskKey, e: { version: string }, set: Updateable<ReadModelTables['rm_review_follow_ups']>) => updateItem(trx, 'rm_review_follow_ups', k, e, set);
 
 async function upsertMeeting(trx: Trx, meetingId: string, version: string, set: Updateable<ReadModelTables['rm_meetings']>): Promise<void> {
   const existing = await trx.selectFrom('rm_meetings').select(['version', 'status']).where('meeting_id', '=', meetingId).executeTakeFirst();

@@ -20,22 +20,13 @@ import { loadCalendar } from '../../seeds/holidays';
 import { loadMeetingConfig } from '../../seeds/meetingConfig';
 import { loadFourCompareConfig } from '../../seeds/rankingConfig';
 import { e2eEndpoints, startHarness, type E2EHarness } from '../support/e2e';
+import { eventually } from '../support/eventually';
 import { aProject } from '../support/fixtures';
 import { isolatedNamespace } from '../support/namespace';
 import { READ_MODEL_BACKENDS, stopReadModelBackends } from '../support/readModels';
 import { startStalledProject } from '../support/stalledProject';
 
 jest.setTimeout(180_000);
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe('lists compiled from the read model equal those compiled from the workflows', () => {
   let h: E2EHarness;
