@@ -18,10 +18,12 @@ const at = (day: number, hour = 1): string => new Date(Date.UTC(2026, 9, 12 + da
 /**
  * What `n` projects' workflows would publish over a few weeks (pinned dates, October 2026): each
  * registered and started; every third stalls (order issued, and for every sixth cleared again);
- * every fourth reports with a problem and turns red; every fifth has a review task open at the
- * development and reform commission (fgw), some returned, some decided with missing materials.
+ * every fourth reports with a problem and turns red; every `reviewEvery`-th (default fifth) has a
+ * review task at the development and reform commission (fgw): open, or returned (every second of
+ * those), or decided with missing materials (every third) — one item of fgw's inbox each.
  */
-export function projectScenario(n: number): Array<{ topic: TopicName; event: CloudEvent }> {
+export function projectScenario(n: number, opts: { reviewEvery?: number } = {}): Array<{ topic: TopicName; event: CloudEvent }> {
+  const every = opts.reviewEvery ?? 5;
   const out: Array<{ topic: TopicName; event: CloudEvent }> = [];
   for (let i = 0; i < n; i++) {
     const project = aProject({ stage: 'preliminary' });
@@ -63,13 +65,13 @@ export function projectScenario(n: number): Array<{ topic: TopicName; event: Clo
         out.push(anEvent('cn.keyflow.supervision.orderClosed', code, 'orderClosed:1', at(4), { orderId, closedAt: at(4), closedBecause: 'report received', dueDate: '2026-10-22' }));
       }
     }
-    if (i % 5 === 0) {
+    if (i % every === 0) {
       const ref = { projectCode: code, projectName: project.name, stageId: 'landUsePlanning', department: 'fgw', leadDepartment: 'zrzyj' };
       out.push(anEvent('cn.keyflow.review.taskAssigned', code, 'landUsePlanning:task:fgw:assigned', at(1), { ...ref, matter: '项目备案', limitWorkingDays: 5, acceptedAt: at(1), deadline: at(8), deadlineDate: '2026-10-20' }));
-      if (i % 10 === 0) {
+      if (i % (2 * every) === 0) {
         out.push(anEvent('cn.keyflow.review.taskReturned', code, 'landUsePlanning:task:fgw:returned:1', at(2), { ...ref, by: 'fgw', reason: '缺少材料', missingMaterials: ['可行性研究报告'], pausedAt: at(2), deadlineAtPause: at(8), workingDaysLeftAtPause: 3 }));
       }
-      if (i % 15 === 0) {
+      if (i % (3 * every) === 0) {
         out.push(
           anEvent('cn.keyflow.review.taskDecided', code, 'landUsePlanning:task:fgw:decided', at(5), {
             ...ref,
