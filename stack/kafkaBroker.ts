@@ -140,7 +140,11 @@ export async function ensureTopics(brokers: string[]): Promise<void> {
     }
     const older = Object.values(TOPICS).filter((t) => existing.has(t));
     if (older.length > 0) {
-      await admin.alterConfigs({ validateOnly: false, resources: older.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configEntries: [...TOPIC_CONFIG] })) });
+      // Topics made before retention was set get it here; a broker that refuses just now keeps
+      // what the topic had (said on stderr), the next start tries again.
+      await admin
+        .alterConfigs({ validateOnly: false, resources: older.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configEntries: [...TOPIC_CONFIG] })) })
+        .catch((err: unknown) => process.stderr.write(`keyflow: could not set the retention of existing topics (${String(err)}); they keep their own\n`));
     }
   } finally {
     await admin.disconnect();
