@@ -54,16 +54,18 @@ export async function applyRecords(model: ReadModel, topic: string, partition: n
         outcome.rejected += 1;
         continue;
       }
-      const seen = await trx.selectFrom('applied_events').select('event_id').where('event_id', '=', event.id).executeTakeFirst();
-      if (seen) {
+      // Recorded first, in the same transaction: no row back means the id was applied already.
+      const first = await trx
+        .insertInto('applied_events')
+        .values({ event_id: event.id, topic, partition, offset: r.offset, type: event.type, subject: event.subject, time: new Date(event.time).toISOString() })
+        .onConflict((oc) => oc.column('event_id').doNothing())
+        .returning('event_id')
+        .executeTakeFirst();
+      if (!first) {
         outcome.duplicates += 1;
         continue;
       }
       await applyEvent(trx, event);
-      await trx
-        .insertInto('applied_events')
-        .values({ event_id: event.id, topic, partition, offset: r.offset, type: event.type, subject: event.subject, time: new Date(event.time).toISOString() })
-        .execute();
       outcome.applied += 1;
     }
     await trx
