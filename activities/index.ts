@@ -10,6 +10,8 @@ import { EventPublisher, Published } from './events/publisher';
 import { meetingActivities } from './meeting';
 import { rankingActivities } from './rankings';
 
+import type { ReadModel } from '../projections/db';
+
 export interface ActivityDeps {
   publisher: EventPublisher;
   /** Temporal client, for activities that read live state through visibility and queries. */
@@ -24,6 +26,18 @@ export interface ActivityDeps {
   calendarHolder?: CalendarHolder;
   /** Folder the ranking reports (HTML, CSV) are written to; default `<os tmpdir>/keyflow-reports`. */
   reportsDir?: string;
+  /**
+   * The read model (projections/) and the brokers it follows: when set, the agenda is compiled
+   * from it, after it caught up with the topics (at most `catchUpMs`), instead of from every workflow.
+   */
+  readModel?: ReadModelSource;
+}
+
+export interface ReadModelSource {
+  model: ReadModel;
+  brokers: string[];
+  /** How long a compilation waits for the model to catch up before it compiles with the lag it has. */
+  catchUpMs?: number;
 }
 
 /**

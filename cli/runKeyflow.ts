@@ -23,6 +23,7 @@ import { loadCalendar } from '../seeds/holidays';
 import { loadJointReviewConfig } from '../seeds/jointReview';
 import { loadMeetingConfig } from '../seeds/meetingConfig';
 import { startLocalStack, type LocalStack } from '../stack';
+import { startReadModelService } from '../projections/service';
 import { removeEndpoints, writeEndpoints } from '../stack/endpointsFile';
 import { temporalCli } from '../stack/provision';
 import { createWorker } from '../workers/worker';
@@ -74,6 +75,10 @@ export async function runKeyflow(opts: RunOptions = {}): Promise<void> {
     const { endpoints } = stack;
     writeEndpoints(stack.stateDir, { ...endpoints, temporalUi: stack.temporal?.uiUrl });
     for (const line of movedPorts(stack)) say(`keyflow: ${line}`);
+    // The read model (projections/) follows the topics from the start, so lists can read it.
+    const readModel = await startReadModelService({ env, stateDir: stack.stateDir, brokers: endpoints.kafkaBrokers, log: say });
+    started.push(() => readModel.stop());
+    const readModelSource = { model: readModel.model, brokers: endpoints.kafkaBrokers };
 
     const nativeConnection = await NativeConnection.connect({ address: endpoints.temporalAddress });
     started.push(() => nativeConnection.close());
@@ -89,14 +94,14 @@ export async function runKeyflow(opts: RunOptions = {}): Promise<void> {
       connection: nativeConnection,
       namespace: endpoints.namespace,
       taskQueue: endpoints.taskQueue,
-      deps: { publisher, client, calendar, calendarHolder, reportsDir: path.join(stack.stateDir, 'reports') },
+      deps: { publisher, client, calendar, calendarHolder, reportsDir: path.join(stack.stateDir, 'reports'), readModel: readModelSource },
     });
     const running = worker.run();
     started.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch(() => undefined);
     });
-    const ctx = { client, taskQueue: endpoints.taskQueue, jointReviewConfig, ...(env.KEYFLOW_HOLIDAYS_DIR ? { holidaysDir: env.KEYFLOW_HOLIDAYS_DIR } : {}) };
+    const ctx = { client, taskQueue: endpoints.taskQueue, jointReviewConfig, readModel: readModelSource, ...(env.KEYFLOW_HOLIDAYS_DIR ? { holidaysDir: env.KEYFLOW_HOLIDAYS_DIR } : {}) };
     await ensureCalendarRegistry(ctx);
     await calendarHolder.refresh().catch(() => undefined);
     await ensureWeeklyMeetingSchedule(client, endpoints.taskQueue, meetingConfig);

@@ -40,6 +40,7 @@ import { referenceIssues } from '../domain/projects/references';
 import { loadReferenceData } from '../seeds';
 import { ValidationError } from '../schemas/validation';
 import { KeyflowError, toKeyflowError } from './errors';
+import type { ReadModelSource } from '../activities/index';
 
 export interface ClientContext {
   client: Client;
@@ -52,6 +53,8 @@ export interface ClientContext {
   now?: () => Date;
   /** The workers' holiday folder (KEYFLOW_HOLIDAYS_DIR), so client-side counts use the same calendar. */
   holidaysDir?: string;
+  /** The read model (projections/): when set, the lists (inboxes, supervision) read it instead of every workflow. */
+  readModel?: ReadModelSource;
 }
 
 /** A project workflow's search attributes at its start, before its first workflow task has run. */

@@ -40,6 +40,8 @@ import type { ProjectState } from '../schemas/lifecycle';
 import { STAGE_NAMES_ZH } from '../domain/lifecycle/stages';
 import { fingerprintOf } from '../domain/requestFingerprint';
 import { KeyflowError, toKeyflowError } from './errors';
+import { departmentItemsFromModel } from '../projections/queries';
+import { loadJointReviewConfig } from '../seeds/jointReview';
 import { getProjectState, onTaskQueue, type ClientContext } from './projects';
 
 export { TIE_RULE as INBOX_ORDER };
@@ -256,6 +258,10 @@ export async function departmentInbox(
 ): Promise<InboxItem[]> {
   try {
     const id = departmentId(department);
+    if (ctx.readModel) {
+      const items = await departmentItemsFromModel(ctx.readModel.model.db, id, ctx.jointReviewConfig ?? loadJointReviewConfig());
+      return inboxOf(items, opts.now ?? new Date(), opts.calendar ?? (await workersCalendar(ctx)));
+    }
     const query = `${SA.kind.name} = 'review-stage' AND ${SA.openDepartments.name} = '${id}' AND ExecutionStatus = 'Running' AND ${onTaskQueue(ctx.taskQueue)}`;
     const matches: Array<{ workflowId: string; runId: string }> = [];
     for await (const wf of ctx.client.workflow.list({ query })) matches.push({ workflowId: wf.workflowId, runId: wf.runId });

@@ -13,6 +13,7 @@ import { getReviewStateQuery } from '../workflows/review/messages';
 import { toKeyflowError } from './errors';
 import { getProjectState, listProjects, onTaskQueue, type ClientContext } from './projects';
 import { mapLimited, QUERY_CONCURRENCY } from './concurrency';
+import { stalledProjects, warningCounts } from '../projections/queries';
 
 /**
  * What supervisors (督查) watch: stalled projects with their supervision orders, approvals past
@@ -25,6 +26,10 @@ const countyNames = (): Map<string, string> => new Map(loadReferenceData().count
 /** Running projects that are stalled now, longest stalled first, each with its open supervision order. */
 export async function listStalledProjects(ctx: ClientContext): Promise<StalledProject[]> {
   try {
+    if (ctx.readModel) {
+      const names = countyNames();
+      return (await stalledProjects(ctx.readModel.model.db)).map((p) => ({ ...p, countyName: names.get(p.county) ?? p.county }));
+    }
     const listed = await listProjects(ctx, { stalled: true, includeClosed: false });
     const states = await mapLimited(listed, QUERY_CONCURRENCY, (p) =>
       getProjectState(ctx, p.code).catch((err: unknown) => {
@@ -105,9 +110,20 @@ export async function listOverdueApprovals(ctx: ClientContext, opts: { now?: Dat
  * data's order; every county appears, also with no project. Read from visibility alone.
  */
 export async function warningGrid(ctx: ClientContext, now: Date = new Date()): Promise<WarningGrid> {
-  const listed = await listProjects(ctx, { includeClosed: false });
   const rows = new Map<string, CountyWarnings>();
   for (const c of loadReferenceData().counties) rows.set(c.id, { county: c.id, name: c.name, kind: c.kind, green: 0, yellow: 0, red: 0, stalled: 0, total: 0 });
+  if (ctx.readModel) {
+    for (const c of await warningCounts(ctx.readModel.model.db)) {
+      const row = rows.get(c.county);
+      if (!row) continue;
+      const level = c.level === 'red' || c.level === 'yellow' ? c.level : 'green';
+      row[level] += c.n;
+      row.stalled += c.stalled;
+      row.total += c.n;
+    }
+    return { at: now.toISOString(), counties: [...rows.values()] };
+  }
+  const listed = await listProjects(ctx, { includeClosed: false });
   for (const p of listed) {
     const row = rows.get(p.county);
     if (!row) continue; // a county the reference data no longer lists

@@ -35,6 +35,8 @@ export const KeyflowEnv = z.object({
   KEYFLOW_REMINDER_FORMAT: z.enum(['wecom', 'dingtalk']).default('wecom'),
   /** DingTalk robot signing secret (加签), when the robot requires it. */
   KEYFLOW_DINGTALK_SECRET: z.string().optional(),
+  /** The read model's database (projections/): postgres://… for PostgreSQL; unset → SQLite in the state folder. */
+  KEYFLOW_DATABASE_URL: z.string().min(1).optional(),
   /** Folder of extra holiday notices (`<year>.json`); default seeds/holidays. */
   KEYFLOW_HOLIDAYS_DIR: z.string().optional(),
 });

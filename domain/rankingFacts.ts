@@ -33,6 +33,36 @@ import { lastDayOfMonth } from './lifecycle/months';
  * Returns null when the project was registered after the end of P (it did not exist then).
  */
 export function projectFactsOf(state: ProjectState, reviews: readonly ReviewState[], period: string): ProjectFacts | null {
+  const decisions: TaskDecision[] = [];
+  for (const review of reviews) {
+    if (review.project.code !== state.project.code) continue;
+    for (const task of review.tasks) if (task.decision) decisions.push({ at: task.decision.at, late: task.decision.late, workingDaysUsed: task.decision.workingDaysUsed, limitWorkingDays: task.limitWorkingDays });
+  }
+  return factsOf(state, decisions, period);
+}
+
+/**
+ * What a check needs of a project: its lifecycle state has it, and so has the read model
+ * (projections/queries.ts), which is how a check is counted without asking every workflow.
+ */
+export interface FactsProject {
+  registeredAt: string;
+  stage: Stage;
+  project: Pick<ProjectState['project'], 'code' | 'county' | 'category' | 'plannedStart' | 'annualPlannedInvestment'>;
+  stageHistory: ReadonlyArray<Pick<ProjectState['stageHistory'][number], 'seq' | 'from' | 'to' | 'at'>>;
+  reports: ReadonlyArray<Pick<ProjectState['reports'][number], 'month' | 'investmentToDate' | 'physicalProgress'>>;
+}
+
+/** A decision of one of the project's review tasks, of any attempt. */
+export interface TaskDecision {
+  at: string;
+  late: boolean;
+  workingDaysUsed: number;
+  limitWorkingDays: number;
+}
+
+/** projectFactsOf on the facts alone: the rules above, whoever supplies the state. */
+export function factsOf(state: FactsProject, decisions: readonly TaskDecision[], period: string): ProjectFacts | null {
   const year = period.slice(0, 4);
   const end = periodEnd(period);
   const yearStart = atShanghaiTime(`${year}-01-01`, '00:00').getTime();
@@ -59,15 +89,12 @@ export function projectFactsOf(state: ProjectState, reviews: readonly ReviewStat
   let approvalTasksOnTime = 0;
   let approvalWorkingDaysUsed = 0;
   let approvalWorkingDaysAllowed = 0;
-  for (const review of reviews) {
-    if (review.project.code !== state.project.code) continue;
-    for (const task of review.tasks) {
-      if (!task.decision || !inYear(task.decision.at)) continue;
-      approvalTasksClosed += 1;
-      if (!task.decision.late) approvalTasksOnTime += 1;
-      approvalWorkingDaysUsed += task.decision.workingDaysUsed;
-      approvalWorkingDaysAllowed += task.limitWorkingDays;
-    }
+  for (const decision of decisions) {
+    if (!inYear(decision.at)) continue;
+    approvalTasksClosed += 1;
+    if (!decision.late) approvalTasksOnTime += 1;
+    approvalWorkingDaysUsed += decision.workingDaysUsed;
+    approvalWorkingDaysAllowed += decision.limitWorkingDays;
   }
 
   return {

@@ -242,7 +242,12 @@ export type WarningGrid = z.infer<typeof WarningGrid>;
 // ---------------------------------------------------------------------------------------------
 // System
 
-export const Health = z.object({ status: z.enum(['ok', 'degraded']), temporal: z.enum(['ok', 'unreachable']) });
+export const Health = z.object({
+  status: z.enum(['ok', 'degraded']),
+  temporal: z.enum(['ok', 'unreachable']),
+  /** How far the read model (the lists' source) is behind the topics: events not yet applied; null when Kafka did not answer. */
+  readModel: z.object({ lag: z.number().int().nonnegative().nullable(), at: z.string() }).optional(),
+});
 
 // ---------------------------------------------------------------------------------------------
 // Rankings (四比四看, 观摩)

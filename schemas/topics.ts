@@ -22,3 +22,16 @@ export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 
 /** Partitions per topic on the local stack: enough for ordering per project and a little parallelism. */
 export const TOPIC_PARTITIONS = 3;
+
+/**
+ * Topic configuration set at creation: keyflow's topics keep their events for good (no time or
+ * size limit, no compaction), because the read model (projections/) is rebuilt from offset 0
+ * (`keyflow projections rebuild`) and must find every event there. Disk grows with the events; an
+ * operator who must bound it sets a retention here knowing a rebuild then starts from the oldest
+ * event kept.
+ */
+export const TOPIC_CONFIG: ReadonlyArray<{ name: string; value: string }> = [
+  { name: 'retention.ms', value: '-1' },
+  { name: 'retention.bytes', value: '-1' },
+  { name: 'cleanup.policy', value: 'delete' },
+];

@@ -14,6 +14,8 @@ echo "[keyflow] build (the CLI tests run the built keyflow binary)…" >&2
 ./scripts/build.sh
 # The dashboard's browser test drives Debian's chromium (installed here when missing).
 ./scripts/ensure-chromium.sh
+# The read model's tests run on PostgreSQL as well as SQLite (Debian's server, installed when missing).
+./scripts/ensure-postgres.sh
 echo "[keyflow] tests…" >&2
 status=0
 # --forceExit: a stray client socket must not keep CI waiting after the last test has reported.

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
-import { TOPICS, TOPIC_PARTITIONS } from '../schemas/topics';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import { TOPIC_CONFIG, TOPICS, TOPIC_PARTITIONS } from '../schemas/topics';
 import { portOr } from './ports';
 import { formattedClusterId, isAlive, NotOurEngine, startOnOwnPorts } from './proof';
 import { killStale, startService, waitUntil, ServiceProcess } from './processes';
@@ -121,7 +121,10 @@ async function startOnce(opts: { stateDir: string; port?: number; controllerPort
 
 
 
-/** Creates keyflow's topics if missing; existing topics are left as they are. */
+/**
+ * Creates keyflow's topics if missing, with their retention (TOPIC_CONFIG: events are kept for
+ * rebuilding the read model); topics created before that was set get it now.
+ */
 export async function ensureTopics(brokers: string[]): Promise<void> {
   const kafka = new Kafka({ clientId: 'keyflow-topics', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
@@ -132,8 +135,16 @@ export async function ensureTopics(brokers: string[]): Promise<void> {
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: TOPIC_PARTITIONS, replicationFactor: 1 })),
+        topics: missing.map((topic) => ({ topic, numPartitions: TOPIC_PARTITIONS, replicationFactor: 1, configEntries: [...TOPIC_CONFIG] })),
       });
+    }
+    const older = Object.values(TOPICS).filter((t) => existing.has(t));
+    if (older.length > 0) {
+      // Topics made before retention was set get it here; a broker that refuses just now keeps
+      // what the topic had (said on stderr), the next start tries again.
+      await admin
+        .alterConfigs({ validateOnly: false, resources: older.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configEntries: [...TOPIC_CONFIG] })) })
+        .catch((err: unknown) => process.stderr.write(`keyflow: could not set the retention of existing topics (${String(err)}); they keep their own\n`));
     }
   } finally {
     await admin.disconnect();

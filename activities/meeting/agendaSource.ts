@@ -16,6 +16,8 @@ import { SA } from '../../schemas/searchAttributes';
 import { FOLLOW_UP_TRACKER_ID, getFollowUpsQuery } from '../../workflows/followUps/messages';
 import { getProjectStateQuery } from '../../workflows/project/messages';
 import { mapLimited, QUERY_CONCURRENCY } from '../../client/concurrency';
+import type { ReadModelDb } from '../../projections/db';
+import { agendaProjects, openFollowUpItems, overdueReviews } from '../../projections/queries';
 
 /** What the index holds of a project; undefined when it lacks what an agenda item needs. */
 function indexedFacts(sa: TypedSearchAttributes): IndexedProject | undefined {
@@ -121,4 +123,21 @@ export async function loadFollowUpAgendaItems(client: Client, at: string, calend
     throw err;
   }
   return open.filter((i) => Date.parse(i.decidedAt) < Date.parse(at)).map((i) => followUpAgendaItem(i, at, calendar));
+}
+
+/**
+ * The project part of the agenda from the read model (projections/): the same items as
+ * loadProjectAgendaItems reads from every workflow, in one pass over the model's tables. The
+ * caller first lets the model catch up with the topics (projections/freshness.ts).
+ */
+export async function loadProjectAgendaItemsFromModel(db: ReadModelDb, at: string, names: Pick<MeetingConfig, 'directory'>, calendar: WorkingDayCalendar): Promise<AgendaItem[]> {
+  const projects = await agendaProjects(db);
+  const items = projects.flatMap((p) => projectAgendaItems(p, at, names, calendar));
+  for (const { review, project } of await overdueReviews(db, at)) items.push(...overdueApprovalItems(review, project, at, names, calendar));
+  return orderAgenda(items);
+}
+
+/** Open follow-up items decided before `at`, from the read model. */
+export async function loadFollowUpAgendaItemsFromModel(db: ReadModelDb, at: string, calendar: WorkingDayCalendar): Promise<AgendaItem[]> {
+  return (await openFollowUpItems(db)).filter((i) => Date.parse(i.decidedAt) < Date.parse(at)).map((i) => followUpAgendaItem(i, at, calendar));
 }

@@ -8,7 +8,8 @@ import { FailureType } from '../../schemas/errors';
 import type { AgendaItem, MeetingConfig, MeetingPlan } from '../../schemas/meeting';
 import { addFollowUpsSignal, FOLLOW_UP_TRACKER_ID, type FollowUpTrackerInput, type TrackedFollowUp } from '../../workflows/followUps/messages';
 import type { ActivityDeps } from '../index';
-import { loadFollowUpAgendaItems, loadProjectAgendaItems } from './agendaSource';
+import { loadFollowUpAgendaItems, loadFollowUpAgendaItemsFromModel, loadProjectAgendaItems, loadProjectAgendaItemsFromModel } from './agendaSource';
+import { caughtUp } from '../readModel';
 
 /** The calendar could not answer: no holiday data for `year`. A named answer, never a guess. */
 export type CalendarMissing = { ok: false; error: 'UnknownHolidayYear'; message: string; year: number };
@@ -61,9 +62,13 @@ export function meetingActivities(deps: ActivityDeps) {
         return a.ok ? { ok: true, times: a.value } : a;
       });
     },
-    /** Stalled, red, overdue-approval and open-problem items, from live state. */
+    /** Stalled, red, overdue-approval and open-problem items: from the read model when the worker has one, else from live state. */
     async loadProjectAgendaItems(req: { at: string; config: Pick<MeetingConfig, 'directory'> }): Promise<AgendaItem[]> {
       const ctx = Context.current();
+      if (deps.readModel) {
+        await caughtUp(deps.readModel, 'agenda');
+        return loadProjectAgendaItemsFromModel(deps.readModel.model.db, req.at, req.config, await live());
+      }
       // Stop asking a little before the activity's own timeout, so it ends with an agenda.
       const budgetMs = Math.max(10_000, (ctx.info.startToCloseTimeoutMs ?? 120_000) - 30_000);
       return loadProjectAgendaItems(needClient(deps), req.at, req.config, await live(), {
@@ -75,6 +80,10 @@ export function meetingActivities(deps: ActivityDeps) {
     },
     /** Open follow-up items of earlier meetings, from the follow-up tracker. */
     async loadFollowUpAgendaItems(req: { at: string }): Promise<AgendaItem[]> {
+      if (deps.readModel) {
+        await caughtUp(deps.readModel, 'agenda follow-ups');
+        return loadFollowUpAgendaItemsFromModel(deps.readModel.model.db, req.at, await live());
+      }
       return loadFollowUpAgendaItems(needClient(deps), req.at, await live());
     },
     /** Hands decided items to the follow-up tracker, starting it if it is not running. Idempotent by item id. */

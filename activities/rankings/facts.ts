@@ -1,5 +1,7 @@
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
-import { projectFactsOf } from '../../domain/rankingFacts';
+import { factsOf, projectFactsOf } from '../../domain/rankingFacts';
+import type { ReadModelDb } from '../../projections/db';
+import { factsProjects } from '../../projections/queries';
 import type { ReviewState } from '../../schemas/jointReview';
 import type { ProjectState } from '../../schemas/lifecycle';
 import { GatheredFacts } from '../../schemas/rankings';
@@ -72,4 +74,26 @@ export async function gatherProjectFacts(
   }
   // Parsed, so a fact the schema refuses fails here, naming the project, not deep in the ranking.
   return GatheredFacts.parse({ period, readAt: (req.now ?? new Date()).toISOString(), counties, facts, skipped });
+}
+
+/**
+ * The same facts as gatherProjectFacts, from the read model (projections/): the registered
+ * projects, their stage histories, monthly reports and review decisions, in four reads. The caller
+ * first lets the model catch up with the topics (projections/freshness.ts).
+ */
+export async function gatherProjectFactsFromModel(db: ReadModelDb, req: { period: string; counties: readonly County[]; now?: Date }): Promise<GatheredFacts> {
+  const known = new Set(req.counties.map((c) => c.id));
+  const facts = [];
+  const skipped: GatheredFacts['skipped'] = [];
+  for (const { project, decisions } of await factsProjects(db)) {
+    const code = project.project.code;
+    if (!known.has(project.project.county)) {
+      skipped.push({ code, reason: `county ${project.project.county} is not among the counties ranked` });
+      continue;
+    }
+    const f = factsOf(project, decisions, req.period);
+    if (f) facts.push(f);
+    else skipped.push({ code, reason: `registered after the end of ${req.period}` });
+  }
+  return GatheredFacts.parse({ period: req.period, readAt: (req.now ?? new Date()).toISOString(), counties: req.counties, facts, skipped });
 }

@@ -4,7 +4,8 @@ import { FailureType } from '../../schemas/errors';
 import { CheckRecord, GatheredFacts, ReportPaths, ReportRequest, RegistrySettings, TourRecord } from '../../schemas/rankings';
 import { loadReferenceData } from '../../seeds';
 import type { ActivityDeps } from '../index';
-import { gatherProjectFacts } from './facts';
+import { caughtUp } from '../readModel';
+import { gatherProjectFacts, gatherProjectFactsFromModel } from './facts';
 import { previousCheck, recordRanking } from './registry';
 import { defaultReportsDir, writeRankingReport } from './reports';
 
@@ -27,6 +28,11 @@ export function rankingActivities(deps: ActivityDeps) {
      * was computed from.
      */
     async gatherProjectFacts(req: { period: string }): Promise<GatheredFacts> {
+      // From the read model when the worker has one, once it caught up with the topics.
+      if (deps.readModel) {
+        await caughtUp(deps.readModel, `four-compare ${req.period}`);
+        return gatherProjectFactsFromModel(deps.readModel.model.db, { period: req.period, counties: loadReferenceData().counties });
+      }
       return gatherProjectFacts(needClient(deps), {
         period: req.period,
         counties: loadReferenceData().counties,

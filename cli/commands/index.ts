@@ -6,6 +6,7 @@ import { importProjectsCommand } from './import';
 import { inbox } from './inbox';
 import { projectReport, projectShow, projectTransition } from './project';
 import { projectsList } from './projects';
+import { projectionsRebuild, projectionsStatus } from './projections';
 import { seed } from './seed';
 import { start } from './start';
 import { reviewReapply, taskAct, taskHandIn, taskResubmit } from './task';
@@ -41,4 +42,6 @@ export const COMMANDS: readonly Command[] = [
   tokensList,
   tokensRevoke,
   auditVerify,
+  projectionsStatus,
+  projectionsRebuild,
 ];

@@ -3,7 +3,7 @@
  * by the agenda activities at compile time (`now`), where the calendar may be used directly.
  */
 import { defaultCalendar, shanghaiDate, UnknownHolidayYear, type WorkingDayCalendar } from '../calendar';
-import type { ProjectState } from '../../schemas/lifecycle';
+import type { OpenProblem, ProjectState, StallReason, WarningLevel } from '../../schemas/lifecycle';
 import type { AgendaItem, FollowUpItem, MeetingConfig } from '../../schemas/meeting';
 import { dateCn } from './text';
 
@@ -29,8 +29,22 @@ function department(id: string, names: Names): AgendaItem['department'] {
   return { id, name: names.directory.departments[id]?.name ?? id };
 }
 
+/**
+ * What the agenda needs of a project: a lifecycle's own state (ProjectState) has it, and so has
+ * the read model (projections/queries.ts), which is how a meeting is compiled without asking
+ * every workflow.
+ */
+export interface AgendaProject {
+  closed: boolean;
+  project: Pick<ProjectState['project'], 'code' | 'name' | 'county' | 'responsibleLeader' | 'leadDepartment'>;
+  stall: { reason: StallReason; since: string; order: { id: string; dueDate: string | null }; clearedAt?: string } | null;
+  warning: { level: WarningLevel; at: string; completionRate: number; expectedRate: number };
+  warningHistory: ReadonlyArray<{ level: WarningLevel; at: string }>;
+  openProblems: readonly OpenProblem[];
+}
+
 /** Since when the current run of red warnings lasts. */
-function redSince(state: ProjectState): string {
+function redSince(state: AgendaProject): string {
   let since = state.warning.at;
   for (let i = state.warningHistory.length - 1; i >= 0; i--) {
     const w = state.warningHistory[i]!;
@@ -41,7 +55,7 @@ function redSince(state: ProjectState): string {
 }
 
 /** Stalled, red-warning and open-problem items of one project. A closed project has none. */
-export function projectAgendaItems(state: ProjectState, now: string, names: Names, calendar: WorkingDayCalendar = defaultCalendar): AgendaItem[] {
+export function projectAgendaItems(state: AgendaProject, now: string, names: Names, calendar: WorkingDayCalendar = defaultCalendar): AgendaItem[] {
   if (state.closed) return [];
   const p = state.project;
   const project = projectRef(p, names);
