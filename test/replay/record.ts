@@ -361,7 +361,7 @@ async function main(): Promise<void> {
   if (!only || only === 'projectThroughReview') await projectThroughReviewV2();
   // With its reviews' histories, e.g. before and after the reviews forward their actions to the project's chain.
   if (only === 'projectThroughReviewWithReviews') await projectThroughReviewV2(process.env.KEYFLOW_REPLAY_NAME ?? 'projectLifecycle.throughReview.v3', true);
-  if (!only || only === 'reviewStage') await reviewStageScenario('reviewStage.v2');
+  if (!only || only === 'reviewStage') await reviewStageScenario(process.env.KEYFLOW_REPLAY_NAME ?? 'reviewStage.v2');
   if (!only || only === 'fourCompareCheck') await fourCompareCheckScenario('fourCompareCheck.v2', '2026-02');
   if (!only || only === 'reviewRecount') await reviewRecountScenario('reviewStage.recount.v3');
   if (!only || only === 'weeklyMeeting') await weeklyMeetingScenario(process.env.KEYFLOW_REPLAY_NAME ?? 'weeklyMeeting.v2');

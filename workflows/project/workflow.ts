@@ -3,6 +3,7 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  log,
   ParentClosePolicy,
   patched,
   setHandler,
@@ -16,6 +17,7 @@ import { appendEntry } from '../../domain/audit/chain';
 import { checkReport } from '../../domain/lifecycle/reports';
 import { checkTransition, CLOSED_STAGES, REPORTING_STAGES } from '../../domain/lifecycle/stages';
 import { completionRate, expectedRate, warningLevel } from '../../domain/lifecycle/warning';
+import { ReviewChainRecord } from '../../schemas/audit';
 import type { Actor } from '../../schemas/common';
 import { FailureType } from '../../schemas/errors';
 import { ReviewStageId, STAGES_BEFORE_CONSTRUCTION, StageOutcome } from '../../schemas/jointReview';
@@ -48,6 +50,7 @@ import {
   openSupervisionOrderUpdate,
   getProjectQuery,
   reapplyForReviewUpdate,
+  reviewActionRecordedSignal,
   getProjectStateQuery,
   ProjectWorkflowInput,
   reportProgressUpdate,
@@ -396,6 +399,19 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
     if (current) {
       state.reviews[outcome.stageId] = { ...current, status: outcome.outcome, decidedAt: outcome.decidedAt, rejections: outcome.rejections };
     }
+  });
+
+  /** A review's audit line or outcome, forwarded by the review (its own audit keeps it too). */
+  setHandler(reviewActionRecordedSignal, (raw) => {
+    // Runs that never took this signal replay as before; the first one taken records the patch.
+    if (!patched('review-actions-on-project-chain')) return;
+    const parsed = ReviewChainRecord.safeParse(raw);
+    if (!parsed.success || parsed.data.projectCode !== project.code) {
+      log.warn('a forwarded review line is not for this project or malformed; not chained', { error: parsed.success ? 'other project' : parsed.error.message });
+      return;
+    }
+    const r = parsed.data;
+    audit(r.kind, r.key, r.actor, { ...r.data, reviewWorkflowId: r.reviewWorkflowId });
   });
 
   // ---- re-application after a rejection (重新申请) ------------------------------------------------
