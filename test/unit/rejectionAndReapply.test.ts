@@ -178,6 +178,10 @@ describe('容缺 materials handed in one by one, and orders opened together', ()
       expect(new Set(issued.map((e) => e.id)).size).toBe(2);
       expect(issued.map((e) => (e.data as { order: { id: string } }).order.id).sort()).toEqual([a.id, b.id].sort());
       expect((await getProjectState(ctx, project.code)).orders.map((o) => o.id).sort()).toEqual([a.id, b.id].sort());
+      // Like every project event, each names the chain head its action left (the entry that recorded it).
+      const chain = (await getProjectState(ctx, project.code)).audit ?? [];
+      const opened = chain.filter((e) => e.kind === 'orderOpened').map((e) => e.hash);
+      expect(issued.map((e) => (e.data as { auditHead?: string }).auditHead).sort()).toEqual(opened.sort());
     });
   });
 });

@@ -652,8 +652,9 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
         reason: req.reason,
       };
       state.orders.push(order);
-      audit('orderOpened', req.requestId, req.actor, { order });
+      const auditHead = audit('orderOpened', req.requestId, req.actor, { order });
       outbox.add('cn.keyflow.supervision.orderIssued', `manualOrder:${n}`, {
+        ...(auditHead ? { auditHead } : {}),
         order,
         projectName: project.name,
         county: project.county,
@@ -733,8 +734,9 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
       const i = state.orders.findIndex((o) => o.id === req.orderId);
       const closed: SupervisionOrder = { ...state.orders[i]!, closedAt: nowIso(), closedBecause: `${req.note} (${req.actor.by})` };
       state.orders[i] = closed;
-      audit('orderClosed', req.requestId, req.actor, { orderId: closed.id, note: req.note });
+      const auditHead = audit('orderClosed', req.requestId, req.actor, { orderId: closed.id, note: req.note });
       outbox.add('cn.keyflow.supervision.orderClosed', `manualOrderClosed:${req.orderId}`, {
+        ...(auditHead ? { auditHead } : {}),
         orderId: closed.id,
         closedAt: closed.closedAt!,
         closedBecause: closed.closedBecause!,
