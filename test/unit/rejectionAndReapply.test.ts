@@ -9,6 +9,7 @@
 import { getProjectState, openSupervisionOrder, reapplyForReview, registerProject, transitionProject } from '../../client/projects';
 import { actOnTask, currentReviewId, getReviewState, submitMissingMaterial } from '../../client/reviews';
 import type { JointReviewConfig } from '../../schemas/jointReview';
+import { verifyChain } from '../../domain/audit/chain';
 import { loadJointReviewConfig } from '../../seeds/jointReview';
 import { departmentItemsQuery } from '../../workflows/review/messages';
 import { calendarWithSynthetic2027 } from '../support/calendars';
@@ -92,6 +93,24 @@ describe('rejection and re-application (重新申请)', () => {
       expect(reapplied.map((e) => e.data)).toMatchObject([{ stageId: 'landUsePlanning', attempt: 2, workflowId: again.workflowId, by: 'xzsp:li' }]);
       // The next stage follows the approved attempt.
       await eventually(() => getReviewState(ctx, code, 'engineeringPermit').catch(() => undefined), 'stage 2 started');
+    });
+  });
+
+  it("puts the review's actions and its outcome on the project's chain, in order, as the ones who acted", async () => {
+    await t.run(async () => {
+      const ctx = ctxOf();
+      const code = await rejectedProject('chain');
+      const lines = await eventually(async () => {
+        const chain = (await getProjectState(ctx, code)).audit ?? [];
+        return chain.some((e) => e.kind === 'reviewDecided') ? chain : undefined;
+      }, 'the outcome on the chain');
+      expect(verifyChain(lines)).toMatchObject({ ok: true, entries: lines.length });
+      const forwarded = lines.filter((e) => e.kind.startsWith('review'));
+      expect(forwarded[0]).toMatchObject({ kind: 'reviewAction', key: 'chain-approve-fgw', actor: by('fgw'), data: { stageId: 'landUsePlanning', department: 'fgw', action: 'approve' } });
+      expect(forwarded[1]).toMatchObject({ kind: 'reviewAction', key: 'chain-reject-sthj', actor: by('sthj'), data: { department: 'sthj', action: 'reject', reason: '环评结论不予通过：选址位于水源保护区' } });
+      // The open tasks the rejection cancelled, then the outcome, last.
+      expect(forwarded.slice(2, -1).map((e) => e.data.action)).toEqual(forwarded.slice(2, -1).map(() => 'cancelled'));
+      expect(forwarded.at(-1)).toMatchObject({ kind: 'reviewDecided', data: { stageId: 'landUsePlanning', outcome: 'rejected', rejections: [{ department: 'sthj' }] } });
     });
   });
 

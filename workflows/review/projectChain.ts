@@ -18,9 +18,11 @@ export class ProjectChainForwarder {
     private readonly stageId: string,
   ) {}
 
-  /** The lines `after` holds that `before` did not, each with the actor who acted (the request's) or the line's own `by`. */
-  lines(before: ReviewState | undefined, after: ReviewState, actor?: Actor): void {
-    for (const task of after.tasks) {
+  /** The lines `after` holds that `before` did not (the acting department's first), each with the actor who acted (the request's) or the line's own `by`. */
+  lines(before: ReviewState | undefined, after: ReviewState, actor?: Actor, actedFor?: string): void {
+    // The acting department's lines first: what it did, then what that did to the others (cancellations).
+    const tasks = [...after.tasks].sort((x, y) => Number(y.department === actedFor) - Number(x.department === actedFor));
+    for (const task of tasks) {
       const known = before?.tasks.find((t) => t.department === task.department)?.audit.length ?? 0;
       for (const line of task.audit.slice(known)) this.line(task.department, line, actor);
     }

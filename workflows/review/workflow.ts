@@ -153,7 +153,7 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
         outcomeToReport = decided = settled.outcome;
       }
     }
-    chain?.lines(before, state, actor);
+    chain?.lines(before, state, actor, acted.task.department);
     if (decided) chain?.outcome(decided, actor?.by ?? 'system');
     const result = { ...acted.result, stageStatus: state.status };
     answered.set(result.requestId, { fingerprint, result });
