@@ -13,7 +13,7 @@ export const AuditEntry = z.object({
   /** Position in the chain, from 0. */
   seq: z.number().int().nonnegative(),
   at: Instant,
-  /** What happened: registered, reported, corrected, stageChanged, orderOpened, orderClosed, annualPlanSet, reviewReapplied. */
+  /** What happened: registered, reported, corrected, stageChanged, orderOpened, orderClosed, annualPlanSet, reviewReapplied; reviewAction and reviewDecided forwarded by the project's joint reviews. */
   kind: z.string().min(1).max(40),
   /** The action's own key (the request id, or the month, stage, order). */
   key: z.string().max(200),
@@ -37,3 +37,22 @@ export const AuditVerdict = z.object({
 export type AuditVerdict = z.infer<typeof AuditVerdict>;
 
 export const AuditChain = z.object({ code: z.string(), entries: z.array(AuditEntry), head: Sha256Hex });
+
+/**
+ * What a joint-review (联审联批) workflow forwards to its project's chain (signal
+ * `reviewActionRecorded`, patch review-actions-on-project-chain): a task's audit line — approve,
+ * reject, return for supplement, 容缺, resubmission, hand-in, a cancellation — or the stage's
+ * outcome. The project workflow appends it; the review keeps its own audit as before.
+ */
+export const ReviewChainRecord = z.object({
+  projectCode: z.string().min(1),
+  stageId: z.string().min(1),
+  /** The review attempt's workflow id (a re-application has its own). */
+  reviewWorkflowId: z.string().min(1),
+  kind: z.enum(['reviewAction', 'reviewDecided']),
+  /** The request id of the action, or a key naming the line (stage, department, action, instant). */
+  key: z.string().min(1).max(200),
+  actor: Actor,
+  data: z.record(z.string(), z.unknown()),
+});
+export type ReviewChainRecord = z.infer<typeof ReviewChainRecord>;

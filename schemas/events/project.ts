@@ -113,6 +113,8 @@ export const PROJECT_EVENTS = {
 
 /** `cn.keyflow.supervision.orderIssued` (督办单下达): subject is the project code. */
 export const SupervisionOrderIssued = z.object({
+  /** The project's audit chain head after this action (GET /projects/{code}/audit verifies against it). */
+  auditHead: Sha256Hex.optional(),
   order: SupervisionOrder,
   projectName: z.string(),
   county: z.string(),
@@ -122,6 +124,8 @@ export const SupervisionOrderIssued = z.object({
 
 /** `cn.keyflow.supervision.orderClosed` (督办办结). */
 export const SupervisionOrderClosed = z.object({
+  /** The project's audit chain head after this action (GET /projects/{code}/audit verifies against it). */
+  auditHead: Sha256Hex.optional(),
   orderId: z.string(),
   closedAt: Instant,
   closedBecause: z.string(),

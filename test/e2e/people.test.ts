@@ -4,15 +4,18 @@
  * recorded actor of every action is the signed-in user; a body naming someone else is refused and
  * changes nothing; an enterprise files and corrects its own project's report and cannot see or
  * report another's; the CLI without a credential exits 6; a token revoked through the CLI is
- * refused at once, without a restart.
+ * refused at once, without a restart; a department clerk's approval in a joint review is on the
+ * project's hash chain as that clerk, and the chain verifies.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { getProjectState } from '../../client/projects';
+import { getReviewState } from '../../client/reviews';
 import { shanghaiDate } from '../../domain/calendar';
 import { addMonths, monthOf } from '../../domain/lifecycle/months';
-import { startServiceApi, type ServiceApi } from '../support/apiHarness';
+import { startServiceApi, until, type ServiceApi } from '../support/apiHarness';
+import { calendarWithSynthetic2027 } from '../support/calendars';
 import { cliEnv, keyflow, ROOT } from '../support/cli';
 import { startHarness, type E2EHarness } from '../support/e2e';
 import { aProject } from '../support/fixtures';
@@ -41,7 +44,8 @@ describe('people: the actor is the principal (real stack, API and CLI)', () => {
 
   beforeAll(async () => {
     if (!fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
-    h = await startHarness('people');
+    // A review's deadlines may reach 2027: the worker counts them on the test calendar.
+    h = await startHarness('people', { calendar: calendarWithSynthetic2027() });
     svc = await startServiceApi('people', h, ['admin']);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'keyflow-people-e2e-'));
     // No config file of the machine's user: only what each call gives.
@@ -153,5 +157,37 @@ describe('people: the actor is the principal (real stack, API and CLI)', () => {
     expect(broken.code).toBe(8);
     expect(JSON.parse(broken.stdout)).toMatchObject({ ok: false, firstBroken: { seq: 1, kind: 'reported' } });
     expect(JSON.parse(broken.stderr).error.message).toContain('broken at entry 1 (reported');
+  });
+
+  it("puts a clerk's approval in a joint review on the project's chain, as the signed-in clerk, and the chain verifies", async () => {
+    const reviewed = aProject({ stage: 'preliminary', category: 'preliminary', leadDepartment: 'fgw', name: '临颍县冷链物流园项目' });
+    expect((await http('POST', '/projects', { token: admin(), body: reviewed })).status).toBe(201);
+    const review = await until('the land-use review started', () => getReviewState(h, reviewed.code, 'landUsePlanning').catch(() => undefined));
+    expect(review.tasks.map((t) => t.department)).toContain('zrzy');
+    const created = await http('POST', '/users', { token: admin(), body: { id: 'zrzy.clerk', name: '王经办', department: 'zrzy', roles: ['departmentClerk'], password: 'zrzy-clerk-pass' } });
+    expect(created.status).toBe(201);
+    const signIn = await http('POST', '/session', { body: { login: 'zrzy.clerk', password: 'zrzy-clerk-pass' } });
+    expect(signIn.status).toBe(200);
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+
+    const approved = await http('POST', `/projects/${reviewed.code}/reviews/landUsePlanning/tasks/zrzy/actions`, { cookie, body: { requestId: 'clerk-approve-1', action: 'approve' } });
+    expect(approved).toMatchObject({ status: 200, body: { taskStatus: 'approved' } });
+
+    // The review forwards the line to the project, whose workflow alone writes the chain.
+    type Entry = { kind: string; key: string; actor: Record<string, unknown>; data: Record<string, unknown> };
+    const entry = await until('the approval on the project chain', async () => {
+      const chain = await http('GET', `/projects/${reviewed.code}/audit`, { token: admin() });
+      return (chain.body.entries as Entry[]).find((e) => e.kind === 'reviewAction' && e.key === 'clerk-approve-1');
+    });
+    expect(entry).toMatchObject({
+      actor: { by: 'zrzy.clerk:王经办（部门经办人）', userId: 'zrzy.clerk', role: 'departmentClerk', department: 'zrzy' },
+      data: { stageId: 'landUsePlanning', department: 'zrzy', action: 'approve', requestId: 'clerk-approve-1' },
+    });
+    const chain = await http('GET', `/projects/${reviewed.code}/audit`, { token: admin() });
+    expect(chain.body.entries.map((e: Entry) => e.kind)).toEqual(['registered', 'reviewAction']);
+    expect((await http('GET', `/projects/${reviewed.code}/audit/verify`, { token: admin() })).body).toEqual({ ok: true, entries: 2, head: chain.body.head });
+    const verified = await cli(['audit', 'verify', reviewed.code], admin());
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toContain(`2 entries, every link holds; head ${chain.body.head}`);
   });
 });

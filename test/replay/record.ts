@@ -134,7 +134,7 @@ async function projectPreliminaryV1(): Promise<void> {
  * child; completion starts completion acceptance, and production waits for it), with the
  * year's plan set on the way.
  */
-async function projectThroughReviewV2(): Promise<void> {
+async function projectThroughReviewV2(name = 'projectLifecycle.throughReview.v2', withReviews = false): Promise<void> {
   const taskQueue = 'record-through-review';
   await recording(taskQueue, async (env) => {
     const ctx = { client: env.client, taskQueue, jointReviewConfig: loadJointReviewConfig() };
@@ -169,8 +169,16 @@ async function projectThroughReviewV2(): Promise<void> {
     await approveStage('completionAcceptance');
     await move('inProduction', 5);
     await env.client.workflow.getHandle(started.workflowId).result();
-    const runs = await saveChain(env.client, started.workflowId, started.runId, 'projectLifecycle.throughReview.v2');
-    console.log(`projectLifecycle.throughReview.v2: ${runs} runs recorded`);
+    const runs = await saveChain(env.client, started.workflowId, started.runId, name);
+    console.log(`${name}: ${runs} runs recorded`);
+    // The reviews too: children replay with their parent in history (what they signal to it).
+    if (withReviews) {
+      for (const [stageId, review] of Object.entries((await getProjectState(ctx, code)).reviews ?? {})) {
+        if (!review) continue;
+        const { runId } = await env.client.workflow.getHandle(review.workflowId).describe();
+        await saveChain(env.client, review.workflowId, runId, `${name}.review-${stageId}`);
+      }
+    }
   });
 }
 
@@ -351,7 +359,9 @@ async function main(): Promise<void> {
   if (!only || only === 'projectLifecycle') await projectLifecycleV1(only ? process.env.KEYFLOW_REPLAY_NAME : undefined);
   if (!only || only === 'projectPreliminary') await projectPreliminaryV1();
   if (!only || only === 'projectThroughReview') await projectThroughReviewV2();
-  if (!only || only === 'reviewStage') await reviewStageScenario('reviewStage.v2');
+  // With its reviews' histories, e.g. before and after the reviews forward their actions to the project's chain.
+  if (only === 'projectThroughReviewWithReviews') await projectThroughReviewV2(process.env.KEYFLOW_REPLAY_NAME ?? 'projectLifecycle.throughReview.v3', true);
+  if (!only || only === 'reviewStage') await reviewStageScenario(process.env.KEYFLOW_REPLAY_NAME ?? 'reviewStage.v2');
   if (!only || only === 'fourCompareCheck') await fourCompareCheckScenario('fourCompareCheck.v2', '2026-02');
   if (!only || only === 'reviewRecount') await reviewRecountScenario('reviewStage.recount.v3');
   if (!only || only === 'weeklyMeeting') await weeklyMeetingScenario(process.env.KEYFLOW_REPLAY_NAME ?? 'weeklyMeeting.v2');

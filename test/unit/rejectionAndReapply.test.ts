@@ -9,6 +9,7 @@
 import { getProjectState, openSupervisionOrder, reapplyForReview, registerProject, transitionProject } from '../../client/projects';
 import { actOnTask, currentReviewId, getReviewState, submitMissingMaterial } from '../../client/reviews';
 import type { JointReviewConfig } from '../../schemas/jointReview';
+import { verifyChain } from '../../domain/audit/chain';
 import { loadJointReviewConfig } from '../../seeds/jointReview';
 import { departmentItemsQuery } from '../../workflows/review/messages';
 import { calendarWithSynthetic2027 } from '../support/calendars';
@@ -95,6 +96,24 @@ describe('rejection and re-application (重新申请)', () => {
     });
   });
 
+  it("puts the review's actions and its outcome on the project's chain, in order, as the ones who acted", async () => {
+    await t.run(async () => {
+      const ctx = ctxOf();
+      const code = await rejectedProject('chain');
+      const lines = await eventually(async () => {
+        const chain = (await getProjectState(ctx, code)).audit ?? [];
+        return chain.some((e) => e.kind === 'reviewDecided') ? chain : undefined;
+      }, 'the outcome on the chain');
+      expect(verifyChain(lines)).toMatchObject({ ok: true, entries: lines.length });
+      const forwarded = lines.filter((e) => e.kind.startsWith('review'));
+      expect(forwarded[0]).toMatchObject({ kind: 'reviewAction', key: 'chain-approve-fgw', actor: by('fgw'), data: { stageId: 'landUsePlanning', department: 'fgw', action: 'approve' } });
+      expect(forwarded[1]).toMatchObject({ kind: 'reviewAction', key: 'chain-reject-sthj', actor: by('sthj'), data: { department: 'sthj', action: 'reject', reason: '环评结论不予通过：选址位于水源保护区' } });
+      // The open tasks the rejection cancelled, then the outcome, last.
+      expect(forwarded.slice(2, -1).map((e) => e.data.action)).toEqual(forwarded.slice(2, -1).map(() => 'cancelled'));
+      expect(forwarded.at(-1)).toMatchObject({ kind: 'reviewDecided', data: { stageId: 'landUsePlanning', outcome: 'rejected', rejections: [{ department: 'sthj' }] } });
+    });
+  });
+
   it('treats entering preliminary work again as a new application for the rejected stage', async () => {
     {
       await t.run(async () => {
@@ -178,6 +197,10 @@ describe('容缺 materials handed in one by one, and orders opened together', ()
       expect(new Set(issued.map((e) => e.id)).size).toBe(2);
       expect(issued.map((e) => (e.data as { order: { id: string } }).order.id).sort()).toEqual([a.id, b.id].sort());
       expect((await getProjectState(ctx, project.code)).orders.map((o) => o.id).sort()).toEqual([a.id, b.id].sort());
+      // Like every project event, each names the chain head its action left (the entry that recorded it).
+      const chain = (await getProjectState(ctx, project.code)).audit ?? [];
+      const opened = chain.filter((e) => e.kind === 'orderOpened').map((e) => e.hash);
+      expect(issued.map((e) => (e.data as { auditHead?: string }).auditHead).sort()).toEqual(opened.sort());
     });
   });
 });

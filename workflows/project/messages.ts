@@ -1,4 +1,5 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ReviewChainRecord } from '../../schemas/audit';
 import type { EmitRequest } from '../../schemas/events/envelope';
 import type { JointReviewConfig } from '../../schemas/jointReview';
 import type { LifecycleConfig } from '../../schemas/lifecycleConfig';
@@ -80,3 +81,9 @@ export const setAnnualPlanUpdate = defineUpdate<AnnualPlan, [SetAnnualPlanInput]
 
 /** The applicant applies again for a stage whose review was rejected (重新申请): a new review attempt starts. */
 export const reapplyForReviewUpdate = defineUpdate<ReapplyResult, [ReapplyForReviewInput]>('reapplyForReview');
+
+/**
+ * A joint-review workflow forwards each line of its tasks' audit, and its outcome, so the
+ * project's hash chain (one writer: this workflow) covers the review's actions too.
+ */
+export const reviewActionRecordedSignal = defineSignal<[ReviewChainRecord]>('reviewActionRecorded');

@@ -3,6 +3,7 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  log,
   ParentClosePolicy,
   patched,
   setHandler,
@@ -16,6 +17,7 @@ import { appendEntry } from '../../domain/audit/chain';
 import { checkReport } from '../../domain/lifecycle/reports';
 import { checkTransition, CLOSED_STAGES, REPORTING_STAGES } from '../../domain/lifecycle/stages';
 import { completionRate, expectedRate, warningLevel } from '../../domain/lifecycle/warning';
+import { ReviewChainRecord } from '../../schemas/audit';
 import type { Actor } from '../../schemas/common';
 import { FailureType } from '../../schemas/errors';
 import { ReviewStageId, STAGES_BEFORE_CONSTRUCTION, StageOutcome } from '../../schemas/jointReview';
@@ -48,6 +50,7 @@ import {
   openSupervisionOrderUpdate,
   getProjectQuery,
   reapplyForReviewUpdate,
+  reviewActionRecordedSignal,
   getProjectStateQuery,
   ProjectWorkflowInput,
   reportProgressUpdate,
@@ -398,6 +401,19 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
     }
   });
 
+  /** A review's audit line or outcome, forwarded by the review (its own audit keeps it too). */
+  setHandler(reviewActionRecordedSignal, (raw) => {
+    // Runs that never took this signal replay as before; the first one taken records the patch.
+    if (!patched('review-actions-on-project-chain')) return;
+    const parsed = ReviewChainRecord.safeParse(raw);
+    if (!parsed.success || parsed.data.projectCode !== project.code) {
+      log.warn('a forwarded review line is not for this project or malformed; not chained', { error: parsed.success ? 'other project' : parsed.error.message });
+      return;
+    }
+    const r = parsed.data;
+    audit(r.kind, r.key, r.actor, { ...r.data, reviewWorkflowId: r.reviewWorkflowId });
+  });
+
   // ---- re-application after a rejection (重新申请) ------------------------------------------------
   /** Where a rejected stage may be applied for again: the stages before construction in preliminary work, acceptance once completed. */
   const reapplicationStage = (stageId: ReviewStageId): Stage => (stageId === 'completionAcceptance' ? 'completed' : 'preliminary');
@@ -636,8 +652,9 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
         reason: req.reason,
       };
       state.orders.push(order);
-      audit('orderOpened', req.requestId, req.actor, { order });
+      const auditHead = audit('orderOpened', req.requestId, req.actor, { order });
       outbox.add('cn.keyflow.supervision.orderIssued', `manualOrder:${n}`, {
+        ...(auditHead ? { auditHead } : {}),
         order,
         projectName: project.name,
         county: project.county,
@@ -717,8 +734,9 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
       const i = state.orders.findIndex((o) => o.id === req.orderId);
       const closed: SupervisionOrder = { ...state.orders[i]!, closedAt: nowIso(), closedBecause: `${req.note} (${req.actor.by})` };
       state.orders[i] = closed;
-      audit('orderClosed', req.requestId, req.actor, { orderId: closed.id, note: req.note });
+      const auditHead = audit('orderClosed', req.requestId, req.actor, { orderId: closed.id, note: req.note });
       outbox.add('cn.keyflow.supervision.orderClosed', `manualOrderClosed:${req.orderId}`, {
+        ...(auditHead ? { auditHead } : {}),
         orderId: closed.id,
         closedAt: closed.closedAt!,
         closedBecause: closed.closedBecause!,

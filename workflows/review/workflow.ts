@@ -24,6 +24,7 @@ import {
   type ReviewState,
   type StageOutcome,
 } from '../../schemas/jointReview';
+import type { Actor } from '../../schemas/common';
 import { SA } from '../../schemas/searchAttributes';
 import { Outbox } from '../shared/outbox';
 import { parseOrRefuse } from '../shared/refusal';
@@ -41,6 +42,7 @@ import {
   submitMissingMaterialUpdate,
 } from './messages';
 import { withRecordedCalendarInfo } from './recordedCalendar';
+import { ProjectChainForwarder } from './projectChain';
 import { calendarChangedSignal } from '../calendar/messages';
 import { counted as countedOn } from '../../domain/jointReview/deadlines';
 import { deadlineYears, markProvisional, recountDeadlines, type ProvisionalYears } from '../../domain/jointReview/recount';
@@ -85,6 +87,8 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
   let lastVisible = '';
 
   const emit = (e: events.ReviewEvent): void => outbox.add(e.type, e.key, e.data);
+  // Reviews recorded before this patch kept their actions in their own audit only; from it on each line goes to the project's chain too.
+  const chain = patched('review-actions-on-project-chain') ? new ProjectChainForwarder(input.project.code, input.stage.id) : undefined;
 
   // Provisional calendar years (no notice yet) and recounts when a notice is loaded: new runs only.
   const recountable = patched('review-calendar-recount');
@@ -131,7 +135,9 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
   };
 
   /** Applies an accepted action: state, its event, the stage's outcome when it is decided. */
-  const apply = (acted: Acted, fingerprint: string, now: Date): ActionResult => {
+  const apply = (acted: Acted, fingerprint: string, now: Date, actor?: Actor): ActionResult => {
+    const before = state;
+    let decided: StageOutcome | undefined;
     state = marked(acted.state);
     acted = { ...acted, task: state.tasks.find((t) => t.department === acted.task.department) ?? acted.task };
     emit(events.actionEvent(state, acted.task, acted.result));
@@ -144,9 +150,11 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
         }
         const cancelledTasks = settled.cancelled.filter((c) => c.kind === 'task').map((c) => c.department);
         emit(events.stageCompleted(state, settled.outcome, cancelledTasks));
-        outcomeToReport = settled.outcome;
+        outcomeToReport = decided = settled.outcome;
       }
     }
+    chain?.lines(before, state, actor, acted.task.department);
+    if (decided) chain?.outcome(decided, actor?.by ?? 'system');
     const result = { ...acted.result, stageStatus: state.status };
     answered.set(result.requestId, { fingerprint, result });
     showInVisibility();
@@ -193,7 +201,7 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
           const now = new Date();
           const acted = await withRecordedCalendar((cal) => actOnTask(cal, state, req, now));
           if (isRefusal(acted)) throw failureOf(acted);
-          const applied = apply(acted, fingerprint, now);
+          const applied = apply(acted, fingerprint, now, req.actor);
           ledger.record(req.requestId, 'actOnTask', `${req.action} ${req.department}`, req, now.toISOString(), true);
           return applied;
         }),
@@ -220,7 +228,7 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
           const now = new Date();
           const acted = await withRecordedCalendar((cal) => resubmit(cal, state, req, now));
           if (isRefusal(acted)) throw failureOf(acted);
-          const applied = apply(acted, fingerprint, now);
+          const applied = apply(acted, fingerprint, now, req.actor);
           ledger.record(req.requestId, 'resubmit', `resubmit ${req.department}`, req, now.toISOString(), true);
           return applied;
         }),
@@ -247,7 +255,7 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
           const now = new Date();
           const acted = await withRecordedCalendar((cal) => submitMissingMaterial(cal, state, req, now));
           if (isRefusal(acted)) throw failureOf(acted);
-          const applied = apply(acted, fingerprint, now);
+          const applied = apply(acted, fingerprint, now, req.actor);
           ledger.record(req.requestId, 'submitMissingMaterial', `submitMissingMaterial ${req.department}`, req, now.toISOString(), true);
           return applied;
         }),
@@ -382,6 +390,7 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
     else await condition(() => woken, Math.max(1, next.getTime() - Date.now()));
     await soundAlarms();
   }
+  await chain?.flushed();
   await outbox.flushed();
   return {
     outcome: state.outcome,
