@@ -1,5 +1,6 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, ActivityDeps } from '../activities';
+import { preloadModules } from './preload';
 
 /**
  * Worker settings, with why:
@@ -27,6 +28,7 @@ export async function createWorker(opts: {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     workflowsPath: require.resolve('../workflows'),
+    bundlerOptions: { preloadModules: preloadModules() },
     activities: createActivities(opts.deps),
     ...(opts.identity ? { identity: opts.identity } : {}),
     ...WORKER_DEFAULTS,
