@@ -54,7 +54,7 @@ export interface BenchReport {
 /** Why each worker setting has its value (workers/worker.ts WORKER_DEFAULTS), in words for the report. */
 export const WORKER_SETTINGS_WHY: Record<keyof typeof WORKER_DEFAULTS, string> = {
   maxCachedWorkflows:
-    'workflows kept in memory between their tasks, so a task or query does not replay the history first. A city has a few hundred key projects, each with at most one review stage running: 2,000 holds every live workflow of such a deployment; an evicted workflow is replayed on its next task or query (slower, never lost). The SDK would choose about 600 per GiB of V8 heap itself.',
+    'workflows kept in memory between their tasks, so a task or query does not replay the history first; sized from the memory the worker is given (workers/worker.ts cacheRule: (memory − base) ÷ KiB per cached workflow, memory = KEYFLOW_WORKER_MEMORY_MIB or the V8 heap limit). An evicted workflow is replayed on its next task or query (slower, never lost).',
   maxConcurrentActivityTaskExecutions:
     'activities are short Kafka sends (and a few visibility reads); 50 at once keeps the broker busy without flooding it when the backlog drains after an outage (the SDK default is 100).',
   maxConcurrentWorkflowTaskExecutions: 'the SDK default, kept: workflow tasks are short JavaScript runs on the worker\'s one workflow thread.',
