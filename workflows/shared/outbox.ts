@@ -1,5 +1,6 @@
 import { condition, patched, proxyActivities } from '@temporalio/workflow';
 import type { KeyflowActivities } from '../../activities';
+import type { EventData, EventType } from '../../schemas/events/catalog';
 import type { EmitRequest } from '../../schemas/events/envelope';
 
 const { publishEvent, publishEvents } = proxyActivities<KeyflowActivities>({
@@ -47,8 +48,12 @@ export class Outbox {
     if (this.queue.length > 0) void this.drain();
   }
 
-  /** Queues an event; `key` must be unique for this subject and event type. */
-  add(type: string, key: string, data: unknown): void {
+  /**
+   * Queues an event; `key` must be unique for this subject and event type. The type must be in
+   * the event catalogue and the data of its shape, checked at compile time (and again, at run
+   * time, by the publishing activity).
+   */
+  add<T extends EventType>(type: T, key: string, data: EventData<T>): void {
     this.queue.push({ type, subject: this.subject, key, time: new Date().toISOString(), data });
     if (!this.draining) void this.drain();
   }
