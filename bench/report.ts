@@ -110,6 +110,26 @@ export function ratiosTable(r: BenchReport): string {
   return lines.join('\n');
 }
 
+/**
+ * Issue 16's targets, each against this run's own figure: a target the run did not measure says
+ * so instead of a guess.
+ */
+export function targetsTable(r: BenchReport): string {
+  const lines = ['| Target (issue 16) | this run | target | met |', '|---|---:|---:|---|'];
+  const row = (what: string, value: number | undefined, target: string, ok: ((v: number) => boolean) | undefined, digits = 2) =>
+    lines.push(`| ${what} | ${value === undefined || !Number.isFinite(value) ? 'not measured' : f(value, digits)} | ${target} | ${value === undefined || !ok ? '–' : ok(value) ? 'yes' : 'no'} |`);
+  row('Throughput through the joint review ÷ bare workflow', r.ratios.throughput, '≥ 0.8', (v) => v >= 0.8);
+  row('CPU per project ÷ bare workflow', r.ratios.throughputCpu, '≤ 2', (v) => v <= 2);
+  row('Emission ÷ Kafka ProducerPerformance', r.ratios.emission, '≥ 0.5', (v) => v >= 0.5);
+  row('Approval → event on Kafka p99 ÷ bare update round-trip p99', r.ratios.latencyP99, '≤ 2', (v) => v <= 2);
+  const steps = r.scale?.steps ?? [];
+  const full = steps[steps.length - 1];
+  row('Worker RSS per cached workflow, KiB', full ? full.bytesPerCachedWorkflow / 1024 : undefined, '≤ 200', (v) => v <= 200, 0);
+  const tenK = steps.find((st) => st.projects >= 10_000);
+  row('10,000 projects settled (registrations and assignments on Kafka, reviews in the inbox), minutes after the last registration', tenK ? tenK.settleSeconds / 60 : undefined, '≤ 30, settled', tenK ? () => tenK.settled !== false && tenK.settleSeconds <= 30 * 60 : undefined, 1);
+  return lines.join('\n');
+}
+
 /** An agenda or inbox figure: seconds (count), or that it failed, and after how long. */
 function compiledText(c: { seconds: number; error?: string }, count: string): string {
   return c.error ? `failed after ${f(c.seconds)} s` : `${f(c.seconds)} (${count})`;
@@ -161,6 +181,7 @@ export function markdown(r: BenchReport): string {
   out.push(`Command: \`${r.command}\`. Options: \`${JSON.stringify(r.options)}\`.`, '');
   out.push('## Ratios (keyflow ÷ baseline, measured in the same run on the same server)', '');
   out.push(ratiosTable(r), '');
+  out.push(targetsTable(r), '');
   out.push(
     'Reading: for throughput and emission a ratio below 1 means keyflow does that fraction of the baseline per second; for latency and CPU a ratio above 1 means keyflow takes that many times as long, or as much CPU. Wall-clock figures depend on what else runs on the machine (see the load average); CPU seconds, read from /proc for each process, much less.',
     '',
