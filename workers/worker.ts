@@ -9,8 +9,8 @@ import { preloadModules } from './preload';
  * bench's scale step measures it: `RSS per cached workflow`, 354 KiB on 2026-12-01 with the schemas preloaded, docs/benchmarks.md). Rounded up.
  */
 export const CACHED_WORKFLOW_KIB = 360;
-/** What the worker needs besides its cache: the bundle, the SDK, the activities, kafkajs. */
-export const WORKER_BASE_MIB = 512;
+/** What the worker needs besides its cache (the bundle, the SDK, the activities, kafkajs), with headroom below the heap limit. */
+export const WORKER_BASE_MIB = 1024;
 
 /**
  * The memory the worker is given, in MiB: KEYFLOW_WORKER_MEMORY_MIB when set, else the V8 heap
