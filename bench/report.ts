@@ -195,13 +195,13 @@ export function markdown(r: BenchReport): string {
   if (r.latency) {
     const l = r.latency;
     out.push(
-      `Latency: ${l.samples} approvals one at a time. The approval's own update round-trip (answer to the client) was p50 ${f(l.keyflowUpdate.p50)} / p95 ${f(l.keyflowUpdate.p95)} / p99 ${f(l.keyflowUpdate.p99)} ms; the rest of "approval → Kafka" is the outbox's publishEvent activity (schedule, send with acks=all, consumer fetch).`,
+      `Latency: ${l.samples} approvals one at a time. The approval's own update round-trip (answer to the client) was p50 ${f(l.keyflowUpdate.p50)} / p95 ${f(l.keyflowUpdate.p95)} / p99 ${f(l.keyflowUpdate.p99)} ms; the rest of "approval → Kafka" is the outbox's publishEvents activity (schedule, send with acks=all, consumer fetch).`,
     );
   }
   if (r.emission) {
     const e = r.emission;
     out.push(
-      `Emission: ${e.records} events each. keyflow: emitEvent (catalog, data validation, CloudEvent envelope, event id) through the worker's kafkajs publisher (idempotent, acks=all, one request in flight), ${e.lanes} projects at once, each project's events one after another as its outbox sends them. Baseline: \`${e.command}\` → "${e.producerPerformance.line}".`,
+      `Emission: ${e.records} events each. keyflow: emitEvent (catalog, data validation, CloudEvent envelope, event id) through the worker's kafkajs publisher (idempotent, acks=all, one request in flight, concurrent sends coalesced into it: group commit), ${e.lanes} projects at once, each project's events one after another as its outbox sends them. Baseline: \`${e.command}\` → "${e.producerPerformance.line}".`,
     );
   }
   out.push('');
