@@ -48,17 +48,6 @@ export function createActivities(deps: ActivityDeps) {
       }
       return answerCalendar(questions, deps.calendar);
     },
-    /**
-     * The same answers, each with its question: a workflow that asks several at once (patch
-     * 'calendar-questions-batched') keys its table by the recorded questions, so a replay reads
-     * the answers it was given even if it would now ask a different set.
-     */
-    async askCalendarBatch(questions: CalendarQuestion[], opts?: { minVersion?: number }): Promise<Array<{ question: CalendarQuestion; answer: CalendarAnswer }>> {
-      const answers = deps.calendarHolder
-        ? await deps.calendarHolder.current(opts?.minVersion).then(({ calendar, version }) => answerCalendar(questions, calendar, version))
-        : answerCalendar(questions, deps.calendar);
-      return questions.map((question, i) => ({ question, answer: answers[i]! }));
-    },
     /** After a notice is loaded: the running reviews counted on its year recount (calendar registry). */
     async announceCalendarChange(change: CalendarChanged): Promise<{ signalled: number }> {
       await deps.calendarHolder?.refresh();

@@ -6,9 +6,9 @@ import { preloadModules } from './preload';
 
 /**
  * Worker memory one cached workflow takes, in KiB, with zod and the pure rules preloaded (the
- * bench's scale step measures it: `RSS per cached workflow`, 354 KiB on 2026-12-01 with the schemas preloaded, docs/benchmarks.md). Rounded up.
+ * bench's scale step measures it: `RSS per cached workflow`, 2,061 KiB on 2026-12-01, docs/benchmarks.md). Rounded up.
  */
-export const CACHED_WORKFLOW_KIB = 360;
+export const CACHED_WORKFLOW_KIB = 2100;
 /** What the worker needs besides its cache (the bundle, the SDK, the activities, kafkajs), with headroom below the heap limit. */
 export const WORKER_BASE_MIB = 1024;
 

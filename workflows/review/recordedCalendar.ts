@@ -1,9 +1,8 @@
-import { patched } from '@temporalio/workflow';
-import { defaultCalendar, UnknownHolidayYear } from '../../domain/calendar';
+import { UnknownHolidayYear } from '../../domain/calendar';
 import type { ReviewCalendar } from '../../domain/jointReview/deadlines';
 import type { ProvisionalYears } from '../../domain/jointReview/recount';
 import type { CalendarAnswer, CalendarQuestion } from '../../schemas/calendar';
-import { ask, askMany } from '../shared/calendar';
+import { ask } from '../shared/calendar';
 
 /** Raised by the answered calendar for a question it has no recorded answer to yet. */
 class NeedAnswer extends Error {
@@ -31,36 +30,9 @@ function answered(table: Map<string, CalendarAnswer>): ReviewCalendar {
 }
 
 /**
- * The questions `compute` will likely ask: it runs on the recorded answers, and where there is
- * none on the calendar built into the workflow code, noting each question that had no recorded
- * answer. Only a guess at which questions to ask; the answers used are always the recorded ones.
- */
-function likelyQuestions<T>(compute: (cal: ReviewCalendar) => T, table: Map<string, CalendarAnswer>): CalendarQuestion[] {
-  const asked = new Map<string, CalendarQuestion>();
-  const guess = (q: CalendarQuestion, builtIn: () => string | number): string | number => {
-    const a = table.get(keyOf(q));
-    if (a?.ok) return a.value as string | number;
-    if (a) throw new NeedAnswer(q); // a recorded refusal ends the guess where the real run ends
-    asked.set(keyOf(q), q);
-    return builtIn();
-  };
-  try {
-    compute({
-      addWorkingDays: (from, n) => guess({ op: 'addWorkingDays', from, n }, () => defaultCalendar.addWorkingDays(from, n)) as string,
-      workingDaysBetween: (from, to) =>
-        guess({ op: 'workingDaysBetween', from: asText(from), to: asText(to) }, () => defaultCalendar.workingDaysBetween(from, to)) as number,
-    });
-  } catch {
-    // The built-in calendar cannot answer (a year without a notice) or the rule refuses: the questions so far are the guess.
-  }
-  return [...asked.values()];
-}
-
-/**
- * Runs a pure computation against the calendar as recorded in this workflow's history: the
- * questions the computation reaches are asked through the calendar local activity (all it is
- * likely to ask at once, patch 'calendar-questions-batched'), then the computation is run again
- * with the answers. The sequence of questions depends only on the
+ * Runs a pure computation against the calendar as recorded in this workflow's history: each
+ * question the computation reaches is asked once through the calendar local activity, then the
+ * computation is run again with the answer. The sequence of questions depends only on the
  * workflow's state and earlier answers, so a replay asks the same ones and gets the recorded
  * answers — also after a new year's holiday notice has been added to the data.
  */
@@ -92,15 +64,8 @@ export async function withRecordedCalendarInfo<T>(
       return { value, provisional, ...(calendarVersion !== undefined ? { calendarVersion } : {}) };
     } catch (err) {
       if (!(err instanceof NeedAnswer)) throw err;
-      // Histories from before this patch asked one question per local activity.
-      if (!patched('calendar-questions-batched')) {
-        const [a] = await ask([err.question], opts);
-        table.set(keyOf(err.question), a!);
-        continue;
-      }
-      // Every question the computation is likely to reach, in one local activity: usually the only one.
-      const questions = new Map([[keyOf(err.question), err.question], ...likelyQuestions(compute, table).map((q) => [keyOf(q), q] as const)]);
-      for (const { question, answer } of await askMany([...questions.values()], opts)) table.set(keyOf(question), answer);
+      const [a] = await ask([err.question], opts);
+      table.set(keyOf(err.question), a!);
     }
   }
 }

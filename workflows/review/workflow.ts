@@ -1,12 +1,10 @@
 import {
   ApplicationFailure,
-  CancellationScope,
   condition,
   getExternalWorkflowHandle,
   log,
   patched,
   setHandler,
-  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -370,34 +368,6 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
     }
   };
 
-  // Reviews started before this patch armed a new timer on every wake-up (each action cancelled
-  // the old one); newer ones keep one alarm timer and re-arm it only when the next alarm moves.
-  const oneAlarm = patched('review-one-alarm-timer');
-  let armedFor: number | null = null;
-  let alarm: CancellationScope | undefined;
-  let alarmRang = false;
-  const armAlarm = (next: Date | null): void => {
-    const at = next?.getTime() ?? null;
-    if (at === armedFor) return;
-    alarm?.cancel();
-    alarm = undefined;
-    armedFor = at;
-    if (at === null) return;
-    const scope = new CancellationScope({ cancellable: true });
-    alarm = scope;
-    scope
-      .run(() => sleep(Math.max(1, at - Date.now())))
-      .then(
-        () => {
-          if (alarm !== scope) return;
-          alarm = undefined;
-          armedFor = null;
-          alarmRang = true;
-        },
-        () => undefined, // cancelled: the next alarm moved
-      );
-  };
-
   for (;;) {
     const toReport: StageOutcome | null = outcomeToReport;
     if (toReport) {
@@ -408,15 +378,10 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
     // Sleep until the next reminder or deadline, or until an action changes the state.
     woken = false;
     const next = nextAlarmAt(state);
-    if (oneAlarm) {
-      armAlarm(next);
-      await condition(() => woken || alarmRang);
-      alarmRang = false;
-    } else if (next === null) await condition(() => woken);
+    if (next === null) await condition(() => woken);
     else await condition(() => woken, Math.max(1, next.getTime() - Date.now()));
     await soundAlarms();
   }
-  alarm?.cancel();
   await outbox.flushed();
   return {
     outcome: state.outcome,

@@ -2,7 +2,7 @@ import { proxyLocalActivities } from '@temporalio/workflow';
 import type { KeyflowActivities } from '../../activities';
 import type { CalendarAnswer, CalendarQuestion } from '../../schemas/calendar';
 
-const { askCalendar, askCalendarBatch } = proxyLocalActivities<KeyflowActivities>({
+const { askCalendar } = proxyLocalActivities<KeyflowActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { maximumAttempts: 5 },
 });
@@ -16,11 +16,6 @@ const { askCalendar, askCalendarBatch } = proxyLocalActivities<KeyflowActivities
 export async function ask(questions: CalendarQuestion[], opts?: { minVersion?: number }): Promise<CalendarAnswer[]> {
   // Only new calls pass options, so recorded histories keep their exact activity input.
   return opts?.minVersion !== undefined ? askCalendar(questions, opts) : askCalendar(questions);
-}
-
-/** Several questions in one local activity, each answer with the question it answers. */
-export async function askMany(questions: CalendarQuestion[], opts?: { minVersion?: number }): Promise<Array<{ question: CalendarQuestion; answer: CalendarAnswer }>> {
-  return opts?.minVersion !== undefined ? askCalendarBatch(questions, opts) : askCalendarBatch(questions);
 }
 
 /** The calendar could not answer: the year's holiday notice is not in keyflow's data yet. */
