@@ -5,7 +5,7 @@ import { announceCalendarChange } from './calendar/announce';
 import { EmitRequest } from '../schemas/events/envelope';
 import { answerCalendar } from './calendar/answer';
 import type { CalendarHolder } from './calendar/holder';
-import { emitEvent } from './events/emit';
+import { emitEvent, emitEvents } from './events/emit';
 import { EventPublisher, Published } from './events/publisher';
 import { meetingActivities } from './meeting';
 import { rankingActivities } from './rankings';
@@ -49,6 +49,10 @@ export function createActivities(deps: ActivityDeps) {
     /** Publishes one domain event to Kafka; idempotent by event id. */
     async publishEvent(request: EmitRequest): Promise<Published> {
       return emitEvent(deps.publisher, request);
+    },
+    /** Publishes an outbox's queued events, in order, in one produce request; idempotent by event id. */
+    async publishEvents(requests: EmitRequest[]): Promise<Published[]> {
+      return emitEvents(deps.publisher, requests);
     },
     /** Working-day calendar answers, run as a local activity so they are recorded in history. */
     async askCalendar(questions: CalendarQuestion[], opts?: { minVersion?: number }): Promise<CalendarAnswer[]> {

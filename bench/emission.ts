@@ -3,7 +3,7 @@
  * tool, from the same jars, on the same broker, with the same number of records, the same
  * record size (a real taskDecided event) and the same acknowledgement (acks=all, idempotent).
  *
- * keyflow's side is its publishEvent activity without Temporal around it: `emitEvent` (catalog
+ * keyflow's side is its publish activities without Temporal around it: `emitEvent` (catalog
  * lookup, data validation, CloudEvent envelope, deterministic id) through the worker's kafkajs
  * publisher. Like the outbox, each project sends its events one after another; like the worker,
  * up to maxConcurrentActivityTaskExecutions projects send at once.

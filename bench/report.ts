@@ -54,7 +54,7 @@ export interface BenchReport {
 /** Why each worker setting has its value (workers/worker.ts WORKER_DEFAULTS), in words for the report. */
 export const WORKER_SETTINGS_WHY: Record<keyof typeof WORKER_DEFAULTS, string> = {
   maxCachedWorkflows:
-    'workflows kept in memory between their tasks, so a task or query does not replay the history first. A city has a few hundred key projects, each with at most one review stage running: 2,000 holds every live workflow of such a deployment; an evicted workflow is replayed on its next task or query (slower, never lost). The SDK would choose about 600 per GiB of V8 heap itself.',
+    'workflows kept in memory between their tasks, so a task or query does not replay the history first; sized from the memory the worker is given (workers/worker.ts cacheRule: (memory − base) ÷ KiB per cached workflow, memory = KEYFLOW_WORKER_MEMORY_MIB or the V8 heap limit). An evicted workflow is replayed on its next task or query (slower, never lost).',
   maxConcurrentActivityTaskExecutions:
     'activities are short Kafka sends (and a few visibility reads); 50 at once keeps the broker busy without flooding it when the backlog drains after an outage (the SDK default is 100).',
   maxConcurrentWorkflowTaskExecutions: 'the SDK default, kept: workflow tasks are short JavaScript runs on the worker\'s one workflow thread.',
@@ -110,6 +110,26 @@ export function ratiosTable(r: BenchReport): string {
   return lines.join('\n');
 }
 
+/**
+ * Issue 16's targets, each against this run's own figure: a target the run did not measure says
+ * so instead of a guess.
+ */
+export function targetsTable(r: BenchReport): string {
+  const lines = ['| Target (issue 16) | this run | target | met |', '|---|---:|---:|---|'];
+  const row = (what: string, value: number | undefined, target: string, ok: ((v: number) => boolean) | undefined, digits = 2) =>
+    lines.push(`| ${what} | ${value === undefined || !Number.isFinite(value) ? 'not measured' : f(value, digits)} | ${target} | ${value === undefined || !ok ? '–' : ok(value) ? 'yes' : 'no'} |`);
+  row('Throughput through the joint review ÷ bare workflow', r.ratios.throughput, '≥ 0.8', (v) => v >= 0.8);
+  row('CPU per project ÷ bare workflow', r.ratios.throughputCpu, '≤ 2', (v) => v <= 2);
+  row('Emission ÷ Kafka ProducerPerformance', r.ratios.emission, '≥ 0.5', (v) => v >= 0.5);
+  row('Approval → event on Kafka p99 ÷ bare update round-trip p99', r.ratios.latencyP99, '≤ 2', (v) => v <= 2);
+  const steps = r.scale?.steps ?? [];
+  const full = steps[steps.length - 1];
+  row('Worker RSS per cached workflow, KiB', full ? full.bytesPerCachedWorkflow / 1024 : undefined, '≤ 200', (v) => v <= 200, 0);
+  const tenK = steps.find((st) => st.projects >= 10_000);
+  row('10,000 projects settled (registrations and assignments on Kafka, reviews in the inbox), minutes after the last registration', tenK ? tenK.settleSeconds / 60 : undefined, '≤ 30, settled', tenK ? () => tenK.settled !== false && tenK.settleSeconds <= 30 * 60 : undefined, 1);
+  return lines.join('\n');
+}
+
 /** An agenda or inbox figure: seconds (count), or that it failed, and after how long. */
 function compiledText(c: { seconds: number; error?: string }, count: string): string {
   return c.error ? `failed after ${f(c.seconds)} s` : `${f(c.seconds)} (${count})`;
@@ -161,6 +181,7 @@ export function markdown(r: BenchReport): string {
   out.push(`Command: \`${r.command}\`. Options: \`${JSON.stringify(r.options)}\`.`, '');
   out.push('## Ratios (keyflow ÷ baseline, measured in the same run on the same server)', '');
   out.push(ratiosTable(r), '');
+  out.push(targetsTable(r), '');
   out.push(
     'Reading: for throughput and emission a ratio below 1 means keyflow does that fraction of the baseline per second; for latency and CPU a ratio above 1 means keyflow takes that many times as long, or as much CPU. Wall-clock figures depend on what else runs on the machine (see the load average); CPU seconds, read from /proc for each process, much less.',
     '',
@@ -174,13 +195,13 @@ export function markdown(r: BenchReport): string {
   if (r.latency) {
     const l = r.latency;
     out.push(
-      `Latency: ${l.samples} approvals one at a time. The approval's own update round-trip (answer to the client) was p50 ${f(l.keyflowUpdate.p50)} / p95 ${f(l.keyflowUpdate.p95)} / p99 ${f(l.keyflowUpdate.p99)} ms; the rest of "approval → Kafka" is the outbox's publishEvent activity (schedule, send with acks=all, consumer fetch).`,
+      `Latency: ${l.samples} approvals one at a time. The approval's own update round-trip (answer to the client) was p50 ${f(l.keyflowUpdate.p50)} / p95 ${f(l.keyflowUpdate.p95)} / p99 ${f(l.keyflowUpdate.p99)} ms; the rest of "approval → Kafka" is the outbox's publishEvents activity (schedule, send with acks=all, consumer fetch).`,
     );
   }
   if (r.emission) {
     const e = r.emission;
     out.push(
-      `Emission: ${e.records} events each. keyflow: emitEvent (catalog, data validation, CloudEvent envelope, event id) through the worker's kafkajs publisher (idempotent, acks=all, one request in flight), ${e.lanes} projects at once, each project's events one after another as its outbox sends them. Baseline: \`${e.command}\` → "${e.producerPerformance.line}".`,
+      `Emission: ${e.records} events each. keyflow: emitEvent (catalog, data validation, CloudEvent envelope, event id) through the worker's kafkajs publisher (idempotent, acks=all, one request in flight, concurrent sends coalesced into it: group commit), ${e.lanes} projects at once, each project's events one after another as its outbox sends them. Baseline: \`${e.command}\` → "${e.producerPerformance.line}".`,
     );
   }
   out.push('');

@@ -178,6 +178,10 @@ async function main(): Promise<void> {
     const { markdownFile, jsonFile } = writeReport(report, opts.out);
     progress.note(`report: ${markdownFile}\n        ${jsonFile}\n        ${path.join(opts.out, 'latest.md')}`);
     process.stdout.write(`${fs.readFileSync(markdownFile, 'utf8')}\n`);
+  } catch (err) {
+    // Said before the cleanup: a client call still retrying on the closed connection may end the process first.
+    progress.note(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    throw err;
   } finally {
     if (!interrupted) {
       progress.note('stopping the workers and engines…');

@@ -39,6 +39,8 @@ export const KeyflowEnv = z.object({
   KEYFLOW_DATABASE_URL: z.string().min(1).optional(),
   /** Folder of extra holiday notices (`<year>.json`); default seeds/holidays. */
   KEYFLOW_HOLIDAYS_DIR: z.string().optional(),
+  /** Memory the worker may use for its workflow cache, MiB (workers/worker.ts cacheSizeFor); default: the V8 heap limit. */
+  KEYFLOW_WORKER_MEMORY_MIB: z.coerce.number().int('must be a whole number of MiB').positive('must be more than 0 MiB').optional(),
 });
 export type KeyflowEnv = z.infer<typeof KeyflowEnv>;
 

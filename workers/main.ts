@@ -9,7 +9,7 @@ import { kafkaPublisher } from '../activities/events/publisher';
 import { readEnv } from '../config/env';
 import { loadCalendar } from '../seeds/holidays';
 import { ensureCalendarRegistry, workerCalendarHolder } from '../client/calendar';
-import { createWorker } from './worker';
+import { cacheRule, createWorker } from './worker';
 
 async function main(): Promise<void> {
   const env = readEnv();
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     deps: { publisher, client, calendar, calendarHolder },
   });
   await ensureCalendarRegistry({ client, taskQueue: env.KEYFLOW_TASK_QUEUE });
-  console.log(`keyflow worker on task queue ${env.KEYFLOW_TASK_QUEUE} at ${env.TEMPORAL_ADDRESS}`);
+  console.log(`keyflow worker on task queue ${env.KEYFLOW_TASK_QUEUE} at ${env.TEMPORAL_ADDRESS}; ${cacheRule()}`);
   await worker.run();
   await publisher.close();
   await clientConnection.close();

@@ -4,13 +4,13 @@ import { CloudEvent, EmitRequest } from '../../schemas/events/envelope';
 import { FailureType } from '../../schemas/errors';
 import { issuesOf } from '../../schemas/validation';
 import { eventId } from './eventId';
-import { EventPublisher, Published } from './publisher';
+import { EventPublisher, publishInOrder, type Outgoing, type Published } from './publisher';
 
 /**
- * Builds the CloudEvent for a workflow's request and publishes it. Bad event data is a bug in
+ * The CloudEvent for a workflow's request, on its catalogue topic. Bad event data is a bug in
  * the workflow, not a passing fault, so it fails without retry.
  */
-export async function emitEvent(publisher: EventPublisher, request: EmitRequest): Promise<Published> {
+export function buildEvent(request: EmitRequest): Outgoing {
   let info;
   try {
     info = eventTypeInfo(request.type);
@@ -32,5 +32,20 @@ export async function emitEvent(publisher: EventPublisher, request: EmitRequest)
     datacontenttype: 'application/json',
     data: data.data,
   };
-  return publisher.publish(info.topic, CloudEvent.parse(event));
+  return { topic: info.topic, event: CloudEvent.parse(event) };
+}
+
+/** Builds the CloudEvent for a workflow's request and publishes it. */
+export async function emitEvent(publisher: EventPublisher, request: EmitRequest): Promise<Published> {
+  const { topic, event } = buildEvent(request);
+  return publisher.publish(topic, event);
+}
+
+/**
+ * An outbox's batch: every event is checked before any is sent (one bad event sends none), then
+ * all go in order in one produce request. A retry sends the same ids again; consumers drop the
+ * repeats by id, as for one event.
+ */
+export async function emitEvents(publisher: EventPublisher, requests: EmitRequest[]): Promise<Published[]> {
+  return publishInOrder(publisher, requests.map(buildEvent));
 }

@@ -49,3 +49,15 @@ export function parseEvent(raw: unknown): CloudEvent {
   const info = eventTypeInfo(env.type);
   return { ...env, data: info.data.parse(env.data) };
 }
+
+/** The catalogue at compile time: every event type and the data it takes. */
+type Catalogue = typeof PROJECT_EVENTS &
+  typeof SUPERVISION_EVENTS &
+  typeof MEETING_EVENTS &
+  typeof REMINDER_EVENTS &
+  typeof REVIEW_EVENTS &
+  typeof RANKING_EVENTS;
+/** An event type of the catalogue. */
+export type EventType = Extract<keyof Catalogue, string>;
+/** The data an event of type `T` takes (before its schema's defaults and transforms). */
+export type EventData<T extends EventType> = z.input<Catalogue[T]>;

@@ -36,6 +36,8 @@ import { testNoticeFixture } from '../support/calendars';
 
 /** Where histories go (another folder to try a scenario out without touching the kept ones). */
 const OUT = process.env.KEYFLOW_REPLAY_OUT ?? path.join(__dirname, 'histories');
+/** KEYFLOW_REPLAY_VERSION=batched names this recording's files `<scenario>.batched.runN` instead of the scenario's vN. */
+const VERSION = process.env.KEYFLOW_REPLAY_VERSION;
 const quietPublisher: EventPublisher = {
   async publish(topic, event) {
     return { id: event.id, topic, partition: 0, offset: '0' };
@@ -47,6 +49,7 @@ const quietPublisher: EventPublisher = {
 async function saveChain(client: Client, workflowId: string, firstRunId: string, name: string): Promise<number> {
   let runId: string | undefined = firstRunId;
   let n = 0;
+  if (VERSION) name = name.replace(/\.v\d+$/, `.${VERSION}`);
   while (runId) {
     const history: temporal.api.history.v1.IHistory = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     n += 1;
@@ -206,7 +209,7 @@ async function reviewStageScenario(name: string): Promise<void> {
     const [returned, withMissing, ...rest] = departments;
     const actor = (d: string) => ({ by: `${d}:recorder`, department: d });
     await env.sleep(24 * 3600 * 1000);
-    await actOnTask(ctx, code, 'landUsePlanning', { requestId: 'record-return', department: returned!, actor: actor(returned!), action: 'returnForSupplement', reason: '缺少规划总平面图' });
+    await actOnTask(ctx, code, 'landUsePlanning', { requestId: 'record-return', department: returned!, actor: actor(returned!), action: 'returnForSupplement', reason: '缺少项目建议书', missingMaterials: ['项目建议书或可行性研究报告'] });
     await env.sleep(24 * 3600 * 1000);
     await resubmitTask(ctx, code, 'landUsePlanning', { requestId: 'record-resubmit', department: returned!, actor: { by: 'applicant:recorder' } });
     await actOnTask(ctx, code, 'landUsePlanning', {
@@ -215,7 +218,7 @@ async function reviewStageScenario(name: string): Promise<void> {
       actor: actor(withMissing!),
       action: 'approveWithMissing',
       reason: '容缺受理',
-      missingMaterials: ['环评批复'],
+      missingMaterials: ['勘测定界图'],
     });
     await env.sleep(3 * 24 * 3600 * 1000);
     for (const d of [returned!, ...rest]) {

@@ -85,7 +85,7 @@ export async function followUpTracker(input: FollowUpTrackerInput): Promise<void
     },
   );
 
-  const remind = (type: string, key: string, t: TrackedFollowUp, recipientId: string, kind: Reminder['kind'], sendAt: string, text: { title: string; markdown: string }) => {
+  const remind = (type: 'cn.keyflow.reminder.followUpDue' | 'cn.keyflow.reminder.followUpOverdue', key: string, t: TrackedFollowUp, recipientId: string, kind: Reminder['kind'], sendAt: string, text: { title: string; markdown: string }) => {
     const who = departmentRecipient(recipientId, config);
     const reminder: Reminder = { kind, ...who, ...text, sendAt, late: Date.now() - Date.parse(sendAt) > 60_000, followUpId: t.item.id, items: [], attendees: [] };
     outbox.add(type, `${key}:${recipientKey(who.recipient)}`, reminder);

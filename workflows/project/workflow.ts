@@ -41,7 +41,8 @@ import { LifecycleConfig } from '../../schemas/lifecycleConfig';
 import { SA } from '../../schemas/searchAttributes';
 import { addWorkingDays, CalendarGap } from '../shared/calendar';
 import { Outbox } from '../shared/outbox';
-import { projectWithdrawnSignal, reviewAttemptWorkflowId, reviewStageInput, reviewStageOutcomeSignal } from '../review/messages';
+import { projectWithdrawnSignal, reviewAttemptWorkflowId, reviewStageInput, reviewStageOutcomeSignal, reviewStartAttributes } from '../review/messages';
+import { TypedSearchAttributes } from '@temporalio/common';
 import type { reviewStage } from '../review/workflow';
 import type { Stage } from '../../schemas/project';
 import {
@@ -373,11 +374,15 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
     if (earlier && earlier.attempt < attempt) state.reviewHistory.push(earlier);
     const current: ReviewAttempt = { stageId, attempt, workflowId, status: 'inReview', startedAt: nowIso(), rejections: [] };
     state.reviews[stageId] = current;
+    const reviewInput = reviewStageInput(project, input.jointReview, stageId, 'xzsp');
+    // Reviews started before this patch were listed only once their first workflow task ran.
+    const listedAtStart = patched('review-started-with-search-attributes');
     const child = await startChild<typeof reviewStage>('reviewStage', {
       workflowId,
-      args: [reviewStageInput(project, input.jointReview, stageId, 'xzsp')],
+      args: [reviewInput],
       // The review outlives this run when the project continues as new; it reports back by signal.
       parentClosePolicy: ParentClosePolicy.ABANDON,
+      ...(listedAtStart ? { typedSearchAttributes: new TypedSearchAttributes(reviewStartAttributes(reviewInput)) } : {}),
     });
     // A review that fails (its deadlines cannot be counted yet) must not leave the stage "in review".
     void child.result().catch((err: unknown) => {

@@ -1,4 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { SearchAttributePair } from '@temporalio/common';
+import { SA } from '../../schemas/searchAttributes';
 import type {
   ActionResult,
   ActOnTaskInputRaw,
@@ -73,3 +75,19 @@ export const reviewStageOutcomeSignal = defineSignal<[StageOutcome]>('reviewStag
 
 /** The project was withdrawn (退库): the review cancels what is still open, with the reason, and ends. */
 export const projectWithdrawnSignal = defineSignal<[{ reason: string; by: string }]>('projectWithdrawn');
+
+/**
+ * What a review is listed by from the moment it starts (kind, project, stage, lead, county, and
+ * every participant's department as open: the inbox filter), so a review started by the project
+ * lifecycle is in the departments' inboxes before its first workflow task has run.
+ */
+export function reviewStartAttributes(input: ReviewStageInput): SearchAttributePair[] {
+  return [
+    { key: SA.kind, value: 'review-stage' },
+    { key: SA.projectCode, value: input.project.code },
+    { key: SA.reviewStage, value: input.stage.id },
+    { key: SA.leadDepartment, value: input.stage.leadDepartment },
+    { key: SA.county, value: input.project.county },
+    { key: SA.openDepartments, value: input.stage.participants.map((p) => p.department) },
+  ];
+}

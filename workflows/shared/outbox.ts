@@ -1,31 +1,59 @@
-import { condition, proxyActivities } from '@temporalio/workflow';
+import { condition, patched, proxyActivities } from '@temporalio/workflow';
 import type { KeyflowActivities } from '../../activities';
+import type { EventData, EventType } from '../../schemas/events/catalog';
 import type { EmitRequest } from '../../schemas/events/envelope';
 
-const { publishEvent } = proxyActivities<KeyflowActivities>({
+const { publishEvent, publishEvents } = proxyActivities<KeyflowActivities>({
   startToCloseTimeout: '30 seconds',
   // Events must never be lost: keep retrying through a broker outage, backing off to a minute.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
 /**
+ * Bounds of one batch: far below Temporal's payload limit (2 MiB) and the publisher's produce
+ * request (activities/events/publisher.ts PRODUCE_LIMITS), so a batch always goes as one request.
+ */
+export const OUTBOX_BATCH = { maxEvents: 200, maxBytes: 256 * 1024 } as const;
+
+/** The first events of the queue that fit the batch bounds (at least one). */
+export function nextBatch(queue: readonly EmitRequest[]): EmitRequest[] {
+  let bytes = 0;
+  let n = 0;
+  while (n < queue.length && n < OUTBOX_BATCH.maxEvents) {
+    bytes += JSON.stringify(queue[n]).length;
+    if (n > 0 && bytes > OUTBOX_BATCH.maxBytes) break;
+    n += 1;
+  }
+  return queue.slice(0, n);
+}
+
+/**
  * The workflow's ordered outbox of domain events. State changes are recorded at once; events
- * go out one at a time in the order they happened, so one subject's events keep their order on
- * Kafka even while the broker is away. A state change is never rolled back because Kafka is
- * down: the event waits here, durably in the workflow's history, until it is sent.
+ * go out in the order they happened, so one subject's events keep their order on Kafka even
+ * while the broker is away. A state change is never rolled back because Kafka is down: the
+ * event waits here, durably in the workflow's history, until it is sent.
+ *
+ * Workflows that started before the 'outbox-batches' patch send one event per activity, as
+ * their histories recorded; newer ones send everything queued (within OUTBOX_BATCH) in one
+ * activity and one produce request, with the same event ids.
  */
 export class Outbox {
   private queue: EmitRequest[] = [];
   private draining = false;
   private sent = 0;
+  private batched: boolean | undefined;
 
   constructor(private readonly subject: string, pending: EmitRequest[] = []) {
     this.queue = [...pending];
     if (this.queue.length > 0) void this.drain();
   }
 
-  /** Queues an event; `key` must be unique for this subject and event type. */
-  add(type: string, key: string, data: unknown): void {
+  /**
+   * Queues an event; `key` must be unique for this subject and event type. The type must be in
+   * the event catalogue and the data of its shape, checked at compile time (and again, at run
+   * time, by the publishing activity).
+   */
+  add<T extends EventType>(type: T, key: string, data: EventData<T>): void {
     this.queue.push({ type, subject: this.subject, key, time: new Date().toISOString(), data });
     if (!this.draining) void this.drain();
   }
@@ -45,11 +73,24 @@ export class Outbox {
 
   private async drain(): Promise<void> {
     this.draining = true;
+    // Decided once, where the first send is scheduled: the marker sits right before it in history.
+    this.batched ??= patched('outbox-batches');
     try {
-      while (this.queue.length > 0) {
-        await publishEvent(this.queue[0]!);
-        this.queue.shift();
-        this.sent += 1;
+      if (this.batched) {
+        // The events a handler adds in the same step join the batch (microtasks: deterministic).
+        await Promise.resolve();
+        while (this.queue.length > 0) {
+          const batch = nextBatch(this.queue);
+          await publishEvents(batch);
+          this.queue.splice(0, batch.length);
+          this.sent += batch.length;
+        }
+      } else {
+        while (this.queue.length > 0) {
+          await publishEvent(this.queue[0]!);
+          this.queue.shift();
+          this.sent += 1;
+        }
       }
     } finally {
       this.draining = false;
