@@ -423,7 +423,24 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     await when.waitFor();
     expect(await when.textContent()).toContain(view.plan.meetingDate);
     expect(await page.locator('[data-testid=meeting]').textContent()).toContain(subject.project.name);
+    // A decision recorded from the page, in session: owner department and working days; it becomes a follow-up item.
+    const decision = page.locator('[data-testid=decision-form]');
+    await decision.locator('select[name=project]').selectOption(subject.project.code);
+    await decision.locator('textarea[name=action]').fill('自然资源和规划局十个工作日内完成用地预审');
+    await decision.locator('select[name=ownerDepartment]').selectOption('zrzy');
+    await decision.locator('input[name=days]').fill('10');
+    await decision.locator('button[type=submit]').click();
+    const follow = page.locator('[data-testid=follow-ups] tr[data-status=open]', { hasText: '自然资源和规划局十个工作日内完成用地预审' });
+    await follow.waitFor();
+    expect(await follow.textContent()).toContain(subject.project.name);
     await page.screenshot({ path: path.join(OUTPUT, 'workspace-meeting-office.png'), fullPage: true });
+    // Closed (销号) from the page with a note saying what was done.
+    await follow.locator('[data-testid=close-follow-up] input[name=note]').fill('用地预审意见已出具');
+    const id = await follow.getAttribute('data-follow-up');
+    await follow.locator('[data-testid=close-follow-up] button[type=submit]').click();
+    const closed = page.locator(`[data-testid=follow-ups] tr[data-follow-up="${id}"][data-status=closed]`);
+    await closed.waitFor();
+    expect(await closed.textContent()).toContain('用地预审意见已出具');
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-document=minutes]').click()]);
     expect(download.suggestedFilename()).toBe(`周例会会议纪要-${view.plan.week}.docx`);
     const file = path.join(OUTPUT, 'minutes.docx');
