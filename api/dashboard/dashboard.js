@@ -596,7 +596,8 @@
   /** The monthly report of one project; a month already reported is a correction and needs its reason. */
   function reportForm(items) {
     var project = el('select', { name: 'project' }, items.map(function (p) { return el('option', { value: p.code }, p.name + '（' + p.code + '）'); }));
-    var month = el('input', { name: 'month', type: 'month', required: true, value: lastMonth() });
+    // Plain text, not type=month: the browser's month picker speaks the browser's language, often English.
+    var month = el('input', { name: 'month', type: 'text', required: true, pattern: '\\d{4}-\\d{2}', placeholder: '如 ' + lastMonth(), value: lastMonth(), title: '年-月，如 ' + lastMonth(), inputmode: 'numeric' });
     var thisMonth = el('input', { name: 'investmentThisMonth', type: 'number', min: 0, step: '0.01', required: true });
     var toDate = el('input', { name: 'investmentToDate', type: 'number', min: 0, step: '0.01', required: true });
     var progress = el('input', { name: 'physicalProgress', type: 'number', min: 0, max: 100, step: '0.1', required: true });

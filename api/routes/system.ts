@@ -61,7 +61,8 @@ export async function systemRoutes(app: FastifyInstance, deps: ApiDeps): Promise
     operationId: 'referenceData',
     summary: 'Counties and districts, departments and industries (ids and names)',
     tag: 'system',
-    access: ALL_ROLES,
+    // Names only, nothing of any project: an enterprise's page needs them too.
+    access: EVERYONE,
     response: ReferenceData,
     handler: async () => loadReferenceData(),
   });
