@@ -630,6 +630,7 @@
       if (correction.value.trim()) body.correctionReason = correction.value.trim();
       post('/projects/' + encodeURIComponent(project.value) + '/reports', body).then(function () {
         result.textContent = (body.correctionReason ? '已更正 ' : '已报送 ') + body.month + ' 月报：' + project.options[project.selectedIndex].text;
+        correction.value = '';
         return loadMine();
       }, function (err) { error.textContent = issueText(err); });
     });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Health, Principal } from '../../schemas/api';
 import { ReferenceData } from '../../schemas/reference';
 import { loadReferenceData } from '../../seeds';
-import { ALL_ROLES, EVERYONE } from '../auth';
+import { EVERYONE } from '../auth';
 import { openApiDocument } from '../openapi';
 import { addRoute, type ApiDeps } from '../route';
 
