@@ -173,7 +173,7 @@ export async function runKeyflow(opts: RunOptions = {}): Promise<void> {
     say(`  weekly meeting:  every ${weekday} ${meetingConfig.time} Asia/Shanghai (schedule keyflow-weekly-meeting; moved to the next working day on holidays)`);
     say(`  reminders:       ${reminders.remindersLog ? `tail -f ${reminders.remindersLog}` : `sent to ${reminders.webhookUrl}`}`);
     say(`  HTTP API:        ${api.url} (OpenAPI at ${api.url}/openapi.json)`);
-    say(`  workspace:       ${api.url}/dashboard  (重点项目工作台; demo tokens keyflow-demo-supervisor, keyflow-demo-meeting-office, keyflow-demo-fgw-dept …)`);
+    say(`  workspace:       ${api.url}/dashboard  (重点项目工作台; sign in as a demo user below, e.g. dcs.liu 督查, hyb.chen 周例会, fgw.clerk 经办人, jingkai 项目单位, password ${DEMO_PASSWORD})`);
     say(`  users:           ${users.file}${demoUsers.length > 0 ? ` — demo sign-in (POST ${api.url}/session), password ${DEMO_PASSWORD} for all:` : ''}`);
     if (demoUsers.length > 0) say(`                   ${demoUsers.map((u) => `${u.id} (${u.roles.join(',')})`).join(', ')}`);
     say(`  inspection tour: ${tour.record.reports.html}`);

@@ -21,6 +21,8 @@ export function demoUsers(): CreateUserRequest[] {
     { id: 'fgw.li', name: '李主任', department: 'fgw', roles: ['departmentHead', 'leadOfficer'] },
     ...clerks,
     { id: 'tongyi', name: '统一企业项目联络员', roles: ['enterprise'], enterprise: { name: '河南统一企业有限公司', projects: ['2025-411100-14-03-000107'] } },
+    // The development zone's investment group, owner of two projects under way: one login reports both (the monthly upload of several projects at once).
+    { id: 'jingkai', name: '经开区投资集团项目联络员', roles: ['enterprise'], enterprise: { name: '漯河经开区投资发展集团有限公司', projects: ['2026-411100-27-03-000155', '2025-411100-35-03-000142'] } },
     { id: 'yibao', name: '怡宝项目联络员', roles: ['enterprise'], enterprise: { name: '华润怡宝饮料（漯河）有限公司', projects: ['2025-411122-15-03-000032'] } },
   ].map((u) => ({ ...u, password: DEMO_PASSWORD }) as CreateUserRequest);
 }

@@ -6,6 +6,8 @@
   'use strict';
 
   var TOKEN_KEY = 'keyflow.dashboard.token';
+  // Only a hint that a session cookie exists (the cookie itself is HttpOnly): spares a 401 on a first visit.
+  var PERSON_KEY = 'keyflow.dashboard.person';
   var REFRESH_MS = 60000;
   var SVG = 'http://www.w3.org/2000/svg';
 
@@ -22,7 +24,6 @@
   var APPROVALS = { notStarted: '未开始', inReview: '审批中', approved: '已通过', rejected: '未通过，待重新申请', withdrawn: '已随项目退库撤销' };
 
   var reference = null;
-  var whoId = 'web';
   var whoDepartment = null;
   var timer = null;
 
@@ -123,6 +124,17 @@
 
   function token() { return sessionStorage.getItem(TOKEN_KEY); }
 
+  /** A machine's token when one was entered; a person's session cookie otherwise (sent by the browser). */
+  function headers(extra) {
+    var h = extra || {};
+    if (token()) h.authorization = 'Bearer ' + token();
+    return h;
+  }
+
+  function request(path, init) {
+    return fetch(path, Object.assign({ credentials: 'same-origin', cache: 'no-store' }, init, { headers: headers(init && init.headers) }));
+  }
+
   function ApiError(status, body) {
     this.status = status;
     this.body = body || {};
@@ -130,9 +142,9 @@
   }
 
   function api(path) {
-    return fetch(path, { headers: { authorization: 'Bearer ' + token(), accept: 'application/json' }, cache: 'no-store' }).then(function (res) {
+    return request(path, { headers: { accept: 'application/json' } }).then(function (res) {
       return res.json().catch(function () { return null; }).then(function (body) {
-        if (res.status === 401) { signOut('令牌无效或已撤销 The token was not accepted.'); }
+        if (res.status === 401 && signedIn) { signOut(token() ? '令牌无效或已撤销，请重新输入。' : '登录已失效，请重新登录。'); }
         if (!res.ok) throw new ApiError(res.status, body);
         return body;
       });
@@ -154,9 +166,9 @@
   }
 
   function failure(err) {
-    if (err && err.status === 403) return note('当前令牌无权查看 This token may not read this.', 'warn');
-    if (err && err.status === 404) return note('暂无数据 Nothing published yet.');
-    return note('加载失败 Could not load: ' + (err && err.message ? err.message : String(err)), 'warn');
+    if (err && err.status === 403) return note('当前账号无权查看此内容。', 'warn');
+    if (err && err.status === 404) return note('暂无数据。');
+    return note('加载失败：' + (err && err.message ? err.message : String(err)), 'warn');
   }
 
   // ---- the board -------------------------------------------------------------------------------
@@ -228,7 +240,7 @@
 
   function download(url, fallbackName, button) {
     button.disabled = true;
-    return fetch(url, { headers: { authorization: 'Bearer ' + token() } }).then(function (res) {
+    return request(url).then(function (res) {
       if (!res.ok) throw new ApiError(res.status, null);
       var header = res.headers.get('content-disposition') || '';
       var m = /filename\*=UTF-8''([^;]+)/.exec(header);
@@ -294,7 +306,7 @@
     form.addEventListener('submit', function (e) {
       e.preventDefault();
       var missing = Array.prototype.filter.call(form.querySelectorAll('input[name=missing]'), function (c) { return c.checked; }).map(function (c) { return c.value; });
-      var body = { requestId: requestId('web-task'), actor: { by: 'web:' + whoId, department: i.department }, action: action.value };
+      var body = { requestId: requestId('web-task'), action: action.value };
       if (reason.value.trim()) body.reason = reason.value.trim();
       if (!missingBox.hidden && missing.length) body.missingMaterials = missing;
       if (!daysBox.hidden && days.value) body.followUpWorkingDays = Number(days.value);
@@ -433,7 +445,7 @@
       settle(all('/supervision/overdue-approvals'), renderOverdue, $('overdue')),
       settle(api('/supervision/warnings'), renderWarnings, $('warnings')),
       settle(all('/supervision/orders'), renderOrders, $('orders')),
-      settle(api('/meetings/current'), renderMeeting, $('meeting')),
+      loadMeeting(),
       api('/rankings/four-compare?limit=12').then(function (p) { renderFourCompare($('four-compare'), p.items); }, function (err) { fill($('four-compare'), failure(err)); }),
       api('/rankings/tours?limit=1').then(function (p) { renderTour($('tour'), p.items); }, function (err) { fill($('tour'), failure(err)); }),
     ]);
@@ -512,7 +524,7 @@
   function requestId(prefix) { return prefix + '-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 8); }
 
   function post(path, body) {
-    return fetch(path, { method: 'POST', headers: { authorization: 'Bearer ' + token(), 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(function (res) {
+    return request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(function (res) {
       return res.json().catch(function () { return null; }).then(function (b) {
         if (!res.ok) throw new ApiError(res.status, b);
         return b;
@@ -534,7 +546,7 @@
     ]);
     form.addEventListener('submit', function (e) {
       e.preventDefault();
-      post('/projects/' + encodeURIComponent(code) + '/supervision-orders', { requestId: requestId('web-order'), actor: { by: 'web:' + whoId }, reason: reason.value, dueInWorkingDays: Number(days.value) })
+      post('/projects/' + encodeURIComponent(code) + '/supervision-orders', { requestId: requestId('web-order'), reason: reason.value, dueInWorkingDays: Number(days.value) })
         .then(function () { return loadProject(code); }, function (err) { error.textContent = err.message; });
     });
     return form;
@@ -546,7 +558,7 @@
     var form = el('form', { class: 'inline-form', 'data-testid': 'close-order' }, ['办理中 ', noteInput, el('button', { type: 'submit' }, '办结'), error]);
     form.addEventListener('submit', function (e) {
       e.preventDefault();
-      post('/projects/' + encodeURIComponent(code) + '/supervision-orders/' + encodeURIComponent(order.id) + '/close', { requestId: requestId('web-close'), actor: { by: 'web:' + whoId }, note: noteInput.value })
+      post('/projects/' + encodeURIComponent(code) + '/supervision-orders/' + encodeURIComponent(order.id) + '/close', { requestId: requestId('web-close'), note: noteInput.value })
         .then(function () { return loadProject(code); }, function (err) { error.textContent = err.message; });
     });
     return form;
@@ -557,7 +569,159 @@
     return api('/projects/' + encodeURIComponent(code)).then(function (s) { fill(body, renderProject(s)); }, function (err) { fill(body, failure(err)); });
   }
 
+  // ---- a lead department's or an enterprise's projects, the monthly report (月报) ----------------
+
+  var mineProjects = [];
+
+  function lastMonth() {
+    var d = new Date(Date.now() + 8 * 3600000); // Shanghai's month
+    var y = d.getUTCFullYear();
+    var m = d.getUTCMonth(); // 0-based: this is last month's number
+    if (m === 0) { y -= 1; m = 12; }
+    return y + '-' + (m < 10 ? '0' : '') + m;
+  }
+
+  function renderMine(items) {
+    $('mine-count').textContent = String(items.length);
+    if (items.length === 0) return note('暂无项目。');
+    return table([
+      { title: '项目', cell: function (p) { return [projectLink(p.code, p.name || p.code), el('div', { class: 'code' }, p.code + ' · ' + countyName(p.county))]; } },
+      { title: '阶段', cell: function (p) { return STAGES[p.stage] || p.stage; } },
+      { title: '预警', cell: function (p) { return [light(p.warning), p.stalled ? el('span', { class: 'n-stalled' }, ' 停滞') : null]; } },
+      { title: '年度计划完成率', cell: function (p) { return percent(p.completionRate); } },
+      { title: '距上次月报', cell: function (p) { return p.daysSinceReport === null || p.daysSinceReport === undefined ? '尚未报送' : p.daysSinceReport + ' 天'; } },
+    ], items, function (p) { return { 'data-code': p.code }; });
+  }
+
+  /** The monthly report of one project; a month already reported is a correction and needs its reason. */
+  function reportForm(items) {
+    var project = el('select', { name: 'project' }, items.map(function (p) { return el('option', { value: p.code }, p.name + '（' + p.code + '）'); }));
+    // Plain text, not type=month: the browser's month picker speaks the browser's language, often English.
+    var month = el('input', { name: 'month', type: 'text', required: true, pattern: '\\d{4}-\\d{2}', placeholder: '如 ' + lastMonth(), value: lastMonth(), title: '年-月，如 ' + lastMonth(), inputmode: 'numeric' });
+    var thisMonth = el('input', { name: 'investmentThisMonth', type: 'number', min: 0, step: '0.01', required: true });
+    var toDate = el('input', { name: 'investmentToDate', type: 'number', min: 0, step: '0.01', required: true });
+    var progress = el('input', { name: 'physicalProgress', type: 'number', min: 0, max: 100, step: '0.1', required: true });
+    var progressNote = el('textarea', { name: 'progressNote', rows: 2, placeholder: '本月形象进度说明，如：主体结构封顶' });
+    var problems = el('textarea', { name: 'problems', rows: 2, placeholder: '存在问题，每行一条（无则不填）' });
+    var correction = el('textarea', { name: 'correctionReason', rows: 2, placeholder: '更正已报月份时必填：更正理由' });
+    var result = el('p', { class: 'detail', role: 'status', 'data-testid': 'report-result' });
+    var error = el('p', { class: 'error', role: 'alert' });
+    var form = el('form', { class: 'order-form report-form', 'data-testid': 'report-form' }, [
+      el('label', null, ['项目', project]),
+      el('label', null, ['月份', month]),
+      el('label', null, ['本月完成投资（万元）', thisMonth]),
+      el('label', null, ['年度累计完成投资（万元）', toDate]),
+      el('label', null, ['形象进度（%）', progress]),
+      el('label', null, ['进度说明', progressNote]),
+      el('label', null, ['存在问题', problems]),
+      el('label', null, ['更正理由', correction]),
+      el('button', { type: 'submit' }, '报送'),
+      result, error,
+    ]);
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      error.textContent = '';
+      result.textContent = '';
+      var body = {
+        requestId: requestId('web-report'), month: month.value, investmentThisMonth: Number(thisMonth.value), investmentToDate: Number(toDate.value), physicalProgress: Number(progress.value),
+        progressNote: progressNote.value.trim(),
+        problems: problems.value.split('\n').map(function (x) { return x.trim(); }).filter(Boolean).map(function (text) { return { text: text }; }),
+      };
+      if (correction.value.trim()) body.correctionReason = correction.value.trim();
+      post('/projects/' + encodeURIComponent(project.value) + '/reports', body).then(function () {
+        result.textContent = (body.correctionReason ? '已更正 ' : '已报送 ') + body.month + ' 月报：' + project.options[project.selectedIndex].text;
+        correction.value = '';
+        return loadMine();
+      }, function (err) { error.textContent = issueText(err); });
+    });
+    return form;
+  }
+
+  /** A refusal as people read it: each field's rule, in Chinese where the API gives it. */
+  function issueText(err) {
+    var issues = (err && err.body && err.body.issues) || [];
+    if (issues.length === 0) return err.message;
+    return issues.map(function (i) { return (FIELDS[i.field] || i.field) + '：' + (i.ruleZh || i.rule); }).join('；');
+  }
+
+  var FIELDS = { month: '月份', investmentThisMonth: '本月完成投资', investmentToDate: '年度累计完成投资', physicalProgress: '形象进度', correctionReason: '更正理由', problems: '存在问题', code: '项目代码' };
+
+  function renderUpload(a) {
+    var rows = a.refused.map(function (r) { return { kind: 'refused', line: r.line, code: r.code, issues: r.issues }; })
+      .concat(a.reported.map(function (r) { return { kind: 'reported', line: r.line, code: r.code, month: r.month, correction: r.correction }; }))
+      .sort(function (x, y) { return x.line - y.line; });
+    return [
+      el('p', { 'data-testid': 'upload-summary' }, '共 ' + a.rows + ' 行：已报送 ' + a.reported.length + ' 行，未通过 ' + a.refused.length + ' 行。'),
+      a.fileIssues.length ? el('p', { class: 'error' }, a.fileIssues.join('；')) : null,
+      rows.length === 0 ? null : table([
+        { title: '行', cell: function (r) { return '第 ' + r.line + ' 行'; } },
+        { title: '项目代码', cell: function (r) { return r.code || '—'; } },
+        { title: '结果', cell: function (r) { return r.kind === 'reported' ? el('span', { class: 'state state-closed' }, r.correction ? '已更正' : '已报送') : el('span', { class: 'state state-overdue' }, '未通过'); } },
+        { title: '问题（列 · 规则）', cell: function (r) {
+          if (r.kind === 'reported') return r.month;
+          return r.issues.map(function (i) { return el('div', { class: 'row-issue', 'data-column': i.column }, i.message); });
+        } },
+      ], rows, function (r) { return { 'data-line': r.line, 'data-result': r.kind }; }),
+    ];
+  }
+
+  function upload(file) {
+    var target = $('upload-result');
+    fill(target, note('正在上传 ' + file.name + '…'));
+    return file.arrayBuffer().then(function (buf) {
+      return request('/reports/monthly/upload', { method: 'POST', headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }, body: buf });
+    }).then(function (res) {
+      return res.json().catch(function () { return null; }).then(function (b) {
+        if (!res.ok) throw new ApiError(res.status, b);
+        fill(target, renderUpload(b));
+        return loadMine();
+      });
+    }).catch(function (err) { fill(target, note('上传失败：' + issueText(err), 'warn')); });
+  }
+
+  function wireMine() {
+    $('template-download').addEventListener('click', function (e) {
+      download('/reports/monthly/template?month=' + lastMonth(), '重点项目月报模板.xlsx', e.currentTarget);
+    });
+    $('template-upload').addEventListener('change', function (e) {
+      var f = e.target.files && e.target.files[0];
+      if (f) upload(f).then(function () { e.target.value = ''; });
+    });
+  }
+
+  function loadMine() {
+    var body = $('mine-body');
+    return all('/projects?includeClosed=false').then(function (items) {
+      // An enterprise's list the API already narrows to its own; a lead department keeps those it leads (牵头).
+      if (!whoDepartment) return items;
+      return Promise.all(items.map(function (p) { return api('/projects/' + encodeURIComponent(p.code)).then(function (st) { return st.project.leadDepartment === whoDepartment ? p : null; }, function () { return null; }); }))
+        .then(function (xs) { return xs.filter(Boolean); });
+    }).then(function (mine) {
+      mineProjects = mine;
+      fill(body, renderMine(mine));
+      var report = $('report-body');
+      // Keep a half-filled form across refreshes: draw it only when the project list changed.
+      var key = mine.map(function (p) { return p.code; }).join(',');
+      if (report.getAttribute('data-projects') !== key) {
+        report.setAttribute('data-projects', key);
+        fill(report, mine.length ? reportForm(mine) : note('没有可填报的项目。'));
+      }
+    }, function (err) { fill(body, failure(err)); });
+  }
+
   // ---- navigation, sign-in, refresh ------------------------------------------------------------
+
+  var ROLE_NAMES = { departmentClerk: '部门经办人', departmentHead: '部门负责人', leadOfficer: '牵头部门联络员', supervisor: '督查', meetingOffice: '周例会办公室', enterprise: '项目单位', admin: '管理员', department: '部门' };
+  var signedIn = false;
+
+  /** Where a role lands: clerks and heads on their inbox, the supervisors on the board, the meeting office on its meeting, lead officers and enterprises on their projects. */
+  function homeOf(who) {
+    var roles = who.roles || [];
+    if (who.role === 'department') return roles.length === 0 || roles.indexOf('departmentClerk') >= 0 || roles.indexOf('departmentHead') >= 0 ? 'inbox' : 'mine';
+    if (who.role === 'enterprise') return 'mine';
+    if (who.role === 'meetingOffice') return 'meeting';
+    return 'board';
+  }
 
   function route() {
     var m = /^#\/projects\/(.+)$/.exec(location.hash);
@@ -565,16 +729,97 @@
     return { project: m ? decodeURIComponent(m[1]) : null, county: c ? decodeURIComponent(c[1]) : null };
   }
 
+  // ---- the meeting office: decisions (议定事项) in session, follow-ups (督办事项) closed with a note ----
+
+  /** One decision: the project on the agenda, what is to be done, the owner department and the working days allowed. */
+  function decisionForm(view) {
+    var seen = {};
+    var subjects = view.agenda.filter(function (i) { if (seen[i.project.code]) return false; seen[i.project.code] = true; return true; });
+    var project = el('select', { name: 'project' }, subjects.map(function (i) { return el('option', { value: i.project.code, 'data-department': i.department.id }, i.project.name); }));
+    var owner = el('select', { name: 'ownerDepartment' }, ((reference && reference.departments) || []).map(function (d) { return el('option', { value: d.id }, d.name); }));
+    var action = el('textarea', { name: 'action', rows: 2, required: true, placeholder: '议定事项，如：牵头部门一周内上门协调，限期解决' });
+    var days = el('input', { name: 'days', type: 'number', min: 1, max: 60, value: 5, required: true });
+    var result = el('p', { class: 'detail', role: 'status', 'data-testid': 'decision-result' });
+    var error = el('p', { class: 'error', role: 'alert' });
+    function followProject() { var o = project.options[project.selectedIndex]; if (o) owner.value = o.getAttribute('data-department'); }
+    project.addEventListener('change', followProject);
+    followProject();
+    var form = el('form', { class: 'order-form', 'data-testid': 'decision-form' }, [
+      el('h3', null, '记录议定事项'),
+      el('label', null, ['项目（本次议题）', project]),
+      el('label', null, ['议定事项', action]),
+      el('label', null, ['责任单位', owner]),
+      el('label', null, ['办理时限（工作日）', days]),
+      el('button', { type: 'submit' }, '记录'),
+      result, error,
+    ]);
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      error.textContent = '';
+      post('/meetings/' + encodeURIComponent(view.plan.week) + '/decisions', { requestId: requestId('web-decision'), decisions: [{ action: action.value.trim(), ownerDepartment: owner.value, dueInWorkingDays: Number(days.value), projectCode: project.value }] })
+        .then(function () { result.textContent = '已记录：' + action.value.trim(); action.value = ''; return loadFollowUps(); }, function (err) { error.textContent = issueText(err); });
+    });
+    return form;
+  }
+
+  function followUpClose(item) {
+    var noteInput = el('input', { name: 'note', required: true, placeholder: '办理结果，如：已协调到位' });
+    var error = el('span', { class: 'error', role: 'alert' });
+    var form = el('form', { class: 'inline-form', 'data-testid': 'close-follow-up' }, [noteInput, el('button', { type: 'submit' }, '办结销号'), error]);
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      post('/follow-ups/' + encodeURIComponent(item.id) + '/close', { requestId: requestId('web-follow-up'), note: noteInput.value.trim() })
+        .then(function () { return loadFollowUps(); }, function (err) { error.textContent = issueText(err); });
+    });
+    return form;
+  }
+
+  function renderFollowUps(items) {
+    var mayClose = who && (who.role === 'meetingOffice' || who.role === 'admin');
+    return [
+      el('h3', null, '督办事项（会议议定）'),
+      items.length === 0 ? note('没有督办事项。') : table([
+        { title: '事项', cell: function (i) { return [i.action, el('div', { class: 'detail' }, i.id + ' · ' + i.meetingDate + ' 例会')]; } },
+        { title: '项目', cell: function (i) { return projectLink(i.project.code, i.project.name); } },
+        { title: '责任单位', cell: function (i) { return i.ownerDepartment.name + (i.leader ? ' · ' + i.leader : ''); } },
+        { title: '限期', cell: function (i) { return i.dueDate + (i.escalatedAt ? '（已逾期上报）' : ''); } },
+        { title: '状态', cell: function (i) { return i.status === 'closed' ? '已办结 · ' + dateTime(i.closedAt) + (i.closingNote ? ' · ' + i.closingNote : '') : mayClose ? followUpClose(i) : '办理中'; } },
+      ], items.slice().reverse(), function (i) { return { 'data-follow-up': i.id, 'data-status': i.status }; }),
+    ];
+  }
+
+  function loadFollowUps() {
+    var target = $('follow-ups');
+    return all('/follow-ups').then(function (items) { fill(target, renderFollowUps(items)); }, function (err) { fill(target, failure(err)); });
+  }
+
+  function loadMeeting() {
+    return Promise.all([
+      api('/meetings/current').then(function (view) {
+        var decide = view.status === 'inSession' && who && (who.role === 'meetingOffice' || who.role === 'admin') && view.agenda.length > 0;
+        var box = $('decision');
+        // A half-written decision survives the minute's refresh: the form is drawn again only for another meeting or window.
+        var key = view.plan.week + ':' + view.status;
+        if (box.getAttribute('data-key') !== key) { box.setAttribute('data-key', key); fill(box, decide ? decisionForm(view) : view.status === 'inSession' ? null : note('议定事项在会议进行中记录。')); }
+        fill($('meeting'), renderMeeting(view));
+      }, function (err) { fill($('meeting'), failure(err)); }),
+      loadFollowUps(),
+    ]);
+  }
+
   function load() {
-    if (!token()) return Promise.resolve();
+    if (!signedIn) return Promise.resolve();
     var r = route();
     var home = !(r.project || r.county);
-    // A department's home is its inbox; the supervisors' is the board.
-    $('board').hidden = !home || !!whoDepartment;
-    $('inbox').hidden = !home || !whoDepartment;
+    var where = who && homeOf(who);
+    $('board').hidden = !home || !(where === 'board' || where === 'meeting');
+    $('board').classList.toggle('meeting-only', where === 'meeting');
+    $('inbox').hidden = !home || where !== 'inbox';
+    $('mine').hidden = !home || where !== 'mine';
     $('project').hidden = !r.project;
     $('county').hidden = !r.county;
-    var work = r.project ? loadProject(r.project) : r.county ? loadCounty(r.county) : whoDepartment ? loadInbox() : loadBoard();
+    var work = r.project ? loadProject(r.project) : r.county ? loadCounty(r.county)
+      : where === 'inbox' ? loadInbox() : where === 'mine' ? loadMine() : where === 'meeting' ? loadMeeting() : loadBoard();
     return work.then(function () {
       $('refreshed').textContent = '更新于 ' + new Date().toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
       document.body.setAttribute('data-loaded', String(Date.now()));
@@ -582,44 +827,77 @@
   }
 
   function showLogin(message) {
+    ['board', 'project', 'county', 'inbox', 'mine', 'status'].forEach(function (id) { $(id).hidden = true; });
     $('login').hidden = false;
-    $('board').hidden = true;
-    $('project').hidden = true;
-    $('county').hidden = true;
-    $('inbox').hidden = true;
-    $('status').hidden = true;
     $('login-error').textContent = message || '';
-    $('token').focus();
+    $('login-name').focus();
   }
 
   function signOut(message) {
+    signedIn = false;
+    who = null;
+    var hadToken = !!token();
     sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(PERSON_KEY);
     if (timer) clearInterval(timer);
     timer = null;
     showLogin(message);
+    // A person's session ends on the server too; a machine's token simply leaves the tab.
+    if (!hadToken) return fetch('/session', { method: 'DELETE', credentials: 'same-origin' }).catch(function () { return null; });
+    return Promise.resolve();
   }
 
+  /** `李主任 · 发展和改革委员会 · 部门负责人、牵头部门联络员`, or a machine's token id. */
+  function whoLabel(w) {
+    var roles = (w.roles && w.roles.length ? w.roles : [w.role]).map(function (x) { return ROLE_NAMES[x] || x; }).join('、');
+    var unit = w.department ? departmentName(w.department) : w.enterprise ? w.enterprise.name : null;
+    return [w.name || ('令牌 ' + w.tokenId), unit, roles].filter(Boolean).join(' · ');
+  }
+
+  var who = null;
+
   function start() {
-    return api('/whoami').then(function (who) {
+    return api('/whoami').then(function (w) {
+      who = w;
+      signedIn = true;
+      whoDepartment = w.role === 'department' ? w.department : null;
+      return api('/reference').then(function (ref) { reference = ref; }, function () { reference = null; });
+    }).then(function () {
       $('login').hidden = true;
       $('status').hidden = false;
-      $('who').textContent = who.role + (who.department ? ' · ' + who.department : '') + ' (' + who.tokenId + ')';
-      whoId = who.tokenId;
-      whoDepartment = who.role === 'department' ? who.department : null;
-      return api('/reference').then(function (ref) { reference = ref; }, function () { reference = null; }).then(function () {
-        var ROLES = { department: '部门', supervisor: '督查', meetingOffice: '周例会办公室', admin: '管理员' };
-        $('who').textContent = (who.department ? departmentName(who.department) : ROLES[who.role] || who.role) + '（' + who.tokenId + '）';
-      });
-    }).then(function () {
+      $('who').textContent = whoLabel(who);
+      $('who').setAttribute('data-home', homeOf(who));
       if (!timer) timer = setInterval(load, REFRESH_MS);
       return load();
     }, function (err) {
-      if (err && err.status !== 401) showLogin('无法连接 Could not reach the API: ' + err.message);
+      if (err && err.status === 401) return showLogin(token() ? '令牌无效或已撤销，请重新输入。' : '');
+      showLogin('无法连接服务：' + (err && err.message ? err.message : String(err)));
     });
+  }
+
+  /** Signs in as a person: the API sets the HttpOnly session cookie; wrong password and too many tries are said in Chinese. */
+  function signIn(login, password) {
+    $('login-error').textContent = '';
+    sessionStorage.removeItem(TOKEN_KEY);
+    return fetch('/session', { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: login, password: password }) }).then(function (res) {
+      if (res.ok) { $('password').value = ''; sessionStorage.setItem(PERSON_KEY, '1'); return start(); }
+      if (res.status === 401) return showLogin('登录名或密码不正确，或账号已停用。');
+      if (res.status === 429) {
+        var wait = Number(res.headers.get('retry-after')) || 60;
+        return showLogin('登录失败次数过多，请 ' + wait + ' 秒后再试。');
+      }
+      return res.json().catch(function () { return null; }).then(function (b) { showLogin('登录失败：' + ((b && b.message) || ('HTTP ' + res.status))); });
+    }, function () { showLogin('无法连接服务，请稍后再试。'); });
   }
 
   document.addEventListener('DOMContentLoaded', function () {
     $('login-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      var login = $('login-name').value.trim();
+      if (!login) return;
+      signIn(login, $('password').value);
+    });
+    $('token-form').addEventListener('submit', function (e) {
       e.preventDefault();
       var value = $('token').value.trim();
       if (!value) return;
@@ -639,8 +917,10 @@
       var week = b.getAttribute('data-week');
       download('/meetings/' + encodeURIComponent(week) + '/documents/' + b.getAttribute('data-document'), week + '.docx', b);
     });
+    wireMine();
     window.addEventListener('hashchange', function () { window.scrollTo(0, 0); load(); });
-    document.addEventListener('visibilitychange', function () { if (!document.hidden && token()) load(); });
-    if (token()) start(); else showLogin('');
+    document.addEventListener('visibilitychange', function () { if (!document.hidden && signedIn) load(); });
+    // Signed in earlier in this tab (session cookie or token): straight in; otherwise the sign-in form.
+    if (token() || sessionStorage.getItem(PERSON_KEY)) start(); else showLogin('');
   });
 })();

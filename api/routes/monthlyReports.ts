@@ -8,7 +8,7 @@ import { addMonths, monthOf } from '../../domain/lifecycle/months';
 import { monthlyTemplate, readMonthlyUpload, rowRefusal } from '../../documents/monthlyReport';
 import type { Principal } from '../../schemas/api';
 import { MonthlyTemplateQuery, MonthlyUploadAnswer } from '../../schemas/monthlyReport';
-import { addRoute, type ApiDeps } from '../route';
+import { actorOf, addRoute, type ApiDeps } from '../route';
 import { attachment, downloadNames, XLSX } from './exports';
 
 /** The largest template taken: a few thousand rows. */
@@ -27,7 +27,10 @@ export async function monthlyReportRoutes(app: FastifyInstance, deps: ApiDeps): 
   const projectsOf = async (principal: Principal) => {
     const listed = await listProjects(ctx, { includeClosed: false });
     const projects = await mapLimited(listed, QUERY_CONCURRENCY, (p) => getProject(ctx, p.code).catch(() => undefined));
-    return projects.filter((p) => p && (principal.role !== 'department' || p.leadDepartment === principal.department)).map((p) => ({ code: p!.code, name: p!.name }));
+    const own = principal.role === 'enterprise' ? new Set(principal.enterprise?.projects ?? []) : null;
+    return projects
+      .filter((p) => p && (principal.role !== 'department' || p.leadDepartment === principal.department) && (!own || own.has(p.code)))
+      .map((p) => ({ code: p!.code, name: p!.name }));
   };
 
   addRoute(app, deps, {
@@ -36,8 +39,8 @@ export async function monthlyReportRoutes(app: FastifyInstance, deps: ApiDeps): 
     operationId: 'monthlyReportTemplate',
     summary: 'The monthly report template (月报模板, .xlsx) with one row per project of the caller',
     tag: 'projects',
-    access: ['department', 'admin'],
-    narrowed: { department: 'lead' },
+    access: ['department', 'admin', 'enterprise'],
+    narrowed: { department: 'lead', enterprise: 'own projects' },
     query: MonthlyTemplateQuery,
     response: z.string(),
     produces: XLSX,
@@ -55,12 +58,12 @@ export async function monthlyReportRoutes(app: FastifyInstance, deps: ApiDeps): 
     summary: 'Upload a filled monthly report template (.xlsx): each good row is reported, each bad row answered with its line, column and rule',
     description: `Send the file as the body with Content-Type ${XLSX} (at most 5 MiB). The same file sent again is answered as before, never recorded twice.`,
     tag: 'projects',
-    access: ['department', 'admin'],
-    narrowed: { department: 'lead' },
+    access: ['department', 'admin', 'enterprise'],
+    narrowed: { department: 'lead', enterprise: 'own projects' },
     response: MonthlyUploadAnswer,
     handler: async ({ principal, request }) => {
       const data = request.body;
-      const actor = { by: `${principal.tokenId}:upload`, ...(principal.department ? { department: principal.department } : {}) };
+      const actor = actorOf(principal);
       if (!Buffer.isBuffer(data)) return { rows: 0, reported: [], refused: [], fileIssues: [`请以 ${XLSX} 上传填写好的模板`] };
       const { rows, fileIssues } = await readMonthlyUpload(data, actor);
       const answer: MonthlyUploadAnswer = { rows: rows.length, reported: [], refused: [], fileIssues };
@@ -83,6 +86,9 @@ export async function monthlyReportRoutes(app: FastifyInstance, deps: ApiDeps): 
       const project = await getProject(ctx, code);
       if (principal.role === 'department' && project.leadDepartment !== principal.department) {
         return [{ field: 'code', rule: `must be a project your department leads (${code} is led by ${project.leadDepartment})` }];
+      }
+      if (principal.role === 'enterprise' && !(principal.enterprise?.projects ?? []).includes(code)) {
+        return [{ field: 'code', rule: 'must be a project of your enterprise' }];
       }
       await reportProgress(ctx, code, report);
       return null;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Health, Principal } from '../../schemas/api';
 import { ReferenceData } from '../../schemas/reference';
 import { loadReferenceData } from '../../seeds';
-import { ALL_ROLES, EVERYONE } from '../auth';
+import { EVERYONE } from '../auth';
 import { openApiDocument } from '../openapi';
 import { addRoute, type ApiDeps } from '../route';
 import type { ReadModelSource } from '../../activities/index';
@@ -74,7 +74,8 @@ export async function systemRoutes(app: FastifyInstance, deps: ApiDeps): Promise
     operationId: 'referenceData',
     summary: 'Counties and districts, departments and industries (ids and names)',
     tag: 'system',
-    access: ALL_ROLES,
+    // Names only, nothing of any project: an enterprise's page needs them too.
+    access: EVERYONE,
     response: ReferenceData,
     handler: async () => loadReferenceData(),
   });

@@ -26,6 +26,10 @@ import { startMeetingInSession } from '../support/meetingInSession';
 import { startStalledProject } from '../support/stalledProject';
 import { readSheet } from '../../documents/workbook';
 import JSZip from 'jszip';
+import ExcelJS from 'exceljs';
+import { openUserStore } from '../../api/users';
+import { DEMO_PASSWORD, ensureDemoUsers } from '../../seeds/demoUsers';
+import { MONTHLY_COLUMNS } from '../../documents/monthlyReport';
 import { currentMeeting, recordDecisions } from '../../client/meetings';
 
 jest.setTimeout(180_000);
@@ -91,7 +95,10 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
         ],
       }),
     );
-    api = await startApi({ ctx, tokens: file, port: 0, logger: false, strictResponses: true });
+    // The demo users of the run command, each signing in with login and password.
+    const users = openUserStore(path.join(tokenDir, 'users.json'), { scrypt: { logN: 10, r: 8, p: 1 } });
+    await ensureDemoUsers(users, new Date());
+    api = await startApi({ ctx, tokens: file, users, port: 0, logger: false, strictResponses: true });
     fs.mkdirSync(OUTPUT, { recursive: true });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -106,15 +113,22 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     if (tokenDir) fs.rmSync(tokenDir, { recursive: true, force: true });
   });
 
-  /** Opens the dashboard and signs in with the supervisor's token, as a person would. */
+  /** Opens the page and signs in with a demo user's login and password. */
+  async function signInAs(page: Page, login: string, baseUrl = api.url): Promise<void> {
+    await page.goto(`${baseUrl}/dashboard`);
+    await page.locator('#login-name').fill(login);
+    await page.locator('#password').fill(DEMO_PASSWORD);
+    await page.locator('#login-form button[type=submit]').click();
+    await page.locator('#status:not([hidden])').waitFor();
+  }
+
+  /** Opens the dashboard and signs in as the demo supervisor, as a person would. */
   async function signIn(page: Page): Promise<void> {
     const external: string[] = [];
     page.on('request', (r) => {
       if (!r.url().startsWith(api.url)) external.push(r.url());
     });
-    await page.goto(`${api.url}/dashboard`);
-    await page.locator('#token').fill(supervisorToken);
-    await page.locator('#login-form button[type=submit]').click();
+    await signInAs(page, 'dcs.liu');
     await page.locator(`tr[data-code="${STALLED_FIRST}"]`).waitFor();
     await page.locator('[data-testid=ranking-four-compare] svg[data-testid=ranking-chart]').waitFor();
     await page.locator('[data-testid=ranking-tour] svg[data-testid=ranking-chart]').waitFor();
@@ -128,10 +142,21 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('console', (m) => {
       // No meeting is prepared in this namespace: the meeting card's 404 is an answer, not a fault.
-      if (m.type() === 'error' && !(m.text().includes('status of 404') && m.location().url.endsWith('/meetings/current'))) errors.push(`${m.text()} ${m.location().url}`);
+      // The wrong password below is answered 401 on purpose.
+      const expected = (m.text().includes('status of 404') && m.location().url.endsWith('/meetings/current')) || (m.text().includes('status of 401') && m.location().url.endsWith('/session'));
+      if (m.type() === 'error' && !expected) errors.push(`${m.text()} ${m.location().url}`);
     });
     await page.clock.install();
+    // A wrong password: back at the form, told so in Chinese.
+    await page.goto(`${api.url}/dashboard`);
+    await page.locator('#login-name').fill('dcs.liu');
+    await page.locator('#password').fill('wrong-password');
+    await page.locator('#login-form button[type=submit]').click();
+    await until('the refusal', async () => ((await page.locator('#login-error').textContent()) ? true : undefined));
+    expect(await page.locator('#login-error').textContent()).toBe('登录名或密码不正确，或账号已停用。');
+    await page.screenshot({ path: path.join(OUTPUT, 'workspace-sign-in.png'), fullPage: true });
     await signIn(page);
+    expect(await page.locator('#who').textContent()).toBe('刘督查 · 督查');
 
     const row = page.locator(`tr[data-code="${STALLED_FIRST}"]`);
     await expect(row.textContent()).resolves.toContain('果蔬冻干及预制菜加工项目');
@@ -223,9 +248,8 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`${api.url}/dashboard`);
-    await page.locator('#token').fill(clerkToken);
-    await page.locator('#login-form button[type=submit]').click();
+    await signInAs(page, 'fgw.clerk');
+    expect(await page.locator('#who').textContent()).toBe('发展和改革委员会经办人 · 发展和改革委员会 · 部门经办人');
     const row = page.locator(`[data-testid=inbox] tr[data-code="${project.code}"][data-stage=landUsePlanning]`);
     await until('the task in the clerk’s inbox', async () => {
       if ((await row.count()) > 0) return true;
@@ -255,7 +279,7 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     const resubmitted = await fetch(`${api.url}/projects/${project.code}/reviews/landUsePlanning/tasks/fgw/resubmission`, {
       method: 'POST',
       headers: { authorization: `Bearer ${windowToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ requestId: `resubmit-${project.code}`, actor: { by: 'xzsp:window' }, materials: [missing], note: '已补正' }),
+      body: JSON.stringify({ requestId: `resubmit-${project.code}`, materials: [missing], note: '已补正' }),
     });
     expect(resubmitted.status).toBe(200);
     await page.locator('#refresh').click();
@@ -263,6 +287,71 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     await reopened.waitFor();
     await reopened.locator('[data-testid=task-action] button[type=submit]').click();
     await until('the approved task out of the inbox', async () => ((await page.locator(`[data-testid=inbox] tr[data-code="${project.code}"]`).count()) === 0 ? true : undefined));
+
+    // Signing out ends the session on the server: the cookie no longer opens anything.
+    await page.locator('#logout').click();
+    await page.locator('#login:not([hidden])').waitFor();
+    await until('the session closed', async () => ((await page.evaluate<number>("fetch('/session', { credentials: 'same-origin' }).then((r) => r.status)")) === 401 ? true : undefined));
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('lets an enterprise see only its own projects, report a month by the form and upload the .xlsx template for two projects, one row refused in Chinese', async () => {
+    const own = ['2026-411100-27-03-000155', '2025-411100-35-03-000142'];
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await signInAs(page, 'jingkai');
+    expect(await page.locator('#who').textContent()).toBe('经开区投资集团项目联络员 · 漯河经开区投资发展集团有限公司 · 项目单位');
+    const mine = page.locator('[data-testid=my-projects]');
+    await mine.locator(`tr[data-code="${own[0]}"]`).waitFor();
+    expect(await mine.locator('tr[data-code]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-code')).sort())).toEqual([...own].sort());
+
+    // The template, filled as the office would: the first project right, the second with a word for a number.
+    const [template] = await Promise.all([page.waitForEvent('download'), page.locator('#template-download').click()]);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(fs.readFileSync(await template.path()) as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    const col = (field: string) => MONTHLY_COLUMNS.findIndex((c) => c.field === field) + 1;
+    const lineOf = (code: string) => { let n = 0; ws.eachRow((row, i) => { if (row.getCell(1).value === code) n = i; }); return n; };
+    const good = ws.getRow(lineOf(own[0]!));
+    good.getCell(col('investmentThisMonth')).value = 320;
+    good.getCell(col('investmentToDate')).value = 2600;
+    good.getCell(col('physicalProgress')).value = '35%';
+    good.commit();
+    const badLine = lineOf(own[1]!);
+    const bad = ws.getRow(badLine);
+    bad.getCell(col('investmentThisMonth')).value = '约五百';
+    bad.getCell(col('investmentToDate')).value = 300;
+    bad.getCell(col('physicalProgress')).value = 20;
+    bad.commit();
+    const filled = path.join(OUTPUT, 'monthly-upload.xlsx');
+    fs.writeFileSync(filled, Buffer.from(await wb.xlsx.writeBuffer()));
+    await page.locator('#template-upload').setInputFiles(filled);
+    const result = page.locator('[data-testid=upload-result]');
+    await result.locator('[data-testid=upload-summary]').waitFor();
+    expect(await result.textContent()).toContain('共 2 行：已报送 1 行，未通过 1 行。');
+    expect(await result.locator(`tr[data-line="${badLine}"]`).textContent()).toContain(`第 ${badLine} 行「本月完成投资（万元）」：须为数字（万元），填写的是“约五百”`);
+    await page.screenshot({ path: path.join(OUTPUT, 'workspace-enterprise-upload.png'), fullPage: true });
+
+    // The same month by the form again is a correction: refused without a reason, recorded with one.
+    const form = page.locator('[data-testid=report-form]');
+    const month = await form.locator('input[name=month]').inputValue();
+    await form.locator('select[name=project]').selectOption(own[0]!);
+    await form.locator('input[name=investmentThisMonth]').fill('330');
+    await form.locator('input[name=investmentToDate]').fill('2610');
+    await form.locator('input[name=physicalProgress]').fill('36');
+    await form.locator('button[type=submit]').click();
+    await until('the refusal of a correction without reason', async () => ((await form.locator('.error').textContent()) ? true : undefined));
+    const refusal = await form.locator('.error').textContent();
+    await form.locator('textarea[name=correctionReason]').fill('本月投资统计口径有误，更正');
+    await form.locator('button[type=submit]').click();
+    await until('the correction recorded', async () => ((await form.locator('[data-testid=report-result]').textContent())?.startsWith('已更正') ? true : undefined));
+    const state = await (await fetch(`${api.url}/projects/${own[0]}`, { headers: { authorization: `Bearer ${supervisorToken}` } })).json() as { reports: Array<{ month: string; investmentThisMonth: number; corrections: unknown[] }> };
+    expect(state.reports.find((r) => r.month === month)).toMatchObject({ investmentThisMonth: 330, corrections: [expect.anything()] });
+    await page.screenshot({ path: path.join(OUTPUT, 'workspace-enterprise-report.png'), fullPage: true });
+    expect(refusal).toMatch(/更正|理由/);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -281,9 +370,11 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
       expect((await runFourCompareNow(emptyCtx, period, { now })).result).toMatchObject({ noData: true, counties: [] });
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
+      // A machine's token, under the small 使用 API 令牌 link.
       await page.goto(`${emptyApi.url}/dashboard`);
+      await page.locator('#token-login summary').click();
       await page.locator('#token').fill(supervisorToken);
-      await page.locator('#login-form button[type=submit]').click();
+      await page.locator('#token-form button[type=submit]').click();
       const noData = page.locator('[data-testid=ranking-four-compare] [data-testid=ranking-no-data]');
       await noData.waitFor();
       expect(await noData.textContent()).toContain(`无数据：${period}`);
@@ -325,14 +416,31 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     });
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     const page = await context.newPage();
-    await page.goto(`${api.url}/dashboard`);
-    await page.locator('#token').fill(officeToken);
-    await page.locator('#login-form button[type=submit]').click();
+    await signInAs(page, 'hyb.chen');
+    expect(await page.locator('#who').textContent()).toBe('陈秘书 · 周例会办公室');
+    expect(await page.locator('#stalled-card').isVisible()).toBe(false);
     const when = page.locator('[data-testid=meeting-when]');
     await when.waitFor();
     expect(await when.textContent()).toContain(view.plan.meetingDate);
     expect(await page.locator('[data-testid=meeting]').textContent()).toContain(subject.project.name);
+    // A decision recorded from the page, in session: owner department and working days; it becomes a follow-up item.
+    const decision = page.locator('[data-testid=decision-form]');
+    await decision.locator('select[name=project]').selectOption(subject.project.code);
+    await decision.locator('textarea[name=action]').fill('自然资源和规划局十个工作日内完成用地预审');
+    await decision.locator('select[name=ownerDepartment]').selectOption('zrzy');
+    await decision.locator('input[name=days]').fill('10');
+    await decision.locator('button[type=submit]').click();
+    const follow = page.locator('[data-testid=follow-ups] tr[data-status=open]', { hasText: '自然资源和规划局十个工作日内完成用地预审' });
+    await follow.waitFor();
+    expect(await follow.textContent()).toContain(subject.project.name);
     await page.screenshot({ path: path.join(OUTPUT, 'workspace-meeting-office.png'), fullPage: true });
+    // Closed (销号) from the page with a note saying what was done.
+    await follow.locator('[data-testid=close-follow-up] input[name=note]').fill('用地预审意见已出具');
+    const id = await follow.getAttribute('data-follow-up');
+    await follow.locator('[data-testid=close-follow-up] button[type=submit]').click();
+    const closed = page.locator(`[data-testid=follow-ups] tr[data-follow-up="${id}"][data-status=closed]`);
+    await closed.waitFor();
+    expect(await closed.textContent()).toContain('用地预审意见已出具');
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-document=minutes]').click()]);
     expect(download.suggestedFilename()).toBe(`周例会会议纪要-${view.plan.week}.docx`);
     const file = path.join(OUTPUT, 'minutes.docx');
