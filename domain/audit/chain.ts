@@ -1,4 +1,5 @@
 import type { AuditEntry, AuditVerdict } from '../../schemas/audit';
+import canonicalize from 'canonicalize';
 import { sha256Hex } from './sha256';
 
 /**
@@ -12,21 +13,12 @@ import { sha256Hex } from './sha256';
 export const GENESIS = '0'.repeat(64);
 
 /**
- * JSON with object keys sorted by UTF-16 code units and no whitespace: RFC 8785 (JCS) for the
- * values entries hold (strings, finite numbers, booleans, null, arrays, objects), since
- * JSON.stringify already writes strings and numbers the way JCS requires. Undefined members are
- * left out, as JSON.stringify does.
+ * RFC 8785 (JCS) canonical JSON, from the `canonicalize` package: object keys sorted by UTF-16
+ * code units, no whitespace, strings and numbers as JSON.stringify writes them; undefined members
+ * are left out. A hash over it does not depend on the order a writer put the keys in.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('canonicalJson: not a finite number');
-    return JSON.stringify(value) ?? 'null';
-  }
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  return canonicalize(value) ?? 'null';
 }
 
 /** The hash of an entry: SHA-256 over the canonical JSON of everything but the hash itself. */
