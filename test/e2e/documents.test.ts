@@ -51,7 +51,7 @@ describe('documents to download', () => {
   });
 
   it('exports the stalled list and the orders (the hand-opened one included) to .xlsx that parses', async () => {
-    const opened = await post(`/projects/${stalled.code}/supervision-orders`, SUPERVISOR, { requestId: `doc-order-${stalled.code}`, actor: { by: 'dcs:zhao' }, reason: '用地预审久拖未办', dueInWorkingDays: 5 });
+    const opened = await post(`/projects/${stalled.code}/supervision-orders`, SUPERVISOR, { requestId: `doc-order-${stalled.code}`, reason: '用地预审久拖未办', dueInWorkingDays: 5 });
     expect(opened.status).toBe(201);
     const file = await eventually('the stalled project in the export', async () => {
       const f = await get('/supervision/exports/stalled', SUPERVISOR);
@@ -82,7 +82,6 @@ describe('documents to download', () => {
     });
     const decided = await post(`/meetings/${week}/decisions`, OFFICE, {
       requestId: `doc-decisions-${week}`,
-      actor: { by: 'hyb:li' },
       decisions: [{ action: '住建局牵头协调用地预审，限期办结', ownerDepartment: '住建局', dueInWorkingDays: 10, projectCode: stalled.code }],
     });
     expect(decided.status).toBe(200);

@@ -365,7 +365,9 @@ describe('generated bad inputs are refused and change nothing', () => {
     const base = await contractApp.listen({ port: 0, host: '127.0.0.1' });
     const seen = new Map<string, number>();
     const send = async (method: 'POST', url: string, payload: Json): Promise<{ status: number; error: string }> => {
-      const res = await fetch(`${base}${url}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+      // The API records the caller as the actor; a body naming anyone is a 403 this property is not about.
+      const sent = payload !== null && typeof payload === 'object' && !Array.isArray(payload) ? { ...payload, actor: undefined } : payload;
+      const res = await fetch(`${base}${url}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(sent) });
       const body = (await res.json()) as { error: string };
       if (res.status >= 400) seen.set(`${res.status} ${body.error}`, (seen.get(`${res.status} ${body.error}`) ?? 0) + 1);
       return { status: res.status, error: body.error };
