@@ -41,6 +41,7 @@ import { loadReferenceData } from '../seeds';
 import { ValidationError } from '../schemas/validation';
 import { KeyflowError, toKeyflowError } from './errors';
 import type { ReadModelSource } from '../activities/index';
+import { projectListingRows } from '../projections/queries';
 
 export interface ClientContext {
   client: Client;
@@ -274,12 +275,14 @@ function toListing(wf: WorkflowExecutionInfo): ProjectListing {
 }
 
 /**
- * Lists projects through Temporal visibility (search attributes), never by visiting every
- * workflow. Sorted by project code. Visibility trails updates by a moment.
+ * Lists projects from the read model when the context has one, else through Temporal visibility
+ * (search attributes) — never by visiting every workflow. Sorted by project code. Either trails
+ * updates by a moment.
  */
 export async function listProjects(ctx: ClientContext, filter: ProjectFilter = {}): Promise<ProjectListing[]> {
   const out: ProjectListing[] = [];
   try {
+    if (ctx.readModel) return await projectListingRows(ctx.readModel.model.db, validate(ProjectFilter, filter, 'filter'), ctx.now?.() ?? new Date());
     const query = projectListQuery(filter, ctx.taskQueue);
     for await (const wf of ctx.client.workflow.list({ query })) out.push(toListing(wf));
   } catch (err) {

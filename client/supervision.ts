@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ReviewCalendar } from '../domain/jointReview/deadlines';
-import { compareUrgency, departmentItems, toInboxItem } from '../domain/jointReview/urgency';
+import { compareUrgency, daysLeftMemo, departmentItems, toInboxItem } from '../domain/jointReview/urgency';
 import type { CountyWarnings, StalledProject, WarningGrid } from '../schemas/api';
 import type { InboxItem, ReviewState } from '../schemas/jointReview';
 import type { ProjectState, Stall, SupervisionOrder } from '../schemas/lifecycle';
@@ -13,7 +13,8 @@ import { getReviewStateQuery } from '../workflows/review/messages';
 import { toKeyflowError } from './errors';
 import { getProjectState, listProjects, onTaskQueue, type ClientContext } from './projects';
 import { mapLimited, QUERY_CONCURRENCY } from './concurrency';
-import { stalledProjects, warningCounts } from '../projections/queries';
+import { overdueTaskItemsFromModel, stalledProjects, supervisionOrderRows, warningCounts } from '../projections/queries';
+import { loadJointReviewConfig } from '../seeds/jointReview';
 
 /**
  * What supervisors (督查) watch: stalled projects with their supervision orders, approvals past
@@ -79,6 +80,11 @@ export async function listOverdueApprovals(ctx: ClientContext, opts: { now?: Dat
   const now = opts.now ?? new Date();
   const cal = opts.calendar ?? (await workersCalendar(ctx));
   try {
+    if (ctx.readModel) {
+      const items = await overdueTaskItemsFromModel(ctx.readModel.model.db, now.toISOString(), ctx.jointReviewConfig ?? loadJointReviewConfig());
+      const daysLeft = daysLeftMemo(now, cal);
+      return items.map((i) => toInboxItem(i, now, cal, daysLeft)).filter((i) => i.status === 'overdue').sort(compareUrgency);
+    }
     const query = `${SA.kind.name} = 'review-stage' AND ${SA.overdue.name} = true AND ExecutionStatus = 'Running' AND ${onTaskQueue(ctx.taskQueue)}`;
     const matches: Array<{ workflowId: string; runId: string }> = [];
     for await (const wf of ctx.client.workflow.list({ query })) matches.push({ workflowId: wf.workflowId, runId: wf.runId });
@@ -142,6 +148,24 @@ export async function warningGrid(ctx: ClientContext, now: Date = new Date()): P
  */
 export async function listSupervisionOrders(ctx: ClientContext, now: Date = new Date(), filter: { code?: string } = {}): Promise<SupervisionOrderEntry[]> {
   try {
+    const names = countyNames();
+    const today = shanghaiDate(now);
+    const stateOf = (dueDate: string | null, closed: string | undefined) => (closed ? 'closed' : dueDate !== null && dueDate < today ? 'overdue' : 'open');
+    const rank = { overdue: 0, open: 1, closed: 2 } as const;
+    const order = (list: SupervisionOrderEntry[]) =>
+      list.sort((a, b) => rank[a.state] - rank[b.state] || (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999') || a.issuedAt.localeCompare(b.issuedAt));
+    if (ctx.readModel) {
+      const rows = await supervisionOrderRows(ctx.readModel.model.db, filter.code);
+      return order(
+        rows.map(({ closedAt, closedBecause, project, ...o }) => ({
+          ...o,
+          project: { ...project, countyName: names.get(project.county) ?? project.county },
+          state: stateOf(o.dueDate, closedAt ?? undefined),
+          ...(closedAt ? { closedAt } : {}),
+          ...(closedBecause ? { closedBecause } : {}),
+        })),
+      );
+    }
     const listed = filter.code ? [{ code: filter.code }] : await listProjects(ctx, { includeClosed: true });
     const states = await mapLimited(listed, QUERY_CONCURRENCY, (p) =>
       getProjectState(ctx, p.code).catch((err: unknown) => {
@@ -149,8 +173,6 @@ export async function listSupervisionOrders(ctx: ClientContext, now: Date = new 
         throw err;
       }),
     );
-    const names = countyNames();
-    const today = shanghaiDate(now);
     const out: SupervisionOrderEntry[] = [];
     for (const s of states) {
       if (!s) continue;
@@ -158,7 +180,7 @@ export async function listSupervisionOrders(ctx: ClientContext, now: Date = new 
       const entry = (o: SupervisionOrder, origin: 'automatic' | 'manual', closedAt?: string, closedBecause?: string): SupervisionOrderEntry => {
         const closed = o.closedAt ?? closedAt;
         const because = o.closedBecause ?? closedBecause;
-        const state = closed ? 'closed' : o.dueDate !== null && o.dueDate < today ? 'overdue' : 'open';
+        const state = stateOf(o.dueDate, closed);
         return { ...o, origin, project, state, ...(closed ? { closedAt: closed } : {}), ...(because ? { closedBecause: because } : {}) };
       };
       for (const st of [...s.stallHistory, ...(s.stall ? [s.stall] : [])]) {
@@ -166,9 +188,7 @@ export async function listSupervisionOrders(ctx: ClientContext, now: Date = new 
       }
       for (const o of s.orders) out.push(entry(o, 'manual'));
     }
-    const rank = { overdue: 0, open: 1, closed: 2 } as const;
-    const unique = [...new Map(out.map((o) => [`${o.project.code}/${o.id}`, o])).values()];
-    return unique.sort((a, b) => rank[a.state] - rank[b.state] || (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999') || a.issuedAt.localeCompare(b.issuedAt));
+    return order([...new Map(out.map((o) => [`${o.project.code}/${o.id}`, o])).values()]);
   } catch (err) {
     throw toKeyflowError(err);
   }

@@ -143,23 +143,41 @@ export async function factsProjects(db: ReadModelDb): Promise<Array<{ project: F
  * not carry them).
  */
 export async function departmentItemsFromModel(db: ReadModelDb, department: string, config: JointReviewConfig): Promise<DepartmentItem[]> {
-  const tasks = await db
+  return openItemsFromModel(db, config, { department });
+}
+
+/**
+ * Open review tasks past their deadline at `at` (审批超时), every department's, as DepartmentItems:
+ * the overdue-approvals list. Returned tasks (the clock stands still) and 容缺 follow-ups (the
+ * applicant's to deliver) are not overdue approvals.
+ */
+export async function overdueTaskItemsFromModel(db: ReadModelDb, at: string, config: JointReviewConfig): Promise<DepartmentItem[]> {
+  return openItemsFromModel(db, config, { overdueAt: at });
+}
+
+async function openItemsFromModel(db: ReadModelDb, config: JointReviewConfig, only: { department?: string; overdueAt?: string }): Promise<DepartmentItem[]> {
+  let taskQuery = db
     .selectFrom('rm_review_tasks')
     .leftJoin('rm_projects', 'rm_projects.code', 'rm_review_tasks.project_code')
     .selectAll('rm_review_tasks')
-    .select('rm_projects.county')
-    .where('rm_review_tasks.department', '=', department)
-    .where('rm_review_tasks.status', 'in', ['open', 'returned'])
-    .execute();
-  const followUps = await db
-    .selectFrom('rm_review_follow_ups')
-    .leftJoin('rm_projects', 'rm_projects.code', 'rm_review_follow_ups.project_code')
-    .selectAll('rm_review_follow_ups')
-    .select('rm_projects.county')
-    .where('rm_review_follow_ups.department', '=', department)
-    .where('rm_review_follow_ups.status', '=', 'open')
-    .execute();
-  const materials = (stageId: string): string[] => config.stages.find((s) => s.id === stageId)?.participants.find((p) => p.department === department)?.materials ?? [];
+    .select('rm_projects.county');
+  if (only.department) taskQuery = taskQuery.where('rm_review_tasks.department', '=', only.department);
+  taskQuery = only.overdueAt
+    ? taskQuery.where('rm_review_tasks.status', '=', 'open').where('rm_review_tasks.deadline', '<', only.overdueAt)
+    : taskQuery.where('rm_review_tasks.status', 'in', ['open', 'returned']);
+  const tasks = await taskQuery.execute();
+  const followUps = only.overdueAt
+    ? []
+    : await db
+        .selectFrom('rm_review_follow_ups')
+        .leftJoin('rm_projects', 'rm_projects.code', 'rm_review_follow_ups.project_code')
+        .selectAll('rm_review_follow_ups')
+        .select('rm_projects.county')
+        .where('rm_review_follow_ups.department', '=', only.department ?? '')
+        .where('rm_review_follow_ups.status', '=', 'open')
+        .execute();
+  const materials = (stageId: string, department: string): string[] =>
+    config.stages.find((s) => s.id === stageId)?.participants.find((p) => p.department === department)?.materials ?? [];
   const mark = (json: string | null): { provisional?: ProvisionalMark } => (json ? { provisional: JSON.parse(json) as ProvisionalMark } : {});
   const items: DepartmentItem[] = [];
   for (const t of tasks) {
@@ -170,13 +188,13 @@ export async function departmentItemsFromModel(db: ReadModelDb, department: stri
       projectName: t.project_name,
       county: t.county ?? '',
       stageId: t.stage_id as ReviewStageId,
-      department,
+      department: t.department,
       kind: 'task',
       deadline: t.deadline,
       deadlineDate: t.deadline_date,
       paused,
       workingDaysLeftAtPause: paused ? t.working_days_left_at_pause : null,
-      materials: materials(t.stage_id),
+      materials: materials(t.stage_id, t.department),
       missingMaterials: paused && t.missing_materials ? (JSON.parse(t.missing_materials) as string[]) : [],
       ...mark(t.provisional),
     });
@@ -187,13 +205,13 @@ export async function departmentItemsFromModel(db: ReadModelDb, department: stri
       projectName: f.project_name,
       county: f.county ?? '',
       stageId: f.stage_id as ReviewStageId,
-      department,
+      department: f.department,
       kind: 'followUp',
       deadline: f.due,
       deadlineDate: f.due_date,
       paused: false,
       workingDaysLeftAtPause: null,
-      materials: materials(f.stage_id),
+      materials: materials(f.stage_id, f.department),
       missingMaterials: JSON.parse(f.missing_materials) as string[],
     });
   }
@@ -239,4 +257,75 @@ export async function warningCounts(db: ReadModelDb): Promise<Array<{ county: st
     .groupBy(['county', 'warning_level'])
     .execute();
   return rows.map((r) => ({ county: r.county ?? '', level: r.warning_level, stalled: Number(r.stalled), n: Number(r.n) }));
+}
+
+/**
+ * Every supervision order (督办单) the model holds, with its project, by project code and issue
+ * time. An order whose issue has not arrived yet (its closing came first, from another topic) is
+ * left out until it does: without the issue it has no reason nor issue time to show.
+ */
+export async function supervisionOrderRows(db: ReadModelDb, code?: string) {
+  let q = db
+    .selectFrom('rm_supervision_orders')
+    .leftJoin('rm_projects', 'rm_projects.code', 'rm_supervision_orders.project_code')
+    .selectAll('rm_supervision_orders')
+    .select(['rm_projects.name as current_name', 'rm_projects.county as current_county', 'rm_projects.lead_department as current_lead'])
+    .where('rm_supervision_orders.issued_at', 'is not', null);
+  if (code) q = q.where('rm_supervision_orders.project_code', '=', code);
+  const rows = await q.orderBy('rm_supervision_orders.project_code').orderBy('rm_supervision_orders.issued_at').execute();
+  return rows.map((r) => ({
+    id: r.order_id,
+    /** Hand-opened orders are numbered M1, M2… by the project workflow; stall orders 1, 2… */
+    origin: /-M\d+$/.test(r.order_id) ? ('manual' as const) : ('automatic' as const),
+    project: { code: r.project_code, name: r.current_name ?? r.project_name ?? r.project_code, county: r.current_county ?? r.county ?? '', leadDepartment: r.current_lead ?? r.lead_department ?? '' },
+    issuedAt: r.issued_at ?? '',
+    dueDate: r.due_date,
+    escalatedTo: JSON.parse(r.escalated_to) as string[],
+    reason: r.reason ?? '',
+    closedAt: r.closed_at,
+    closedBecause: r.closed_because,
+  }));
+}
+
+/** What a project listing filters on (client/projects.ts ProjectFilter, validated there). */
+export interface ModelProjectFilter {
+  stage?: string;
+  county?: string;
+  industry?: string;
+  warning?: string;
+  stalled?: boolean;
+  includeClosed: boolean;
+}
+
+/**
+ * Projects as a listing shows them (client/projects.ts ProjectListing), by project code. Days since
+ * the last report are counted at `at` from the last report (or the registration), as the
+ * lifecycle counts them for visibility; a closed project is COMPLETED (its workflow has finished).
+ */
+export async function projectListingRows(db: ReadModelDb, filter: ModelProjectFilter, at: Date) {
+  let q = db.selectFrom('rm_projects').selectAll().where('name', 'is not', null);
+  if (filter.stage) q = q.where('stage', '=', filter.stage);
+  if (filter.county) q = q.where('county', '=', filter.county);
+  if (filter.industry) q = q.where('industry', '=', filter.industry);
+  if (filter.warning) q = q.where('warning_level', '=', filter.warning);
+  if (filter.stalled !== undefined) q = q.where('stall_order_id', filter.stalled ? 'is not' : 'is', null);
+  if (!filter.includeClosed) q = q.where('closed', '=', 0);
+  const rows = await q.orderBy('code').execute();
+  const DAY_MS = 86_400_000;
+  return rows.map((r) => {
+    const since = r.last_report_at ?? r.registered_at;
+    return {
+      code: r.code,
+      name: r.name ?? r.code,
+      stage: r.stage ?? '',
+      county: r.county ?? '',
+      industry: r.industry ?? '',
+      warning: r.warning_level,
+      stalled: r.stall_order_id !== null,
+      daysSinceReport: since ? Math.max(0, Math.floor((at.getTime() - Date.parse(since)) / DAY_MS)) : null,
+      // No warning measured yet: the lifecycle shows 0 % done, as its search attribute does.
+      completionRate: Math.round((r.completion_rate ?? 0) * 10000) / 10000,
+      status: r.closed === 1 ? 'COMPLETED' : 'RUNNING',
+    };
+  });
 }

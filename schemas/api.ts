@@ -142,8 +142,16 @@ export const PageQuery = z.object({
 });
 
 /** A page of a list; `nextCursor` is null on the last page. */
+/**
+ * How far behind the list's source, the read model (projections/), is: events on the topics not yet
+ * applied when the list was read (null when Kafka did not answer in time), and when. Absent when
+ * the list was read from the workflows themselves. Optional, so earlier clients keep working.
+ */
+export const ReadModelFreshness = z.object({ lag: z.number().int().nonnegative().nullable(), asOf: z.string() });
+export type ReadModelFreshness = z.infer<typeof ReadModelFreshness>;
+
 export function pageOf<T extends z.ZodTypeAny>(item: T) {
-  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable(), readModel: ReadModelFreshness.optional() });
 }
 
 const BoolParam = z.enum(['true', 'false'], { errorMap: () => ({ message: 'must be true or false' }) }).transform((v) => v === 'true');
@@ -236,7 +244,7 @@ export const CountyWarnings = z.object({
 });
 export type CountyWarnings = z.infer<typeof CountyWarnings>;
 
-export const WarningGrid = z.object({ at: Instant, counties: z.array(CountyWarnings) });
+export const WarningGrid = z.object({ at: Instant, counties: z.array(CountyWarnings), readModel: ReadModelFreshness.optional() });
 export type WarningGrid = z.infer<typeof WarningGrid>;
 
 // ---------------------------------------------------------------------------------------------

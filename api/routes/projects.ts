@@ -18,6 +18,7 @@ import { EVERYONE } from '../auth';
 import { allScopes, dutyOf, LEAD_DUTY, ownProjectsOnly } from '../authority';
 import { forbidden } from '../errors';
 import { paginate } from '../pagination';
+import { withModelLag } from '../readModelLag';
 import { actorOf, addRoute, type ApiDeps } from '../route';
 
 /** The department that issues the city's annual key-project plan (发展和改革委员会). */
@@ -66,18 +67,19 @@ export async function projectRoutes(app: FastifyInstance, deps: ApiDeps): Promis
     url: '/projects',
     operationId: 'listProjects',
     summary: 'List projects, filtered by stage, county, industry, warning light and stall',
-    description: 'Read from Temporal visibility, which trails changes by a moment. Sorted by project code.',
+    description: 'Read from the read model when the API has one (the answer\'s readModel says how far behind it is), else from Temporal visibility; either trails changes by a moment. Sorted by project code.',
     tag: 'projects',
     access: EVERYONE,
     narrowed: { enterprise: 'own projects' },
     query: ProjectListQuery,
     response: pageOf(ProjectListing),
-    handler: async ({ query, principal }) => {
-      const { limit, cursor, ...filter } = query;
-      const own = principal.role === 'enterprise' ? new Set(principal.enterprise?.projects ?? []) : null;
-      const listed = (await listProjects(ctx, filter)).filter((p) => own === null || own.has(p.code));
-      return paginate(listed, { limit, cursor }, (p) => p.code);
-    },
+    handler: ({ query, principal }) =>
+      withModelLag(ctx.readModel, async () => {
+        const { limit, cursor, ...filter } = query;
+        const own = principal.role === 'enterprise' ? new Set(principal.enterprise?.projects ?? []) : null;
+        const listed = (await listProjects(ctx, filter)).filter((p) => own === null || own.has(p.code));
+        return paginate(listed, { limit, cursor }, (p) => p.code);
+      }),
   });
 
   addRoute(app, deps, {

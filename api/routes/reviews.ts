@@ -8,6 +8,7 @@ import { ActionResult, ActOnTaskInput, InboxItem, ResubmitInput, ReviewState, Su
 import { ValidationError } from '../../schemas/validation';
 import { forbidden, invalid } from '../errors';
 import { paginate } from '../pagination';
+import { withModelLag } from '../readModelLag';
 import { addRoute, type ApiDeps } from '../route';
 
 /** A department acts for itself only: its inbox and its tasks. */
@@ -96,7 +97,7 @@ export async function reviewRoutes(app: FastifyInstance, deps: ApiDeps): Promise
     params: DepartmentParams,
     query: PageQuery,
     response: pageOf(InboxItem),
-    handler: async ({ params, query }) => paginate(await departmentInbox(ctx, params.dept, { now: deps.now() }), query, inboxKey),
+    handler: ({ params, query }) => withModelLag(ctx.readModel, async () => paginate(await departmentInbox(ctx, params.dept, { now: deps.now() }), query, inboxKey)),
   });
 
   addRoute(app, deps, {

@@ -13,6 +13,7 @@ import { ProjectCode } from '../../schemas/project';
 import { PageQuery, pageOf, StalledProject, WarningGrid } from '../../schemas/api';
 import { InboxItem } from '../../schemas/jointReview';
 import { paginate } from '../pagination';
+import { withModelLag } from '../readModelLag';
 import { addRoute, type ApiDeps } from '../route';
 
 const SUPERVISING = ['supervisor', 'meetingOffice', 'admin'] as const;
@@ -31,7 +32,7 @@ export async function supervisionRoutes(app: FastifyInstance, deps: ApiDeps): Pr
     access: SUPERVISING,
     query: PageQuery,
     response: pageOf(StalledProject),
-    handler: async ({ query }) => paginate(await listStalledProjects(ctx), query, (p) => p.code),
+    handler: ({ query }) => withModelLag(ctx.readModel, async () => paginate(await listStalledProjects(ctx), query, (p) => p.code)),
   });
 
   addRoute(app, deps, {
@@ -44,11 +45,12 @@ export async function supervisionRoutes(app: FastifyInstance, deps: ApiDeps): Pr
     query: PageQuery.merge(SupervisionOrderQuery),
     response: pageOf(SupervisionOrderEntry),
     refusals: [404],
-    handler: async ({ query }) => {
-      const all = await listSupervisionOrders(ctx, deps.now(), query.code ? { code: query.code } : {});
-      const chosen = all.filter((o) => (!query.state || o.state === query.state) && (!query.origin || o.origin === query.origin));
-      return paginate(chosen, query, (o) => `${o.project.code}/${o.id}`);
-    },
+    handler: ({ query }) =>
+      withModelLag(ctx.readModel, async () => {
+        const all = await listSupervisionOrders(ctx, deps.now(), query.code ? { code: query.code } : {});
+        const chosen = all.filter((o) => (!query.state || o.state === query.state) && (!query.origin || o.origin === query.origin));
+        return paginate(chosen, query, (o) => `${o.project.code}/${o.id}`);
+      }),
   });
 
   addRoute(app, deps, {
@@ -60,8 +62,8 @@ export async function supervisionRoutes(app: FastifyInstance, deps: ApiDeps): Pr
     access: SUPERVISING,
     query: PageQuery,
     response: pageOf(InboxItem),
-    handler: async ({ query }) =>
-      paginate(await listOverdueApprovals(ctx, { now: deps.now() }), query, (i) => `${i.projectCode}/${i.stageId}/${i.department}`),
+    handler: ({ query }) =>
+      withModelLag(ctx.readModel, async () => paginate(await listOverdueApprovals(ctx, { now: deps.now() }), query, (i) => `${i.projectCode}/${i.stageId}/${i.department}`)),
   });
 
   addRoute(app, deps, {
@@ -72,7 +74,7 @@ export async function supervisionRoutes(app: FastifyInstance, deps: ApiDeps): Pr
     tag: 'supervision',
     access: SUPERVISING,
     response: WarningGrid,
-    handler: () => warningGrid(ctx, deps.now()),
+    handler: () => withModelLag(ctx.readModel, () => warningGrid(ctx, deps.now())),
   });
 
   addRoute(app, deps, {

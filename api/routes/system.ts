@@ -6,20 +6,9 @@ import { loadReferenceData } from '../../seeds';
 import { EVERYONE } from '../auth';
 import { openApiDocument } from '../openapi';
 import { addRoute, type ApiDeps } from '../route';
-import type { ReadModelSource } from '../../activities/index';
-import { freshnessAgainst, topicEndOffsets } from '../../projections/freshness';
+import { readModelLag } from '../readModelLag';
 
 const HEALTH_TIMEOUT_MS = 2000;
-
-/** The read model's lag against the topics' end offsets now; null when Kafka does not answer in time. */
-async function readModelLag(source: ReadModelSource): Promise<{ lag: number | null; at: string }> {
-  const at = new Date().toISOString();
-  const lag = await Promise.race([
-    topicEndOffsets(source.brokers).then(async (ends) => (await freshnessAgainst(source.model, ends)).lag),
-    new Promise<null>((resolve) => setTimeout(() => resolve(null), HEALTH_TIMEOUT_MS).unref()),
-  ]).catch(() => null);
-  return { lag, at };
-}
 
 /** Health, the OpenAPI document, the caller's identity and the reference data. */
 export async function systemRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
@@ -36,7 +25,8 @@ export async function systemRoutes(app: FastifyInstance, deps: ApiDeps): Promise
         deps.ctx.client.workflowService.getSystemInfo({}).then(() => 'ok' as const),
         new Promise<'unreachable'>((resolve) => setTimeout(() => resolve('unreachable'), HEALTH_TIMEOUT_MS).unref()),
       ]).catch(() => 'unreachable' as const);
-      const readModel = deps.ctx.readModel ? await readModelLag(deps.ctx.readModel) : undefined;
+      const fresh = deps.ctx.readModel ? await readModelLag(deps.ctx.readModel) : undefined;
+      const readModel = fresh ? { lag: fresh.lag, at: fresh.asOf } : undefined;
       return { status: temporal === 'ok' ? ('ok' as const) : ('degraded' as const), temporal, ...(readModel ? { readModel } : {}) };
     },
   });

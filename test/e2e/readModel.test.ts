@@ -6,9 +6,9 @@
 import { emitEvent } from '../../activities/events/emit';
 import { loadProjectAgendaItems, loadProjectAgendaItemsFromModel } from '../../activities/meeting/agendaSource';
 import { gatherProjectFacts, gatherProjectFactsFromModel } from '../../activities/rankings/facts';
-import { getProjectState, registerProject, reportProgress, type ClientContext } from '../../client/projects';
+import { closeSupervisionOrder, getProjectState, listProjects, openSupervisionOrder, registerProject, reportProgress, type ClientContext } from '../../client/projects';
 import { departmentInbox, getReviewState } from '../../client/reviews';
-import { listStalledProjects } from '../../client/supervision';
+import { listOverdueApprovals, listStalledProjects, listSupervisionOrders } from '../../client/supervision';
 import { shanghaiDate } from '../../domain/calendar';
 import { runFourCompare } from '../../domain/fourCompare';
 import { openReadModel, type ReadModel, type ReadModelLocation } from '../../projections/db';
@@ -74,6 +74,11 @@ describe('lists compiled from the read model equal those compiled from the workf
     });
     // A project carried over from an earlier run was registered by that run: its registration is on the topic.
     await emitEvent(h.publisher, { type: 'cn.keyflow.project.registered', subject: stalled.code, key: 'registered', time: state.registeredAt, data: { project: state.project, registeredBy: 'import:legacy-register' } });
+    // Orders opened by hand: one still open, one closed with a note.
+    const kept = await openSupervisionOrder(ctx, red.code, { requestId: `rm-order-${red.code}`, actor: { by: 'supervisor:zhao' }, reason: '年度投资完成率偏低，请说明原因' });
+    const done = await openSupervisionOrder(ctx, onTrack.code, { requestId: `rm-order-${onTrack.code}`, actor: { by: 'supervisor:zhao' }, reason: '核实月报数据', dueInWorkingDays: 3 });
+    await closeSupervisionOrder(ctx, onTrack.code, { requestId: `rm-close-${onTrack.code}`, actor: { by: 'supervisor:zhao' }, orderId: done.id, note: '已核实，数据无误' });
+    expect(kept.id).toMatch(/-M1$/);
     await eventually('the red light', async () => ((await getProjectState(ctx, red.code)).warning.level === 'red' ? true : undefined));
     // In preliminary work: its first joint-review stage starts at once, a task in each department's inbox.
     const reviewed = aProject({ stage: 'preliminary', category: 'preliminary' });
@@ -124,6 +129,40 @@ describe('lists compiled from the read model equal those compiled from the workf
       expect(stalledFromWorkflows).toHaveLength(1);
       const stalledFromModel = (await listStalledProjects({ ...ctx, readModel })).filter((p) => codes.has(p.code));
       expect({ name, stalled: stalledFromModel }).toEqual({ name, stalled: stalledFromWorkflows });
+    }
+  });
+
+  it('the overdue approvals, the supervision orders and the project listing: the same from either source', async () => {
+    const now = new Date();
+    const calendar = loadCalendar();
+    const ours = <T>(list: T[], code: (x: T) => string) => list.filter((x) => codes.has(code(x)));
+    for (const { name, model } of models) {
+      await caughtUp(model);
+      const readModel = { model, brokers: e2eEndpoints().kafkaBrokers };
+      // No task of these projects is past its deadline yet (ten working days): both lists are empty of them.
+      const overdueFromWorkflows = ours(await listOverdueApprovals(ctx, { now, calendar }), (i) => i.projectCode);
+      const overdueFromModel = ours(await listOverdueApprovals({ ...ctx, readModel }, { now, calendar }), (i) => i.projectCode);
+      expect({ name, overdue: overdueFromModel }).toEqual({ name, overdue: overdueFromWorkflows });
+
+      const ordersFromWorkflows = ours(await listSupervisionOrders(ctx, now), (o) => o.project.code);
+      expect(ordersFromWorkflows.map((o) => `${o.origin}/${o.state}`).sort()).toEqual(['automatic/open', 'manual/closed', 'manual/open']);
+      const ordersFromModel = ours(await listSupervisionOrders({ ...ctx, readModel }, now), (o) => o.project.code);
+      expect({ name, orders: ordersFromModel }).toEqual({ name, orders: ordersFromWorkflows });
+
+      // Visibility trails the workflows by a moment: wait until it lists what the model does.
+      const projectsFromModel = ours(await listProjects({ ...ctx, readModel, now: () => now }), (p) => p.code);
+      expect(projectsFromModel.map((p) => p.code)).toEqual([...codes].sort());
+      // A project started without the name memo (startStalledProject) is named from its state, as the CLI does; the model has every name.
+      const fromVisibility = async (filter: Parameters<typeof listProjects>[1] = {}) =>
+        Promise.all(ours(await listProjects(ctx, filter), (p) => p.code).map(async (p) => (p.name !== undefined ? p : { ...p, name: (await getProjectState(ctx, p.code)).project.name })));
+      const projectsFromWorkflows = await eventually('visibility to settle', async () => {
+        const listed = await fromVisibility();
+        return JSON.stringify(listed) === JSON.stringify(projectsFromModel) ? listed : undefined;
+      }, 15_000).catch(() => fromVisibility());
+      expect({ name, projects: projectsFromModel }).toEqual({ name, projects: projectsFromWorkflows });
+      const redFromModel = ours(await listProjects({ ...ctx, readModel, now: () => now }, { warning: 'red', includeClosed: false }), (p) => p.code);
+      expect(redFromModel.length).toBeGreaterThan(0);
+      expect({ name, red: redFromModel }).toEqual({ name, red: await fromVisibility({ warning: 'red', includeClosed: false }) });
     }
   });
 
