@@ -80,7 +80,7 @@ describe('supervision orders opened by hand', () => {
     const project = aProject({ stage: 'underConstruction', category: 'continuing' });
     await registerProject(h, project, 'test');
     const url = `/projects/${project.code}/supervision-orders`;
-    const opened = await post(url, { requestId: `order-list-${project.code}`, actor: { by: 'dcs:zhao' }, reason: '施工许可久拖未办', dueInWorkingDays: 3 }, 'keyflow-demo-supervisor');
+    const opened = await post(url, { requestId: `order-list-${project.code}`, reason: '施工许可久拖未办', dueInWorkingDays: 3 }, 'keyflow-demo-supervisor');
     expect(opened.status).toBe(201);
     const list = async (query: string) => {
       const res = await fetch(`${api.url}/supervision/orders?${query}`, { headers: { authorization: 'Bearer keyflow-demo-supervisor' } });
@@ -91,7 +91,7 @@ describe('supervision orders opened by hand', () => {
     const mine = all.body.items.find((o) => (o.project as { code: string }).code === project.code);
     expect(mine).toMatchObject({ id: opened.body.id, origin: 'manual', state: 'open', dueDate: opened.body.dueDate, reason: '施工许可久拖未办', project: { name: project.name } });
 
-    const closed = await post(`${url}/${encodeURIComponent(String(opened.body.id))}/close`, { requestId: `close-list-${project.code}`, actor: { by: 'dcs:zhao' }, note: '已督促' }, 'keyflow-demo-supervisor');
+    const closed = await post(`${url}/${encodeURIComponent(String(opened.body.id))}/close`, { requestId: `close-list-${project.code}`, note: '已督促' }, 'keyflow-demo-supervisor');
     expect(closed.status).toBe(200);
     const after = await list(`code=${project.code}&state=closed`);
     expect(after.body.items).toEqual([expect.objectContaining({ id: opened.body.id, state: 'closed', closedBecause: expect.stringContaining('已督促') })]);
