@@ -25,19 +25,10 @@ import { runDemoTour } from '../../seeds/demoTour';
 import { checkWorkflowId, FOUR_COMPARE_SCHEDULE_ID, periodToCheck } from '../../workflows/rankings/messages';
 import { readEvents, startHarness, type E2EHarness } from '../support/e2e';
 import { aProject } from '../support/fixtures';
+import { eventually } from '../support/eventually';
 import { isolatedNamespace } from '../support/namespace';
 
 jest.setTimeout(120_000);
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 const csvRows = (file: string) => parse(fs.readFileSync(file, 'utf8'), { bom: true, from_line: 2 }) as string[][];
 const num = (s: string | undefined) => (s === undefined || s === '' ? null : Number(s));
