@@ -135,7 +135,7 @@ const badReport = broken(reportBase, [
   set('investmentThisMonth', fc.oneof(notNumber, negative, fc.double({ min: 100.01, max: 1e9, noNaN: true }))),
   set('investmentToDate', fc.oneof(notNumber, negative)),
   set('physicalProgress', fc.oneof(notNumber, fc.double({ min: 100.001, max: 1e9, noNaN: true }), negative)),
-  set('problems', fc.oneof(notObject.filter((x) => !Array.isArray(x)), fc.constant([{ text: 'ab' }]), fc.constant(Array.from({ length: 21 }, () => ({ text: '征地拆迁未完成' }))))),
+  set('problems', fc.oneof(notObject.filter((x) => !Array.isArray(x)), fc.constant([{ text: 'a' }]), fc.constant([{ text: '  ' }]), fc.constant(Array.from({ length: 21 }, () => ({ text: '征地拆迁未完成' }))))),
   set('resolvedProblemIds', notObject.filter((x) => !Array.isArray(x))),
   set('progressNote', fc.oneof(tooLong(2000), fc.integer(), fc.boolean())),
   set('actor', badActor),
