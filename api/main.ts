@@ -17,11 +17,12 @@ async function main(): Promise<void> {
   if (!env.KEYFLOW_API_TOKENS) throw new Error('keyflow api: set KEYFLOW_API_TOKENS to the token file (seeds/api-tokens.json for the demo)');
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const usersFile = env.KEYFLOW_USERS ?? path.join(env.KEYFLOW_STATE_DIR ?? defaultStateDir(), 'users.json');
   const api = await startApi({
     ctx: { client, taskQueue: env.KEYFLOW_TASK_QUEUE },
     tokens: env.KEYFLOW_API_TOKENS,
-    users: env.KEYFLOW_USERS ?? path.join(env.KEYFLOW_STATE_DIR ?? defaultStateDir(), 'users.json'),
-    session: { secureCookie: env.KEYFLOW_COOKIE_SECURE, maxAgeSeconds: env.KEYFLOW_SESSION_HOURS * 3600 },
+    users: usersFile,
+    session: { secureCookie: env.KEYFLOW_COOKIE_SECURE, maxAgeSeconds: env.KEYFLOW_SESSION_HOURS * 3600, file: path.join(path.dirname(usersFile), 'sessions.json') },
     port: env.KEYFLOW_API_PORT,
     host: env.KEYFLOW_API_HOST,
   });

@@ -1,13 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
 import type { StoredUser } from '../schemas/users';
 import type { UserStore } from './users';
 
 /**
  * Sessions of people signed in through `POST /session`. A session id is 256 random bits sent in
- * the `keyflow_session` cookie; the API keeps only its SHA-256, with the user and the expiry, in
- * memory: an API restart signs everybody out, which costs a sign-in and keeps no secret on disk.
- * Each request checks the user again in the store, so disabling a user or resetting a password
- * ends their sessions at once.
+ * the `keyflow_session` cookie; the API keeps only its SHA-256, with the user and the expiry.
+ * With a `file` (the run command's `sessions.json` beside `users.json`) they are kept there too, so
+ * a restart of the API does not sign a clerk out in the middle of the day; the file holds only
+ * hashes, which open nothing. Each request checks the user again in the store, so disabling a user
+ * or resetting a password ends their sessions at once.
  */
 
 export interface SessionOptions {
@@ -15,15 +19,16 @@ export interface SessionOptions {
   maxAgeSeconds: number;
   /** Send the cookie with `Secure` (behind HTTPS). */
   secureCookie: boolean;
+  /** Where sessions outlive the process; none: in memory only (an API restart signs everybody out). */
+  file?: string;
 }
 
 export const DEFAULT_SESSION: SessionOptions = { maxAgeSeconds: 8 * 3600, secureCookie: false };
 
-interface Session {
-  userId: string;
-  createdAt: number;
-  expiresAt: number;
-}
+const Session = z.object({ userId: z.string(), createdAt: z.number(), expiresAt: z.number() });
+type Session = z.infer<typeof Session>;
+/** `sessions.json`: session-id hash → session. */
+const SessionFile = z.object({ version: z.literal(1), sessions: z.record(z.string().regex(/^[0-9a-f]{64}$/), Session) });
 
 export interface SessionStore {
   readonly options: SessionOptions;
@@ -36,8 +41,35 @@ export interface SessionStore {
 
 const key = (id: string) => createHash('sha256').update(id, 'utf8').digest('hex');
 
+/** The sessions kept in `file`; a missing or unreadable file is no sessions (everyone signs in again), never a failed start. */
+function loadSessions(file: string | undefined, t: number): Map<string, Session> {
+  if (!file || !fs.existsSync(file)) return new Map();
+  try {
+    const parsed = SessionFile.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    if (!parsed.success) return new Map();
+    return new Map(Object.entries(parsed.data.sessions).filter(([, s]) => s.expiresAt > t));
+  } catch {
+    return new Map();
+  }
+}
+
+/** Through a temporary file and a rename, owner-only: a reader never sees half a file. */
+function saveSessions(file: string, sessions: Map<string, Session>): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  fs.writeFileSync(tmp, `${JSON.stringify({ version: 1, sessions: Object.fromEntries(sessions) })}\n`, { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}
+
 export function sessionStore(users: UserStore, options: SessionOptions = DEFAULT_SESSION, now: () => number = Date.now): SessionStore {
-  const sessions = new Map<string, Session>();
+  const sessions = loadSessions(options.file, now());
+  const save = () => {
+    if (options.file) saveSessions(options.file, sessions);
+  };
+  const drop = (k: string) => {
+    const had = sessions.delete(k);
+    if (had) save();
+    return had;
+  };
   const sweep = (t: number) => {
     for (const [k, s] of sessions) if (s.expiresAt <= t) sessions.delete(k);
   };
@@ -48,6 +80,7 @@ export function sessionStore(users: UserStore, options: SessionOptions = DEFAULT
       sweep(t);
       const id = randomBytes(32).toString('base64url');
       sessions.set(key(id), { userId: user.id, createdAt: t, expiresAt: t + options.maxAgeSeconds * 1000 });
+      save();
       return id;
     },
     user(id) {
@@ -56,18 +89,18 @@ export function sessionStore(users: UserStore, options: SessionOptions = DEFAULT
       const s = sessions.get(k);
       if (!s) return null;
       if (s.expiresAt <= now()) {
-        sessions.delete(k);
+        drop(k);
         return null;
       }
       const u = users.get(s.userId);
       const changed = u?.credentialsChangedAt ? Date.parse(u.credentialsChangedAt) : 0;
       if (!u || u.disabled || changed > s.createdAt) {
-        sessions.delete(k);
+        drop(k);
         return null;
       }
       return u;
     },
-    close: (id) => sessions.delete(key(id)),
+    close: (id) => drop(key(id)),
   };
 }
 

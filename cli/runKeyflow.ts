@@ -109,12 +109,14 @@ export async function runKeyflow(opts: RunOptions = {}): Promise<void> {
     await ensureUpcomingMeeting(ctx, meetingConfig);
     await ensureFourCompareSchedule(client, endpoints.taskQueue);
     // People: the state directory's user store, with the demo users unless a store of one's own is given.
-    const users = openUserStore(env.KEYFLOW_USERS ?? path.join(stack.stateDir, 'users.json'));
+    const usersFile = env.KEYFLOW_USERS ?? path.join(stack.stateDir, 'users.json');
+    const users = openUserStore(usersFile);
     const demoUsers = env.KEYFLOW_USERS ? [] : await ensureDemoUsers(users, new Date());
     const api = await startApi({
       ctx,
       users,
-      session: { secureCookie: env.KEYFLOW_COOKIE_SECURE, maxAgeSeconds: env.KEYFLOW_SESSION_HOURS * 3600 },
+      // Beside the user store, so a restart of the run command keeps people signed in.
+      session: { secureCookie: env.KEYFLOW_COOKIE_SECURE, maxAgeSeconds: env.KEYFLOW_SESSION_HOURS * 3600, file: path.join(path.dirname(usersFile), 'sessions.json') },
       tokens,
       port: env.KEYFLOW_API_PORT,
       host: env.KEYFLOW_API_HOST,

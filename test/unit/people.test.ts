@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { hashToken, newToken, tokenStore } from '../../api/auth';
 import { buildServer } from '../../api/server';
+import { sessionStore } from '../../api/sessions';
 import { hashPassword, openUserStore, passwordMatches, type UserStore } from '../../api/users';
 import { UserRole } from '../../schemas/users';
 import { DEMO_PASSWORD, ensureDemoUsers } from '../../seeds/demoUsers';
@@ -202,5 +203,35 @@ describe('sessions, sign-in limits and the admin routes', () => {
     await refusedWith(await fetch(`${base}/projects/${other}`, { headers: as(qiye) }), /项目单位只能查看和填报自己的项目/);
     expect((await fetch(`${base}/follow-ups`, { headers: as(qiye) })).status).toBe(403);
     expect((await post(`/projects/${own}/transitions`, { requestId: 'move-1-xxxxxx', to: 'started' }, as(qiye))).status).toBe(403);
+  });
+});
+
+describe('sessions kept in a file', () => {
+  it('outlive a restart of the API, and a sign-out or an expiry is kept too', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'keyflow-sessions-'));
+    const users = openUserStore(path.join(folder, 'users.json'), { scrypt: CHEAP });
+    const user = await users.add(clerk, NOW);
+    const file = path.join(folder, 'sessions.json');
+    let t = NOW.getTime() + 60_000;
+    const clock = () => t;
+    const options = { secureCookie: false, maxAgeSeconds: 3600, file };
+    const first = sessionStore(users, options, clock);
+    const kept = first.open(user);
+    const signedOut = first.open(user);
+    expect(first.close(signedOut)).toBe(true);
+    // The file holds hashes only: the cookie's value is nowhere in it.
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).not.toContain(kept);
+    expect((fs.statSync(file).mode & 0o777).toString(8)).toBe('600');
+
+    const afterRestart = sessionStore(users, options, clock);
+    expect(afterRestart.user(kept)?.id).toBe('wang.kj');
+    expect(afterRestart.user(signedOut)).toBeNull();
+
+    t += 3601_000;
+    expect(sessionStore(users, options, clock).user(kept)).toBeNull();
+    // A damaged file signs everybody out; it never stops the API from starting.
+    fs.writeFileSync(file, '{ not json');
+    expect(sessionStore(users, options, clock).user(kept)).toBeNull();
   });
 });
