@@ -99,6 +99,22 @@ export const ReviewReapplied = z.object({
   county: z.string(),
 });
 
+/**
+ * `cn.keyflow.project.reviewActionChained` (审批记录上链): a joint review's action or outcome, forwarded by
+ * the review, appended to the project's audit chain. The review's own events cannot carry the project's
+ * head (the review emits before the project appends), so this event does: a consumer of the projects
+ * topic sees the head after every entry, review lines included.
+ */
+export const ReviewActionChained = z.object({
+  auditHead: Sha256Hex,
+  /** The entry's position in the project's chain (0 is the registration). */
+  seq: z.number().int().nonnegative(),
+  kind: z.enum(['reviewAction', 'reviewDecided']),
+  key: z.string(),
+  stageId: z.string(),
+  by: z.string(),
+});
+
 export const PROJECT_EVENTS = {
   'cn.keyflow.project.registered': ProjectRegistered,
   'cn.keyflow.project.stageChanged': StageChanged,
@@ -109,6 +125,7 @@ export const PROJECT_EVENTS = {
   'cn.keyflow.project.calendarGap': CalendarGapRaised,
   'cn.keyflow.project.annualPlanSet': AnnualPlanSet,
   'cn.keyflow.project.reviewReapplied': ReviewReapplied,
+  'cn.keyflow.project.reviewActionChained': ReviewActionChained,
 } as const;
 
 /** `cn.keyflow.supervision.orderIssued` (督办单下达): subject is the project code. */

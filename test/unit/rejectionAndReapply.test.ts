@@ -111,6 +111,12 @@ describe('rejection and re-application (重新申请)', () => {
       // The open tasks the rejection cancelled, then the outcome, last.
       expect(forwarded.slice(2, -1).map((e) => e.data.action)).toEqual(forwarded.slice(2, -1).map(() => 'cancelled'));
       expect(forwarded.at(-1)).toMatchObject({ kind: 'reviewDecided', data: { stageId: 'landUsePlanning', outcome: 'rejected', rejections: [{ department: 'sthj' }] } });
+      // A consumer of the projects topic sees the head after each forwarded line, at its place in the chain.
+      const chained = await eventually(() => {
+        const events = t.publisher.events.filter((e) => e.type === 'cn.keyflow.project.reviewActionChained' && e.subject === code);
+        return events.length >= forwarded.length ? events : undefined;
+      }, 'a chained event per forwarded line');
+      expect(chained.map((e) => e.data)).toEqual(forwarded.map((e) => ({ auditHead: e.hash, seq: e.seq, kind: e.kind, key: e.key, stageId: 'landUsePlanning', by: e.actor.by })));
     });
   });
 

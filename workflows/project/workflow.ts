@@ -416,7 +416,12 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
       return;
     }
     const r = parsed.data;
-    audit(r.kind, r.key, r.actor, { ...r.data, reviewWorkflowId: r.reviewWorkflowId });
+    const auditHead = audit(r.kind, r.key, r.actor, { ...r.data, reviewWorkflowId: r.reviewWorkflowId });
+    // Lines taken before this patch were chained without an event; replays of them add none.
+    if (auditHead && state.audit && patched('review-chain-head-event')) {
+      const seq = state.audit.length - 1;
+      outbox.add('cn.keyflow.project.reviewActionChained', `chained:${seq}`, { auditHead, seq, kind: r.kind, key: r.key, stageId: r.stageId, by: r.actor.by });
+    }
   });
 
   // ---- re-application after a rejection (重新申请) ------------------------------------------------
