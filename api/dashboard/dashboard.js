@@ -219,6 +219,8 @@
 
   function renderOverdue(items) {
     $('overdue-count').textContent = String(items.length);
+    // The groups and the detail need the board's whole width; an empty card keeps its half beside the county lights.
+    $('overdue-card').classList.toggle('wide', items.length > 0);
     if (items.length === 0) return note('没有超时审批 No approval is overdue.');
     return [
       el('div', { class: 'groups' }, [

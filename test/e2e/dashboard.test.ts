@@ -210,6 +210,7 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     // The tooltip is drawn inside the SVG (no HTML from data, nothing the CSP refuses).
     await page.evaluate("window.echarts.getInstanceByDom(document.querySelector('[data-testid=ranking-tour] [data-testid=ranking-chart]')).dispatchAction({ type: 'showTip', seriesIndex: 0, dataIndex: 0 })");
     await page.locator('[data-testid=ranking-tour] svg text', { hasText: /^1\. .+：\d/ }).waitFor();
+    await page.evaluate("window.echarts.getInstanceByDom(document.querySelector('[data-testid=ranking-tour] [data-testid=ranking-chart]')).dispatchAction({ type: 'hideTip' })");
     await page.screenshot({ path: path.join(OUTPUT, 'dashboard.png'), fullPage: true });
 
     // The row links to the project's history.
@@ -345,6 +346,9 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
       expect(await byDepartment.locator('tr[data-group="fgw"]').textContent()).toContain('发展和改革委员会');
       // The busiest group first.
       expect([...departments.values()]).toEqual([...departments.values()].sort((a, b) => b - a));
+      // Across the board's width, every column of the groups and of the detail in view (no sideways scroll inside the card).
+      expect(await page.locator('#overdue-card').evaluate((card) => card.classList.contains('wide'))).toBe(true);
+      expect(await page.locator('#overdue .table-wrap').evaluateAll((wraps) => wraps.filter((w) => w.scrollWidth > w.clientWidth + 1).length)).toBe(0);
       await page.locator('#overdue-card').screenshot({ path: path.join(OUTPUT, 'workspace-overdue-grouped.png') });
       expect(errors).toEqual([]);
       await context.close();
@@ -526,7 +530,7 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     expect({ what, instants: text.match(/\d{4}-\d\d-\d\dT\d\d:\d\d[^\s]*/g) ?? [] }).toEqual({ what, instants: [] });
   }
 
-  it('fits a phone-sized screen for every role: the supervisor’s board, a project, a county, the clerk’s inbox, the enterprise’s projects and the meeting office', async () => {
+  it('fits a phone-sized screen for every role: the supervisor’s board, a project, a county, the clerk’s and the head’s inbox, the enterprise’s projects (the meeting office: below, with its meeting)', async () => {
     const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
     const loaded = (page: Page) => page.locator('body[data-loaded]').waitFor();
 
@@ -553,7 +557,6 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
       ['fgw.clerk', 'phone-clerk-inbox.png', '[data-testid=inbox]'],
       ['fgw.li', 'phone-head-inbox.png', '[data-testid=inbox]'],
       ['jingkai', 'phone-enterprise.png', '[data-testid=my-projects] tr[data-code]'],
-      ['hyb.chen', 'phone-meeting-office.png', '[data-testid=follow-ups] h3'],
     ] as const) {
       const ctx2 = await browser.newContext(phone);
       const p = await ctx2.newPage();
@@ -598,6 +601,11 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     await follow.waitFor();
     expect(await follow.textContent()).toContain(subject.project.name);
     await page.screenshot({ path: path.join(OUTPUT, 'workspace-meeting-office.png'), fullPage: true });
+    // The same on a phone: the agenda, the decision form and the follow-ups within the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expectFitsPhone(page, 'meeting office');
+    await page.screenshot({ path: path.join(OUTPUT, 'phone-meeting-office.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
     // Closed (销号) from the page with a note saying what was done.
     await follow.locator('[data-testid=close-follow-up] input[name=note]').fill('用地预审意见已出具');
     const id = await follow.getAttribute('data-follow-up');
