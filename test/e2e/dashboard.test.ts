@@ -84,6 +84,17 @@ async function expectRankingsInFull(page: Page): Promise<void> {
   }
 }
 
+/**
+ * On any screen: every time a person reads is on Shanghai's clock, written as the offices write it
+ * (no ISO instant, which is UTC, on the page), and no table hides columns behind a sideways scroll.
+ */
+async function expectReadable(page: Page, what: string): Promise<void> {
+  const text = await page.locator('body').innerText();
+  expect({ what, instants: text.match(/\d{4}-\d\d-\d\dT\d\d:\d\d[^\s]*/g) ?? [] }).toEqual({ what, instants: [] });
+  const scrolled = await page.locator('.table-wrap').evaluateAll((wraps) => wraps.filter((w) => w.getClientRects().length > 0 && w.scrollWidth > w.clientWidth + 1).map((w) => (w.textContent ?? '').slice(0, 40)));
+  expect({ what, scrolled }).toEqual({ what, scrolled: [] });
+}
+
 describe('the supervisors’ dashboard in headless Chromium', () => {
   let h: E2EHarness;
   let ctx: ClientContext;
@@ -211,6 +222,7 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     await page.evaluate("window.echarts.getInstanceByDom(document.querySelector('[data-testid=ranking-tour] [data-testid=ranking-chart]')).dispatchAction({ type: 'showTip', seriesIndex: 0, dataIndex: 0 })");
     await page.locator('[data-testid=ranking-tour] svg text', { hasText: /^1\. .+：\d/ }).waitFor();
     await page.evaluate("window.echarts.getInstanceByDom(document.querySelector('[data-testid=ranking-tour] [data-testid=ranking-chart]')).dispatchAction({ type: 'hideTip' })");
+    await expectReadable(page, 'supervisor board');
     await page.screenshot({ path: path.join(OUTPUT, 'dashboard.png'), fullPage: true });
 
     // The row links to the project's history.
@@ -221,6 +233,7 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     expect(await history.locator('h1').textContent()).toBe('果蔬冻干及预制菜加工项目');
     expect(await history.textContent()).toContain('阶段无进展');
     expect(await history.textContent()).toContain('在储备阶段已400天无进展');
+    await expectReadable(page, 'project page');
     await page.screenshot({ path: path.join(OUTPUT, 'dashboard-project.png'), fullPage: true });
     await page.locator('a.back').click();
     await row.waitFor();
@@ -279,6 +292,7 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     await county.locator(`tr[data-code="${STALLED_FIRST}"]`).waitFor();
     expect(await county.locator(`tr[data-code="${STALLED_FIRST}"]`).getAttribute('data-light')).toBe('red');
     expect(await county.locator('h1').textContent()).toContain('召陵区');
+    await expectReadable(page, 'county page');
     await page.screenshot({ path: path.join(OUTPUT, 'workspace-county.png'), fullPage: true });
     expect(errors).toEqual([]);
     await context.close();
@@ -378,6 +392,7 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     });
     expect(await row.textContent()).toContain('临颍县智慧冷链物流园');
     expect(await row.getAttribute('data-status')).toBe('open');
+    await expectReadable(page, 'clerk inbox');
     await page.screenshot({ path: path.join(OUTPUT, 'workspace-clerk-inbox.png'), fullPage: true });
 
     // Return for supplement, naming one missing material, with a reason.
@@ -388,7 +403,10 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     await material.check();
     await form.locator('textarea[name=reason]').fill('可行性研究报告缺少投资估算章节');
     await form.locator('button[type=submit]').click();
-    await page.locator(`[data-testid=inbox] tr[data-code="${project.code}"][data-status=returned]`).waitFor();
+    // A refused or failed action stays on the form with its message: say it, rather than only that the row never changed.
+    await page.locator(`[data-testid=inbox] tr[data-code="${project.code}"][data-status=returned]`).waitFor().catch(async (err: unknown) => {
+      throw new Error(`${String(err)}; the form says: ${await form.locator('.error').textContent().catch(() => '(gone)')}`);
+    });
     expect(await page.locator(`[data-testid=inbox] tr[data-code="${project.code}"]`).textContent()).toContain(`缺：${missing}`);
     await page.screenshot({ path: path.join(OUTPUT, 'workspace-clerk-returned.png'), fullPage: true });
 
@@ -467,6 +485,7 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     await until('the correction recorded', async () => ((await form.locator('[data-testid=report-result]').textContent())?.startsWith('已更正') ? true : undefined));
     const state = await (await fetch(`${api.url}/projects/${own[0]}`, { headers: { authorization: `Bearer ${supervisorToken}` } })).json() as { reports: Array<{ month: string; investmentThisMonth: number; corrections: unknown[] }> };
     expect(state.reports.find((r) => r.month === month)).toMatchObject({ investmentThisMonth: 330, corrections: [expect.anything()] });
+    await expectReadable(page, 'enterprise');
     await page.screenshot({ path: path.join(OUTPUT, 'workspace-enterprise-report.png'), fullPage: true });
     expect(refusal).toMatch(/更正|理由/);
     expect(errors).toEqual([]);
@@ -525,9 +544,7 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
 
   async function expectFitsPhone(page: Page, what: string): Promise<void> {
     expect({ what, ...(await sideways(page)) }).toEqual({ what, overflow: 0, outside: [], scrolling: [] });
-    // Every time a person reads is on Shanghai's clock, written as the offices write it: no ISO instant (UTC) on the page.
-    const text = await page.locator('body').innerText();
-    expect({ what, instants: text.match(/\d{4}-\d\d-\d\dT\d\d:\d\d[^\s]*/g) ?? [] }).toEqual({ what, instants: [] });
+    await expectReadable(page, what);
   }
 
   it('fits a phone-sized screen for every role: the supervisor’s board, a project, a county, the clerk’s and the head’s inbox, the enterprise’s projects (the meeting office: below, with its meeting)', async () => {
