@@ -23,6 +23,8 @@ export interface StartApiOptions {
   strictResponses?: boolean;
   /** When `port` is taken, listen on a free one instead of failing (the run command: it says which). */
   fallbackToFreePort?: boolean;
+  /** The clock of the answers (overdue, working days left); tests move it to see deadlines pass. */
+  now?: () => Date;
 }
 
 export interface RunningApi {
@@ -39,7 +41,7 @@ export interface RunningApi {
 export async function startApi(opts: StartApiOptions): Promise<RunningApi> {
   const tokens = typeof opts.tokens === 'string' ? loadTokenFile(opts.tokens) : opts.tokens;
   const users = typeof opts.users === 'string' ? openUserStore(opts.users) : opts.users;
-  const app = buildServer({ ctx: opts.ctx, tokens, users, session: opts.session, loginLimits: opts.loginLimits, logger: opts.logger, strictResponses: opts.strictResponses });
+  const app = buildServer({ ctx: opts.ctx, tokens, users, session: opts.session, loginLimits: opts.loginLimits, logger: opts.logger, strictResponses: opts.strictResponses, now: opts.now });
   const host = opts.host ?? '127.0.0.1';
   let portTaken: number | undefined;
   try {

@@ -1,7 +1,7 @@
 // The supervisors' dashboard (督查看板). Plain browser script, no dependencies: it reads the
-// keyflow API with the token the user enters once (kept in sessionStorage, sent as a bearer
-// token), renders with DOM nodes and text only (never HTML from data), draws charts as inline
-// SVG, and refreshes every 60 seconds.
+// keyflow API with the person's session (or a machine's token kept in sessionStorage), renders
+// with DOM nodes and text only (never HTML from data), draws the rankings with the bundled Apache
+// ECharts (SVG renderer) and the county light bars as inline SVG, and refreshes every 60 seconds.
 (function () {
   'use strict';
 
@@ -68,7 +68,11 @@
 
   function fill(node, children) { clear(node); append(node, children); }
 
-  function date(iso) { return iso ? String(iso).slice(0, 10) : '—'; }
+  /** A calendar date as given (`2026-12-07`), or an instant's day on Shanghai's clock (the UTC day can be the day before). */
+  function date(iso) {
+    if (!iso) return '—';
+    return /^\d{4}-\d{2}-\d{2}$/.test(String(iso)) ? String(iso) : dateTime(iso).slice(0, 10);
+  }
 
   var SHANGHAI = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
@@ -187,16 +191,52 @@
     ], items, function (p) { return { 'data-code': p.code, class: 'stalled-row' }; });
   }
 
+  /** Overdue approvals counted per key (a department, a county): the most first, then the longest overdue. */
+  function groupOverdue(items, keyOf, nameOf) {
+    var groups = {};
+    items.forEach(function (i) {
+      var k = keyOf(i);
+      var g = groups[k] || (groups[k] = { key: k, name: nameOf(i), count: 0, projects: {}, worst: 0 });
+      g.count += 1;
+      g.projects[i.projectCode] = true;
+      if (i.workingDaysLeft !== null && -i.workingDaysLeft > g.worst) g.worst = -i.workingDaysLeft;
+    });
+    return Object.keys(groups).map(function (k) { return groups[k]; })
+      .sort(function (a, b) { return (b.count - a.count) || (b.worst - a.worst) || (a.key < b.key ? -1 : 1); });
+  }
+
+  function overdueGroups(title, column, testid, groups) {
+    return el('div', { class: 'group', 'data-testid': testid }, [
+      el('h3', null, title),
+      table([
+        { title: column, cell: function (g) { return g.name; } },
+        { title: '超时事项', cell: function (g) { return g.count + ' 件'; } },
+        { title: '涉及项目', cell: function (g) { return Object.keys(g.projects).length + ' 个'; } },
+        { title: '最长超时', cell: function (g) { return g.worst + ' 个工作日'; } },
+      ], groups, function (g) { return { 'data-group': g.key, 'data-count': g.count }; }),
+    ]);
+  }
+
   function renderOverdue(items) {
     $('overdue-count').textContent = String(items.length);
+    // The groups and the detail need the board's whole width; an empty card keeps its half beside the county lights.
+    $('overdue-card').classList.toggle('wide', items.length > 0);
     if (items.length === 0) return note('没有超时审批 No approval is overdue.');
-    return table([
+    return [
+      el('div', { class: 'groups' }, [
+        overdueGroups('按部门统计', '部门', 'overdue-by-department', groupOverdue(items, function (i) { return i.department; }, function (i) { return departmentName(i.department); })),
+        overdueGroups('按县区统计', '县区', 'overdue-by-county', groupOverdue(items, function (i) { return i.county; }, function (i) { return countyName(i.county); })),
+      ]),
+      el('h3', null, '超时明细'),
+      table([
       { title: '项目 Project', cell: function (i) { return [projectLink(i.projectCode, i.projectName), el('div', { class: 'code' }, i.projectCode)]; } },
       { title: '环节 Stage', cell: function (i) { return REVIEW_STAGES[i.stageId] || i.stageId; } },
       { title: '部门 Department', cell: function (i) { return departmentName(i.department); } },
       { title: '时限 Deadline', cell: function (i) { return date(i.deadlineDate); } },
+      { title: '县区 County', cell: function (i) { return countyName(i.county); } },
       { title: '超时 Overdue', cell: function (i) { return i.workingDaysLeft === null ? '—' : (-i.workingDaysLeft) + ' 个工作日'; } },
-    ], items, function (i) { return { 'data-code': i.projectCode }; });
+    ], items, function (i) { return { 'data-code': i.projectCode, 'data-department': i.department, 'data-county': i.county }; }),
+    ];
   }
 
   var ORDER_STATES = { open: '办理中', overdue: '已逾期', closed: '已办结' };
@@ -365,40 +405,77 @@
     }));
   }
 
-  /** A horizontal bar chart: rows of { label, value, extra }, scaled to max. */
-  function barChart(opts) {
-    var rowH = 26;
-    // Wide enough for the longest label (a CJK character takes about 13 units at this size): never cut off.
-    var longest = opts.rows.reduce(function (w, r) {
-      var text = r.rank + '. ' + r.label;
-      var units = 0;
-      for (var i = 0; i < text.length; i++) units += text.charCodeAt(i) > 0x2e80 ? 13 : 7;
-      return Math.max(w, units);
-    }, 0);
-    var labelW = Math.max(120, longest + 16);
-    // A short label leaves the bars the room, so the chart keeps its scale and its text size.
-    var barW = Math.max(210, 470 - labelW);
-    var valueW = 50;
-    var width = labelW + barW + valueW;
-    var height = opts.rows.length * rowH + 6;
-    var rows = opts.rows.map(function (r, i) {
-      var y = i * rowH + 4;
-      var w = opts.max > 0 ? Math.max(1, (r.value / opts.max) * barW) : 1;
-      return svg('g', { class: 'bar-row', 'data-rank': r.rank }, [
-        svg('title', { text: r.label + ': ' + r.value + (r.extra ? ' (' + r.extra + ')' : '') }),
-        svg('text', { x: labelW - 8, y: y + 13, 'text-anchor': 'end', class: 'bar-label', text: r.rank + '. ' + r.label }),
-        svg('rect', { x: labelW, y: y + 2, width: w, height: rowH - 10, rx: 3, class: 'bar' + (i === 0 ? ' bar-top' : '') }),
-        svg('text', { x: labelW + w + 6, y: y + 13, class: 'bar-value', text: String(r.value) }),
-      ]);
+  // ---- rankings, drawn with Apache ECharts (bundled: /dashboard/echarts.min.js, SVG renderer) ----
+
+  var BAR = '#3b6ea8';
+  var BAR_TOP = '#b3261e';
+  var INK = '#1d2430';
+  var MUTED = '#5b6576';
+  var LINE = '#dfe3ea';
+  var FONT = 'system-ui, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif';
+
+  /** Frees the charts drawn in `target` before its content is replaced (ECharts keeps listeners and timers per chart). */
+  function disposeCharts(target) {
+    if (!window.echarts) return;
+    Array.prototype.forEach.call(target.querySelectorAll('.echart'), function (node) {
+      var chart = window.echarts.getInstanceByDom(node);
+      if (chart) chart.dispose();
     });
-    return svg('svg', { viewBox: '0 0 ' + width + ' ' + height, class: 'bars', role: 'img', 'aria-label': opts.title, 'data-testid': 'ranking-chart' }, [svg('title', { text: opts.title })].concat(rows));
+  }
+
+  /**
+   * A ranking as a horizontal bar chart, rank 1 on top: rows of { rank, label, value, extra }.
+   * The chart node goes into the page first and is drawn after (ECharts measures its container).
+   * A long Chinese name wraps onto a second line instead of being cut off, the label column
+   * never taking more than about 45% of the width, so a phone keeps room for the bars.
+   */
+  function rankingChart(opts) {
+    var node = el('div', { class: 'echart', role: 'img', 'aria-label': opts.title, 'data-testid': 'ranking-chart', 'data-rows': opts.rows.length });
+    var longest = opts.rows.reduce(function (n, r) { return Math.max(n, String(r.rank + '. ' + r.label).length); }, 0);
+    node.draw = function () {
+      if (!window.echarts) { fill(node, note('图表库未加载，排名如下：' + opts.rows.map(function (r) { return r.rank + '. ' + r.label + ' ' + r.value; }).join('；'), 'warn')); return; }
+      var width = node.clientWidth || 320;
+      var labelWidth = Math.min(Math.round(width * 0.45), longest * 13 + 4);
+      var wraps = longest * 13 + 4 > labelWidth;
+      var rowHeight = wraps ? 40 : 28;
+      node.style.height = (opts.rows.length * rowHeight + 36) + 'px';
+      var chart = window.echarts.getInstanceByDom(node) || window.echarts.init(node, null, { renderer: 'svg', locale: 'ZH' });
+      chart.setOption({
+        animation: false,
+        textStyle: { fontFamily: FONT },
+        grid: { left: 4, right: 48, top: 4, bottom: 24, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
+        // Drawn inside the SVG as text: an HTML tooltip would put data into innerHTML and inline styles the CSP refuses.
+        tooltip: { trigger: 'item', confine: true, renderMode: 'richText', formatter: function (p) { var r = opts.rows[p.dataIndex]; return r.rank + '. ' + r.label + '：' + r.value + (r.extra ? '（' + r.extra + '）' : ''); } },
+        xAxis: { type: 'value', min: 0, max: opts.max > 0 ? opts.max : null, axisLabel: { color: MUTED, fontSize: 11 }, splitLine: { lineStyle: { color: LINE } } },
+        yAxis: {
+          type: 'category', inverse: true,
+          data: opts.rows.map(function (r) { return r.rank + '. ' + r.label; }),
+          axisTick: { show: false }, axisLine: { lineStyle: { color: LINE } },
+          axisLabel: { color: INK, fontSize: 12, width: labelWidth, overflow: 'break', lineHeight: 15, interval: 0 },
+        },
+        series: [{
+          type: 'bar', barMaxWidth: 18,
+          data: opts.rows.map(function (r, i) { return { value: r.value, itemStyle: { color: i === 0 ? BAR_TOP : BAR, borderRadius: [0, 3, 3, 0] } }; }),
+          label: { show: true, position: 'right', color: MUTED, fontSize: 12 },
+        }],
+      }, true);
+      chart.resize();
+    };
+    return node;
+  }
+
+  /** Fills a figure and draws the charts in it once they are in the page. */
+  function fillChart(target, children) {
+    disposeCharts(target);
+    fill(target, children);
+    Array.prototype.forEach.call(target.querySelectorAll('.echart'), function (node) { if (node.draw) node.draw(); });
   }
 
   function fourCompareChart(check) {
     var rows = check.result.counties.map(function (c) {
-      return { rank: c.rank, label: c.name, value: c.total, extra: c.rankChange === null ? '' : (c.rankChange > 0 ? '↑' + c.rankChange : c.rankChange < 0 ? '↓' + (-c.rankChange) : '—') };
+      return { rank: c.rank, label: c.name, value: c.total, extra: c.rankChange === null ? '' : (c.rankChange > 0 ? '上升 ' + c.rankChange + ' 位' : c.rankChange < 0 ? '下降 ' + (-c.rankChange) + ' 位' : '名次不变') };
     });
-    return barChart({ title: '四比四看 ' + check.period + ' county ranking', rows: rows, max: check.result.maxPoints });
+    return rankingChart({ title: '四比四看 ' + check.period + ' 县区排名', rows: rows, max: check.result.maxPoints });
   }
 
   /**
@@ -407,15 +484,15 @@
    */
   function renderFourCompare(target, checks) {
     var check = checks[0];
-    if (!check) return fill(target, [el('figcaption', null, '四比四看 Four-compare check'), note('暂无排名 No check published yet.')]);
+    if (!check) return fillChart(target, [el('figcaption', null, '四比四看 Four-compare check'), note('暂无排名 No check published yet.')]);
     if (!check.result.noData) {
-      return fill(target, [
-        el('figcaption', null, [el('strong', null, '四比四看 ' + check.period), ' · Four-compare check, total points (max ' + check.result.maxPoints + ')']),
+      return fillChart(target, [
+        el('figcaption', null, [el('strong', null, '四比四看 ' + check.period), ' · 县区总得分（满分 ' + check.result.maxPoints + '）']),
         fourCompareChart(check),
       ]);
     }
     var withData = checks.filter(function (c) { return !c.result.noData; })[0];
-    fill(target, [
+    fillChart(target, [
       el('figcaption', null, [el('strong', null, '四比四看 ' + check.period + ' 无数据'), ' · No data']),
       el('p', { class: 'empty', 'data-testid': 'ranking-no-data' }, '无数据：' + check.period + ' 月末没有适用的重点项目，本期不排名。 No key project existed by the end of the month; nothing is ranked.'),
       withData ? el('p', { class: 'empty' }, '最近有数据的评比 Latest check with data: ' + withData.period + '（满分 max ' + withData.result.maxPoints + '）') : null,
@@ -425,15 +502,24 @@
 
   function renderTour(target, tours) {
     var tour = tours[0];
-    if (!tour) return fill(target, [el('figcaption', null, '观摩 Inspection tour'), note('暂无排名 No tour published yet.')]);
+    if (!tour) return fillChart(target, [el('figcaption', null, '观摩 Inspection tour'), note('暂无排名 No tour published yet.')]);
     var rows = tour.result.projects.map(function (p) {
       return { rank: p.rank, label: p.name, value: p.combined, extra: p.countyName };
     });
-    fill(target, [
-      el('figcaption', null, [el('strong', null, '观摩 ' + tour.name), ' · ' + date(tour.date) + ', combined score (100)']),
-      barChart({ title: '观摩 ' + tour.name + ' project ranking', rows: rows, max: 100 }),
+    fillChart(target, [
+      el('figcaption', null, [el('strong', null, '观摩 ' + tour.name), ' · ' + date(tour.date) + ' · 项目综合得分（满分 100）']),
+      rankingChart({ title: '观摩 ' + tour.name + ' 项目排名', rows: rows, max: 100 }),
     ]);
   }
+
+  /** A chart follows its card's width (a phone turned, a window resized). */
+  var resizeTimer = null;
+  window.addEventListener('resize', function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () {
+      Array.prototype.forEach.call(document.querySelectorAll('.echart'), function (node) { if (node.draw) node.draw(); });
+    }, 150);
+  });
 
   function settle(promise, render, target) {
     return promise.then(function (data) { fill(target, render(data)); }, function (err) { fill(target, failure(err)); });
@@ -446,8 +532,8 @@
       settle(api('/supervision/warnings'), renderWarnings, $('warnings')),
       settle(all('/supervision/orders'), renderOrders, $('orders')),
       loadMeeting(),
-      api('/rankings/four-compare?limit=12').then(function (p) { renderFourCompare($('four-compare'), p.items); }, function (err) { fill($('four-compare'), failure(err)); }),
-      api('/rankings/tours?limit=1').then(function (p) { renderTour($('tour'), p.items); }, function (err) { fill($('tour'), failure(err)); }),
+      api('/rankings/four-compare?limit=12').then(function (p) { renderFourCompare($('four-compare'), p.items); }, function (err) { fillChart($('four-compare'), failure(err)); }),
+      api('/rankings/tours?limit=1').then(function (p) { renderTour($('tour'), p.items); }, function (err) { fillChart($('tour'), failure(err)); }),
     ]);
   }
 

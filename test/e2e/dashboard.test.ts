@@ -19,7 +19,8 @@ import { shanghaiDate } from '../../domain/calendar';
 import { addMonths, monthOf } from '../../domain/lifecycle/months';
 import { loadDemoProjects } from '../../seeds';
 import { runDemoTour } from '../../seeds/demoTour';
-import { startHarness, type E2EHarness } from '../support/e2e';
+import { e2eEndpoints, startHarness, type E2EHarness } from '../support/e2e';
+import { openReadModel, type ReadModelLocation } from '../../projections/db';
 import { isolatedNamespace } from '../support/namespace';
 import { aProject } from '../support/fixtures';
 import { startMeetingInSession } from '../support/meetingInSession';
@@ -47,6 +48,51 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/**
+ * What ECharts drew in a ranking figure: the bars it was given, its category labels, and every
+ * piece of text it drew that does not lie wholly inside the chart's box (a label cut off).
+ */
+async function rankingDrawn(page: Page, figure: 'ranking-four-compare' | 'ranking-tour'): Promise<{ bars: number; labels: string[]; cutOff: string[]; texts: string }> {
+  // A string, evaluated in the page: the test compiles without the DOM's types.
+  return page.evaluate(`(() => {
+    const node = document.querySelector('[data-testid=${figure}] [data-testid=ranking-chart]');
+    const option = window.echarts.getInstanceByDom(node).getOption();
+    const box = node.querySelector('svg').getBoundingClientRect();
+    const texts = [...node.querySelectorAll('svg text')].filter((t) => t.textContent.trim() !== '');
+    const cutOff = texts.filter((t) => {
+      const r = t.getBoundingClientRect();
+      return r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5;
+    });
+    return {
+      bars: option.series[0].data.length,
+      labels: option.yAxis[0].data,
+      cutOff: cutOff.map((t) => t.textContent),
+      // A long label is wrapped onto lines of its own: their text, in order, without the breaks.
+      texts: texts.map((t) => t.textContent).join(''),
+    };
+  })()`);
+}
+
+/** Every ranking label drawn in full and inside the chart: none cut off, on any screen. */
+async function expectRankingsInFull(page: Page): Promise<void> {
+  for (const figure of ['ranking-four-compare', 'ranking-tour'] as const) {
+    const drawn = await rankingDrawn(page, figure);
+    expect({ figure, cutOff: drawn.cutOff }).toEqual({ figure, cutOff: [] });
+    for (const label of drawn.labels) expect(drawn.texts).toContain(label);
+  }
+}
+
+/**
+ * On any screen: every time a person reads is on Shanghai's clock, written as the offices write it
+ * (no ISO instant, which is UTC, on the page), and no table hides columns behind a sideways scroll.
+ */
+async function expectReadable(page: Page, what: string): Promise<void> {
+  const text = await page.locator('body').innerText();
+  expect({ what, instants: text.match(/\d{4}-\d\d-\d\dT\d\d:\d\d[^\s]*/g) ?? [] }).toEqual({ what, instants: [] });
+  const scrolled = await page.locator('.table-wrap').evaluateAll((wraps) => wraps.filter((w) => w.getClientRects().length > 0 && w.scrollWidth > w.clientWidth + 1).map((w) => (w.textContent ?? '').slice(0, 40)));
+  expect({ what, scrolled }).toEqual({ what, scrolled: [] });
 }
 
 describe('the supervisors’ dashboard in headless Chromium', () => {
@@ -130,8 +176,9 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     });
     await signInAs(page, 'dcs.liu');
     await page.locator(`tr[data-code="${STALLED_FIRST}"]`).waitFor();
-    await page.locator('[data-testid=ranking-four-compare] svg[data-testid=ranking-chart]').waitFor();
-    await page.locator('[data-testid=ranking-tour] svg[data-testid=ranking-chart]').waitFor();
+    // ECharts, served by the API itself, has drawn both rankings.
+    await page.locator('[data-testid=ranking-four-compare] [data-testid=ranking-chart] svg').waitFor();
+    await page.locator('[data-testid=ranking-tour] [data-testid=ranking-chart] svg').waitFor();
     expect(external).toEqual([]); // no CDN, no font service, nothing from elsewhere
   }
 
@@ -164,10 +211,18 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     expect(await page.locator('#stalled-count').textContent()).toBe('1');
     expect(await page.locator('#warnings [data-county]').count()).toBe(8);
     expect(await page.locator('#warnings [data-county="411104"] .n-red').textContent()).toBe('红 1');
-    // Every county has a bar in the four-compare chart; every toured project in the tour's.
-    expect(await page.locator('[data-testid=ranking-four-compare] .bar-row').count()).toBe(8);
-    expect(await page.locator('[data-testid=ranking-tour] .bar-row').count()).toBe(12);
+    // Every county has a bar in the four-compare chart; every toured project in the tour's; no label cut off.
+    const fourCompare = await rankingDrawn(page, 'ranking-four-compare');
+    expect(fourCompare.bars).toBe(8);
+    expect(fourCompare.labels[0]).toMatch(/^1\. /);
+    expect((await rankingDrawn(page, 'ranking-tour')).bars).toBe(12);
     expect(await page.locator('[data-testid=ranking-four-compare] svg').isVisible()).toBe(true);
+    await expectRankingsInFull(page);
+    // The tooltip is drawn inside the SVG (no HTML from data, nothing the CSP refuses).
+    await page.evaluate("window.echarts.getInstanceByDom(document.querySelector('[data-testid=ranking-tour] [data-testid=ranking-chart]')).dispatchAction({ type: 'showTip', seriesIndex: 0, dataIndex: 0 })");
+    await page.locator('[data-testid=ranking-tour] svg text', { hasText: /^1\. .+：\d/ }).waitFor();
+    await page.evaluate("window.echarts.getInstanceByDom(document.querySelector('[data-testid=ranking-tour] [data-testid=ranking-chart]')).dispatchAction({ type: 'hideTip' })");
+    await expectReadable(page, 'supervisor board');
     await page.screenshot({ path: path.join(OUTPUT, 'dashboard.png'), fullPage: true });
 
     // The row links to the project's history.
@@ -178,6 +233,7 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     expect(await history.locator('h1').textContent()).toBe('果蔬冻干及预制菜加工项目');
     expect(await history.textContent()).toContain('阶段无进展');
     expect(await history.textContent()).toContain('在储备阶段已400天无进展');
+    await expectReadable(page, 'project page');
     await page.screenshot({ path: path.join(OUTPUT, 'dashboard-project.png'), fullPage: true });
     await page.locator('a.back').click();
     await row.waitFor();
@@ -236,9 +292,84 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     await county.locator(`tr[data-code="${STALLED_FIRST}"]`).waitFor();
     expect(await county.locator(`tr[data-code="${STALLED_FIRST}"]`).getAttribute('data-light')).toBe('red');
     expect(await county.locator('h1').textContent()).toContain('召陵区');
+    await expectReadable(page, 'county page');
     await page.screenshot({ path: path.join(OUTPUT, 'workspace-county.png'), fullPage: true });
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  it('groups the overdue approvals by department and by county on the supervisor’s board', async () => {
+    // Two projects in their preliminary work, in two counties: their land-use planning reviews start
+    // at once, each department's task due in ten working days. The API below answers as of 40
+    // days later (its clock, not the browser's), reading the e2e setup's read model, so every one
+    // of those tasks is past its deadline there.
+    const projects = [
+      aProject({ stage: 'preliminary', category: 'preliminary', leadDepartment: 'fgw', county: '411122', name: '临颍县食品产业园配套道路项目' }),
+      aProject({ stage: 'preliminary', category: 'preliminary', leadDepartment: 'fgw', county: '411102', name: '源汇区老旧厂区更新改造项目' }),
+    ];
+    for (const p of projects) await registerProject(ctx, p, 'test:overdue');
+    const shared = JSON.parse(process.env.KEYFLOW_E2E_READ_MODEL ?? 'null') as ReadModelLocation | null;
+    if (!shared) throw new Error('the e2e setup started no read model');
+    const model = await openReadModel(shared);
+    const later = new Date(Date.now() + 40 * 86_400_000);
+    const lateApi = await startApi({ ctx: { ...ctx, readModel: { model, brokers: e2eEndpoints().kafkaBrokers } }, tokens: path.join(tokenDir, 'tokens.json'), port: 0, logger: false, strictResponses: true, now: () => later });
+    try {
+      type Item = { projectCode: string; department: string; county: string };
+      const codes = new Set(projects.map((p) => p.code));
+      const overdue = await until('both projects’ tasks overdue in the model', async () => {
+        // The shared model holds every e2e file's reviews: page through them all, as the page does.
+        const items: Item[] = [];
+        for (let cursor: string | null = ''; cursor !== null; ) {
+          const res = await fetch(`${lateApi.url}/supervision/overdue-approvals?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: { authorization: `Bearer ${supervisorToken}` } });
+          expect(res.status).toBe(200);
+          const body = (await res.json()) as { items: Item[]; nextCursor: string | null };
+          items.push(...body.items);
+          cursor = body.nextCursor;
+        }
+        const ours = items.filter((i) => codes.has(i.projectCode));
+        return projects.every((p) => ours.some((i) => i.projectCode === p.code)) ? items : undefined;
+      }, 60_000);
+      const ours = overdue.filter((i) => codes.has(i.projectCode));
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(`${lateApi.url}/dashboard`);
+      await page.locator('#token-login summary').click();
+      await page.locator('#token').fill(supervisorToken);
+      await page.locator('#token-form button[type=submit]').click();
+      const byDepartment = page.locator('[data-testid=overdue-by-department]');
+      const byCounty = page.locator('[data-testid=overdue-by-county]');
+      await byDepartment.waitFor();
+      await page.locator(`#overdue tr[data-code="${projects[1]!.code}"]`).first().waitFor();
+
+      const counts = (where: typeof byDepartment) => where.locator('tr[data-group]').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-group'), Number(r.getAttribute('data-count'))] as [string, number]));
+      const departments = new Map(await counts(byDepartment));
+      const counties = new Map(await counts(byCounty));
+      // Other e2e files share the model: the page's own count is the total it groups (at least ours).
+      const total = Number(await page.locator('#overdue-count').textContent());
+      expect(total).toBeGreaterThanOrEqual(ours.length);
+      // Each grouping accounts for every overdue approval once, and the detail lists them all.
+      expect([...departments.values()].reduce((a, b) => a + b, 0)).toBe(total);
+      expect([...counties.values()].reduce((a, b) => a + b, 0)).toBe(total);
+      expect(await page.locator('#overdue tr[data-department]').count()).toBe(total);
+      // Our two projects' tasks are counted under their departments and their counties, named in Chinese.
+      for (const d of new Set(ours.map((i) => i.department))) expect(departments.get(d)).toBeGreaterThanOrEqual(ours.filter((i) => i.department === d).length);
+      for (const p of projects) expect(counties.get(p.county)).toBeGreaterThanOrEqual(ours.filter((i) => i.projectCode === p.code).length);
+      expect(await byCounty.locator('tr[data-group="411122"]').textContent()).toContain('临颍县');
+      expect(await byDepartment.locator('tr[data-group="fgw"]').textContent()).toContain('发展和改革委员会');
+      // The busiest group first.
+      expect([...departments.values()]).toEqual([...departments.values()].sort((a, b) => b - a));
+      // Across the board's width, every column of the groups and of the detail in view (no sideways scroll inside the card).
+      expect(await page.locator('#overdue-card').evaluate((card) => card.classList.contains('wide'))).toBe(true);
+      expect(await page.locator('#overdue .table-wrap').evaluateAll((wraps) => wraps.filter((w) => w.scrollWidth > w.clientWidth + 1).length)).toBe(0);
+      await page.locator('#overdue-card').screenshot({ path: path.join(OUTPUT, 'workspace-overdue-grouped.png') });
+      expect(errors).toEqual([]);
+      await context.close();
+    } finally {
+      await lateApi.stop();
+      await model.close();
+    }
   });
 
   it('lets a clerk find a task, return it naming one missing material, and approve it once the single window resubmits', async () => {
@@ -261,6 +392,7 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     });
     expect(await row.textContent()).toContain('临颍县智慧冷链物流园');
     expect(await row.getAttribute('data-status')).toBe('open');
+    await expectReadable(page, 'clerk inbox');
     await page.screenshot({ path: path.join(OUTPUT, 'workspace-clerk-inbox.png'), fullPage: true });
 
     // Return for supplement, naming one missing material, with a reason.
@@ -271,7 +403,10 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     await material.check();
     await form.locator('textarea[name=reason]').fill('可行性研究报告缺少投资估算章节');
     await form.locator('button[type=submit]').click();
-    await page.locator(`[data-testid=inbox] tr[data-code="${project.code}"][data-status=returned]`).waitFor();
+    // A refused or failed action stays on the form with its message: say it, rather than only that the row never changed.
+    await page.locator(`[data-testid=inbox] tr[data-code="${project.code}"][data-status=returned]`).waitFor().catch(async (err: unknown) => {
+      throw new Error(`${String(err)}; the form says: ${await form.locator('.error').textContent().catch(() => '(gone)')}`);
+    });
     expect(await page.locator(`[data-testid=inbox] tr[data-code="${project.code}"]`).textContent()).toContain(`缺：${missing}`);
     await page.screenshot({ path: path.join(OUTPUT, 'workspace-clerk-returned.png'), fullPage: true });
 
@@ -350,6 +485,7 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     await until('the correction recorded', async () => ((await form.locator('[data-testid=report-result]').textContent())?.startsWith('已更正') ? true : undefined));
     const state = await (await fetch(`${api.url}/projects/${own[0]}`, { headers: { authorization: `Bearer ${supervisorToken}` } })).json() as { reports: Array<{ month: string; investmentThisMonth: number; corrections: unknown[] }> };
     expect(state.reports.find((r) => r.month === month)).toMatchObject({ investmentThisMonth: 330, corrections: [expect.anything()] });
+    await expectReadable(page, 'enterprise');
     await page.screenshot({ path: path.join(OUTPUT, 'workspace-enterprise-report.png'), fullPage: true });
     expect(refusal).toMatch(/更正|理由/);
     expect(errors).toEqual([]);
@@ -379,7 +515,7 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
       await noData.waitFor();
       expect(await noData.textContent()).toContain(`无数据：${period}`);
       expect(await page.locator('[data-testid=ranking-four-compare] figcaption').textContent()).toContain(`四比四看 ${period} 无数据`);
-      expect(await page.locator('[data-testid=ranking-four-compare] .bar-row').count()).toBe(0);
+      expect(await page.locator('[data-testid=ranking-four-compare] [data-testid=ranking-chart]').count()).toBe(0);
       await page.screenshot({ path: path.join(OUTPUT, 'dashboard-no-data.png'), fullPage: true });
       await context.close();
     } finally {
@@ -389,17 +525,65 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     }
   });
 
-  it('fits a phone-sized screen', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  /**
+   * On a phone: what sticks out sideways. The page must not scroll sideways, no element may reach
+   * past the screen's right edge, and no box may hide its content behind a sideways scroll.
+   */
+  async function sideways(page: Page): Promise<{ overflow: number; outside: string[]; scrolling: string[] }> {
+    return page.evaluate(`(() => {
+      const width = document.documentElement.clientWidth;
+      const name = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (typeof e.className === 'string' && e.className ? '.' + e.className.split(' ').join('.') : '') + ' «' + (e.textContent || '').trim().slice(0, 30) + '»';
+      const shown = [...document.querySelectorAll('body *')].filter((e) => e.getClientRects().length > 0 && !e.closest('.visually-hidden'));
+      return {
+        overflow: document.documentElement.scrollWidth - width,
+        outside: shown.filter((e) => e.getBoundingClientRect().right > width + 0.5).map(name),
+        scrolling: shown.filter((e) => e.scrollWidth > e.clientWidth + 1 && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX)).map(name),
+      };
+    })()`);
+  }
+
+  async function expectFitsPhone(page: Page, what: string): Promise<void> {
+    expect({ what, ...(await sideways(page)) }).toEqual({ what, overflow: 0, outside: [], scrolling: [] });
+    await expectReadable(page, what);
+  }
+
+  it('fits a phone-sized screen for every role: the supervisor’s board, a project, a county, the clerk’s and the head’s inbox, the enterprise’s projects (the meeting office: below, with its meeting)', async () => {
+    const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+    const loaded = (page: Page) => page.locator('body[data-loaded]').waitFor();
+
+    const context = await browser.newContext(phone);
     const page = await context.newPage();
     await signIn(page);
-    // Nothing wider than the screen: no sideways scrolling on a phone.
-    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
-    expect(overflow).toBeLessThanOrEqual(0);
+    await loaded(page);
+    await expectFitsPhone(page, 'supervisor board');
+    await expectRankingsInFull(page);
     const box = await page.locator(`tr[data-code="${STALLED_FIRST}"]`).boundingBox();
     expect(box!.width).toBeLessThanOrEqual(390);
     await page.screenshot({ path: path.join(OUTPUT, 'dashboard-phone.png'), fullPage: true });
+    await page.goto(`${api.url}/dashboard#/projects/${STALLED_FIRST}`);
+    await page.locator('[data-testid=project-history] h1').waitFor();
+    await expectFitsPhone(page, 'project page');
+    await page.screenshot({ path: path.join(OUTPUT, 'phone-supervisor-project.png'), fullPage: true });
+    await page.goto(`${api.url}/dashboard#/counties/411104`);
+    await page.locator(`[data-testid=county-projects] tr[data-code="${STALLED_FIRST}"]`).waitFor();
+    await expectFitsPhone(page, 'county page');
+    await page.screenshot({ path: path.join(OUTPUT, 'phone-supervisor-county.png'), fullPage: true });
     await context.close();
+
+    for (const [login, shot, shows] of [
+      ['fgw.clerk', 'phone-clerk-inbox.png', '[data-testid=inbox]'],
+      ['fgw.li', 'phone-head-inbox.png', '[data-testid=inbox]'],
+      ['jingkai', 'phone-enterprise.png', '[data-testid=my-projects] tr[data-code]'],
+    ] as const) {
+      const ctx2 = await browser.newContext(phone);
+      const p = await ctx2.newPage();
+      await signInAs(p, login);
+      await p.locator(shows).first().waitFor();
+      await loaded(p);
+      await expectFitsPhone(p, login);
+      await p.screenshot({ path: path.join(OUTPUT, shot), fullPage: true });
+      await ctx2.close();
+    }
   });
 
   it('shows the meeting office its meeting and agenda, and the minutes download holding the decision', async () => {
@@ -434,6 +618,11 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     await follow.waitFor();
     expect(await follow.textContent()).toContain(subject.project.name);
     await page.screenshot({ path: path.join(OUTPUT, 'workspace-meeting-office.png'), fullPage: true });
+    // The same on a phone: the agenda, the decision form and the follow-ups within the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expectFitsPhone(page, 'meeting office');
+    await page.screenshot({ path: path.join(OUTPUT, 'phone-meeting-office.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
     // Closed (销号) from the page with a note saying what was done.
     await follow.locator('[data-testid=close-follow-up] input[name=note]').fill('用地预审意见已出具');
     const id = await follow.getAttribute('data-follow-up');
