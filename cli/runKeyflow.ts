@@ -19,6 +19,7 @@ import { readEnv } from '../config/env';
 import { repoRoot } from '../config/repoRoot';
 import { startReminderDelivery } from '../notifier';
 import { runDemoTour } from '../seeds/demoTour';
+import { demoYearSummary, ensureDemoCheck, seedDemoYear } from '../seeds/demoYear';
 import { loadCalendar } from '../seeds/holidays';
 import { loadJointReviewConfig } from '../seeds/jointReview';
 import { loadMeetingConfig } from '../seeds/meetingConfig';
@@ -28,7 +29,6 @@ import { removeEndpoints, writeEndpoints } from '../stack/endpointsFile';
 import { temporalCli } from '../stack/provision';
 import { createWorker } from '../workers/worker';
 import type { Progress } from './progress';
-import { seedDemoProjects } from './seed';
 
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;
@@ -105,8 +105,6 @@ export async function runKeyflow(opts: RunOptions = {}): Promise<void> {
     await ensureCalendarRegistry(ctx);
     await calendarHolder.refresh().catch(() => undefined);
     await ensureWeeklyMeetingSchedule(client, endpoints.taskQueue, meetingConfig);
-    // The meeting office sees the next meeting right after a fresh start, not only after the schedule's first firing.
-    await ensureUpcomingMeeting(ctx, meetingConfig);
     await ensureFourCompareSchedule(client, endpoints.taskQueue);
     // People: the state directory's user store, with the demo users unless a store of one's own is given.
     const usersFile = env.KEYFLOW_USERS ?? path.join(stack.stateDir, 'users.json');
@@ -150,18 +148,29 @@ export async function runKeyflow(opts: RunOptions = {}): Promise<void> {
     process.on('SIGTERM', () => void stop('SIGTERM'));
 
     let bar: Progress | undefined;
-    const seeded = await seedDemoProjects(ctx, (done, total) => {
-      bar ??= opts.seedProgress?.(total);
-      bar?.update(done, total);
+    const seedT0 = Date.now();
+    // The demo's year through the real paths: projects brought over with their listing days, the
+    // year's reports (some missing), reviews acted on; stalls and overdue approvals follow by the rules.
+    const seeded = await seedDemoYear(ctx, {
+      onProgress: (done, total) => {
+        bar ??= opts.seedProgress?.(total);
+        bar?.update(done, total);
+      },
     });
     bar?.finish();
+    // The meeting office sees the next meeting right after a fresh start, not only after the schedule's
+    // first firing; prepared after the demo year, so its draft agenda holds the stalls and problems.
+    await ensureUpcomingMeeting(ctx, meetingConfig);
+    const check = await ensureDemoCheck(ctx);
+    const seedSeconds = (Date.now() - seedT0) / 1000;
     // A ready-made inspection tour over the demo projects, so a real ranking is there to read.
     const tour = await runDemoTour(ctx);
 
     const cli = stack.temporal ? temporalCli() : 'temporal';
     say('');
     say(`keyflow is running (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s). Ctrl-C stops it.`);
-    say(`  seed projects:   ${seeded.registered.length} registered now, ${seeded.already.length} already registered`);
+    say(`  seed projects:   ${seeded.registered} registered now, ${seeded.already} already registered`);
+    say(`  ${demoYearSummary({ ...seeded, skipped: [...seeded.skipped, ...(check.skipped ? [check.skipped] : [])] }, seedSeconds)}`);
     say(`  Temporal:        ${endpoints.temporalAddress} (namespace ${endpoints.namespace}, task queue ${endpoints.taskQueue})`);
     if (stack.temporal) say(`  Temporal Web UI: ${stack.temporal.uiUrl}`);
     say(`  Kafka:           ${endpoints.kafkaBrokers.join(',')}`);

@@ -38,6 +38,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { shanghaiDate } from '../domain/calendar';
 import { referenceIssues } from '../domain/projects/references';
 import { loadReferenceData } from '../seeds';
+import { backdatedIssues } from '../domain/projects/backdated';
 import { ValidationError } from '../schemas/validation';
 import { KeyflowError, toKeyflowError } from './errors';
 import type { ReadModelSource } from '../activities/index';
@@ -79,7 +80,8 @@ export function projectStartSearchAttributes(project: Project): SearchAttributeP
 export async function registerProject(ctx: ClientContext, input: unknown, registeredBy: string): Promise<{ code: string; workflowId: string; runId: string }> {
   try {
     const project: Project = validate(ProjectInput, input, 'project');
-    const issues = referenceIssues(project, loadReferenceData(), Number(shanghaiDate(ctx.now?.() ?? new Date()).slice(0, 4)));
+    const today = shanghaiDate(ctx.now?.() ?? new Date());
+    const issues = [...referenceIssues(project, loadReferenceData(), Number(today.slice(0, 4))), ...backdatedIssues(project, today)];
     if (issues.length > 0) throw new ValidationError(issues.map((i) => ({ ...i, field: `project.${i.field}` })));
     const workflowId = projectWorkflowId(project.code);
     const handle = await ctx.client.workflow.start<typeof projectLifecycle>('projectLifecycle', {

@@ -22,7 +22,9 @@ import {
   type SubmitMissingMaterialInputRaw,
 } from '../schemas/jointReview';
 import { SA } from '../schemas/searchAttributes';
-import { validate } from '../schemas/validation';
+import { validate, ValidationError } from '../schemas/validation';
+import { shanghaiDate } from '../domain/calendar';
+import { backdatedIssues } from '../domain/projects/backdated';
 import { loadReferenceData } from '../seeds';
 import { liveCalendar } from './calendar';
 import {
@@ -55,6 +57,13 @@ export { TIE_RULE as INBOX_ORDER };
 export async function startReviewStage(ctx: ClientContext, input: ReviewStageInputRaw): Promise<{ workflowId: string; runId: string }> {
   try {
     const req = validate(ReviewStageInput, input, 'review');
+    if (req.acceptedAt !== undefined) {
+      const today = shanghaiDate(ctx.now?.() ?? new Date());
+      const issues = backdatedIssues({ reviewAcceptedOn: shanghaiDate(req.acceptedAt) }, today);
+      if (issues.length > 0 || Date.parse(req.acceptedAt) > (ctx.now?.() ?? new Date()).getTime()) {
+        throw new ValidationError([{ field: 'review.acceptedAt', rule: issues[0]?.rule ?? `must not be in the future (now ${(ctx.now?.() ?? new Date()).toISOString()})` }]);
+      }
+    }
     const workflowId = reviewStageWorkflowId(req.project.code, req.stage.id);
     const handle = await ctx.client.workflow.start('reviewStage', {
       taskQueue: ctx.taskQueue,

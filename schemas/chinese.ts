@@ -22,6 +22,9 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   annualPlannedInvestment: '年度计划投资（万元）',
   plannedStart: '计划开工日期',
   plannedCompletion: '计划竣工日期',
+  listedOn: '纳入重点项目管理日期',
+  reviewAcceptedOn: '受理日期',
+  acceptedAt: '受理时间',
   responsibleLeader: '分包市领导',
   leadDepartment: '牵头部门',
   contacts: '联系人',
@@ -121,6 +124,7 @@ const EXACT: Readonly<Record<string, string>> = {
   'must be lower-case letters, digits and dashes': '须为参考数据中的编号（小写字母、数字和短横线）',
   'must not exceed totalInvestment': '不能超过总投资',
   'must not be before plannedStart': '不能早于计划开工日期',
+  'only goes with a project registered in preliminary work (stage preliminary)': '仅用于以前期阶段（preliminary）入库的项目',
   'must not be before from': '不能早于起始日期',
   'must not exceed investmentToDate (the year-to-date total includes this month)': '不能超过累计完成投资（累计含本月）',
   'must be a national project code YYYY-AAAAAA-II-TT-NNNNNN with type 01, 02 or 03 (e.g. 2020-411122-13-03-000123)':
@@ -176,6 +180,8 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => string]>
   [/^must not exceed the total investment \((.+) 万元\)$/, (m) => `不能超过总投资（${m[1]} 万元）`],
   [/^must be (?:a date|an? ISO date)[^,]*YYYY-MM-DD/, () => '须为日期 YYYY-MM-DD'],
   [/^must be a time of day HH:MM/, () => '须为时刻 HH:MM（北京时间）'],
+  [/^must lie in the plan year, from (\S+) to today (\S+)$/, (m) => `须在本计划年度内（${m[1]} 至今天 ${m[2]}）`],
+  [/^must lie within the last (\d+) days, from (\S+) to today (\S+)$/, (m) => `须在最近 ${m[1]} 天内（${m[2]} 至今天 ${m[3]}）`],
 ];
 
 const TYPE_ZH: Readonly<Record<string, string>> = {

@@ -151,6 +151,12 @@ export const ReviewStageInput = z.object({
   policy: ReviewPolicy,
   /** Who accepted the application at the window (受理). */
   acceptedBy: z.string().trim().min(1, 'must name who accepted the application'),
+  /**
+   * 受理时间 of an approval brought in while in flight: the window accepted it before keyflow started
+   * the review, and the deadlines count from then. Left out, the review's start is the acceptance.
+   * The review refuses one later than its start or more than a year before it.
+   */
+  acceptedAt: Instant.optional(),
 });
 export type ReviewStageInputRaw = z.input<typeof ReviewStageInput>;
 export type ReviewStageInput = z.output<typeof ReviewStageInput>;

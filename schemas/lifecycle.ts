@@ -156,6 +156,8 @@ export const Stall = z.object({
   since: Instant,
   detail: z.string(),
   order: SupervisionOrder,
+  /** For a noReport stall: the month whose report was missing; only a report for it or a later month clears the stall. */
+  month: z.string().optional(),
   clearedAt: Instant.optional(),
   clearedBy: z.string().optional(),
 });

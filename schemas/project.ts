@@ -66,6 +66,19 @@ const ProjectFields = z.object({
   contacts: z.array(Contact).max(10).default([]),
   /** Stage the project is in when registered; continuing projects enter already under construction. */
   stage: Stage.exclude(['withdrawn']).default('conceived'),
+  /**
+   * 纳入重点项目管理日期: for a project brought over from the city's earlier ledger, the day this plan
+   * year's key-project list took it in. keyflow then counts its time in its stage and its monthly
+   * reports (due from that month on) from this day, not from the day it was registered here. Not
+   * after today, not before 1 January of the current year (client/projects.ts checks it on the clock).
+   */
+  listedOn: LocalDate.optional(),
+  /**
+   * 受理日期 of an approval already in flight, for a project registered in preliminary work: the day the
+   * window accepted its first stage's application, so the departments' working-day deadlines count
+   * from it (a review accepted weeks ago may already be overdue). Not after today, at most a year back.
+   */
+  reviewAcceptedOn: LocalDate.optional(),
 });
 
 /** A project as submitted for registration (项目入库). */
@@ -79,6 +92,9 @@ export const ProjectInput = ProjectFields.superRefine((p, ctx) => {
   }
   if (p.plannedCompletion < p.plannedStart) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['plannedCompletion'], message: 'must not be before plannedStart' });
+  }
+  if (p.reviewAcceptedOn !== undefined && (p.stage ?? 'conceived') !== 'preliminary') {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['reviewAcceptedOn'], message: 'only goes with a project registered in preliminary work (stage preliminary)' });
   }
 });
 export type ProjectInput = z.input<typeof ProjectInput>;

@@ -355,6 +355,51 @@ async function reviewRecountScenario(name: string): Promise<void> {
   }
 }
 
+/**
+ * Projects brought over with their dates (patches lifecycle-listed-on, lifecycle-report-latest-due-month,
+ * review-accepted-at): one under construction listed on 1 January whose reports are imported newest
+ * first with the last months missing (it stalls for the latest month due), and one in preliminary
+ * work whose first review was accepted six weeks ago (overdue at once); the reviews' histories too.
+ */
+async function projectListedOnScenario(name: string): Promise<void> {
+  const taskQueue = 'record-listed-on';
+  await recording(taskQueue, async (env) => {
+    const ctx = { client: env.client, taskQueue, jointReviewConfig: loadJointReviewConfig() };
+    const today = shanghaiDate(new Date(await env.currentTimeMs()));
+    const prelim = aProject({ stage: 'preliminary', category: 'preliminary' });
+    const p2 = await registerProject(ctx, { ...prelim, reviewAcceptedOn: addCalendarDays(today, -42) }, 'recorder');
+    let review;
+    for (let i = 0; i < 100 && !review; i += 1) {
+      review = await getReviewState(ctx, prelim.code, 'landUsePlanning').catch(() => undefined);
+      if (!review) await new Promise((r) => setTimeout(r, 100));
+    }
+    if (!review) throw new Error('the review did not start');
+    await actOnTask(ctx, prelim.code, 'landUsePlanning', { requestId: 'record-listed-fgw', department: 'fgw', actor: { by: 'fgw:recorder', department: 'fgw' }, action: 'approve' });
+    await transitionProject(ctx, prelim.code, { requestId: 'record-listed-withdraw-2', to: 'withdrawn', reason: '项目选址调整', actor: { by: 'recorder' } });
+    await env.client.workflow.getHandle(p2.workflowId).result();
+    console.log(`${name}.preliminary: ${await saveChain(env.client, p2.workflowId, p2.runId, `${name}.preliminary`)} runs recorded`);
+    const reviewId = `review-${prelim.code}-landUsePlanning`;
+    await env.client.workflow.getHandle(reviewId).result().catch(() => undefined);
+    const { runId } = await env.client.workflow.getHandle(reviewId).describe();
+    console.log(`${name}.review: ${await saveChain(env.client, reviewId, runId, `${name}.review-landUsePlanning`)} runs recorded`);
+
+    // Waiting on the results let the server skip ahead: the listing day is in the server's year now.
+    const later = new Date(await env.currentTimeMs());
+    const year = shanghaiDate(later).slice(0, 4);
+    const project = aProject({ stage: 'underConstruction', category: 'continuing', annualPlannedInvestment: 1200 });
+    const started = await registerProject({ ...ctx, now: () => later }, { ...project, listedOn: `${year}-01-01` }, 'recorder');
+    const months: string[] = [];
+    for (let m = `${year}-01`; m < addMonths(monthOf(shanghaiDate(later)), -3); m = addMonths(m, 1)) months.push(m);
+    for (const [i, m] of [...months.entries()].reverse()) {
+      await reportProgress(ctx, project.code, { requestId: `record-listed-${m}`, month: m, investmentThisMonth: 100, investmentToDate: 100 * (i + 1), physicalProgress: 5 + i, actor: { by: 'recorder' } });
+    }
+    for (let i = 0; i < 100 && months.length > 0 && !(await getProjectState(ctx, project.code)).stall; i += 1) await new Promise((r) => setTimeout(r, 100));
+    await transitionProject(ctx, project.code, { requestId: 'record-listed-withdraw', to: 'withdrawn', reason: '企业投资计划调整', actor: { by: 'recorder' } });
+    await env.client.workflow.getHandle(started.workflowId).result();
+    console.log(`${name}: ${await saveChain(env.client, started.workflowId, started.runId, name)} runs recorded`);
+  });
+}
+
 async function main(): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
   const only = process.argv.slice(2).find((a) => !a.startsWith('--'));
@@ -367,6 +412,7 @@ async function main(): Promise<void> {
   if (!only || only === 'reviewStage') await reviewStageScenario(process.env.KEYFLOW_REPLAY_NAME ?? 'reviewStage.v2');
   if (!only || only === 'fourCompareCheck') await fourCompareCheckScenario('fourCompareCheck.v2', '2026-02');
   if (!only || only === 'reviewRecount') await reviewRecountScenario('reviewStage.recount.v3');
+  if (!only || only === 'projectListedOn') await projectListedOnScenario(process.env.KEYFLOW_REPLAY_NAME ?? 'projectLifecycle.listedOn.v1');
   if (!only || only === 'weeklyMeeting') await weeklyMeetingScenario(process.env.KEYFLOW_REPLAY_NAME ?? 'weeklyMeeting.v2');
 }
 

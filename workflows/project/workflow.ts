@@ -78,11 +78,22 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
   const nowIso = () => new Date().toISOString();
   const project = input.project;
   const carried: CarriedState | undefined = input.carried;
+  // Projects registered before this patch count from their registration; from it on a project brought
+  // over from the city's earlier ledger counts its stage time and its reports from its listing day
+  // (纳入重点项目管理日期), and its first review from the day the window accepted it (受理日期).
+  const listedOnHonoured = patched('lifecycle-listed-on');
+  const notLater = (date: string, hhmm: string): string => new Date(Math.min(atShanghaiTime(date, hhmm).getTime(), Date.now())).toISOString();
+  const listedAt = listedOnHonoured && !carried && project.listedOn !== undefined ? notLater(project.listedOn, '00:00') : undefined;
+  // Before this patch the daily check looked at last month's report only and any report cleared a
+  // missed one; from it on it looks at the latest month whose report has fallen due (a check missed
+  // while the project was not yet here, or the worker was down, is not lost) and only a report for
+  // that month or a later one clears the stall.
+  const reportDueByLatestMonth = patched('lifecycle-report-latest-due-month');
 
   const state: ProjectState = carried?.state ?? {
     project,
     stage: project.stage,
-    stageSince: nowIso(),
+    stageSince: listedAt ?? nowIso(),
     stageHistory: [{ seq: 0, from: null, to: project.stage, at: nowIso(), by: input.registeredBy }],
     reports: [],
     warning: { level: 'green', at: nowIso(), completionRate: 0, expectedRate: 0 },
@@ -98,7 +109,7 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
     // A project registered already in production (or withdrawn) is recorded and closed at once.
     closed: CLOSED_STAGES.includes(project.stage),
     registeredAt: nowIso(),
-    reportingSince: REPORTING_STAGES.includes(project.stage) ? nowIso() : null,
+    reportingSince: REPORTING_STAGES.includes(project.stage) ? (listedAt ?? nowIso()) : null,
     calendarGaps: [],
     lastReportAt: null,
     generation: 0,
@@ -246,7 +257,7 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
     }
   };
 
-  const markStalled = async (reason: StallReason, detail: string) => {
+  const markStalled = async (reason: StallReason, detail: string, month?: string) => {
     const today = shanghaiDate(new Date());
     const orderNo = state.stallHistory.length + 1;
     const dueDate = await workingDaysAhead(today, config.stall.supervisionOrderDueWorkingDays, `supervisionOrder:${orderNo}`);
@@ -255,6 +266,7 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
       reason,
       since: nowIso(),
       detail,
+      ...(month !== undefined && reportDueByLatestMonth ? { month } : {}),
       order: {
         id: `督办-${project.code}-${orderNo}`,
         issuedAt: nowIso(),
@@ -310,14 +322,19 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
   const overdueReportMonth = async (): Promise<string | null> => {
     if (!['started', 'underConstruction'].includes(state.stage) || !state.reportingSince) return null;
     const today = shanghaiDate(new Date());
-    const month = addMonths(monthOf(today), -1);
-    if (month < monthOf(shanghaiDate(state.reportingSince))) return null;
-    if (state.reports.some((r) => r.month >= month)) return null;
-    if (!(month in reportDue)) {
-      reportDue[month] = await workingDaysAhead(lastDayOfMonth(month), config.stall.reportDueWorkingDays, `reportDue:${month}`);
+    const since = monthOf(shanghaiDate(state.reportingSince));
+    // Last month, then (its report not due yet) the month before, whose report is due by now.
+    const candidates = reportDueByLatestMonth ? [addMonths(monthOf(today), -1), addMonths(monthOf(today), -2)] : [addMonths(monthOf(today), -1)];
+    for (const month of candidates) {
+      if (month < since) return null;
+      if (state.reports.some((r) => r.month >= month)) return null;
+      if (!(month in reportDue)) {
+        reportDue[month] = await workingDaysAhead(lastDayOfMonth(month), config.stall.reportDueWorkingDays, `reportDue:${month}`);
+      }
+      const due = reportDue[month];
+      if (due !== null && due !== undefined && today > due) return month;
     }
-    const due = reportDue[month];
-    return due !== null && due !== undefined && today > due ? month : null;
+    return null;
   };
 
   const dailyCheck = async () => {
@@ -327,7 +344,7 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
       const daysInStage = Math.floor((Date.now() - Date.parse(state.stageSince)) / DAY_MS);
       const maxDays = config.stall.maxDaysInStage[state.stage];
       if (missing && !state.stall) {
-        await markStalled('noReport', `${missing} 月报逾期未报 (report for ${missing} overdue since ${reportDue[missing]})`);
+        await markStalled('noReport', `${missing} 月报逾期未报 (report for ${missing} overdue since ${reportDue[missing]})`, missing);
       } else if (maxDays !== undefined && daysInStage > maxDays && !state.stall) {
         await markStalled('noStageChange', `在${state.stage}阶段已${daysInStage}天无进展 (no stage change for ${daysInStage} days, limit ${maxDays})`);
       }
@@ -374,7 +391,9 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
     if (earlier && earlier.attempt < attempt) state.reviewHistory.push(earlier);
     const current: ReviewAttempt = { stageId, attempt, workflowId, status: 'inReview', startedAt: nowIso(), rejections: [] };
     state.reviews[stageId] = current;
-    const reviewInput = reviewStageInput(project, input.jointReview, stageId, 'xzsp');
+    // The first stage of a project brought over in preliminary work was accepted at the window before it came here.
+    const broughtIn = listedOnHonoured && !carried && project.reviewAcceptedOn !== undefined && attempt === 1 && stageId === STAGES_BEFORE_CONSTRUCTION[0] && state.stageHistory.length === 1;
+    const reviewInput = { ...reviewStageInput(project, input.jointReview, stageId, 'xzsp'), ...(broughtIn ? { acceptedAt: notLater(project.reviewAcceptedOn!, '09:00') } : {}) };
     // Reviews started before this patch were listed only once their first workflow task ran.
     const listedAtStart = patched('review-started-with-search-attributes');
     const child = await startChild<typeof reviewStage>('reviewStage', {
@@ -603,7 +622,8 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
         county: project.county,
         ...(auditHead ? { auditHead } : {}),
       });
-      const stallCleared = state.stall?.reason === 'noReport' && !correction;
+      // A late report for an earlier month does not answer the month the stall is about.
+      const stallCleared = state.stall?.reason === 'noReport' && !correction && (state.stall.month === undefined || report.month >= state.stall.month);
       if (stallCleared) clearStall(report.actor.by, `report for ${report.month} received`);
       recomputeWarning();
       syncSearchAttributes();
@@ -796,14 +816,21 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
   const continueAsNewDue = () =>
     workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= config.continueAsNewAfterEvents;
 
+  /**
+   * A project brought over in a reporting stage has its year's reports imported right after it is
+   * registered: its first check waits for the first of them (or the next daily check), so the import
+   * is not flagged as a stall half-way; a month still missing after it is.
+   */
+  let firstCheckAwaitsReport = listedAt !== undefined && REPORTING_STAGES.includes(project.stage);
   while (!state.closed) {
-    await dailyCheck();
+    if (!firstCheckAwaitsReport) await dailyCheck();
     await startNextReview();
     if (continueAsNewDue()) break;
     await condition(
-      () => state.closed || continueAsNewDue() || (nextReviewStage() !== undefined && Date.now() >= reviewBlockedUntil),
+      () => state.closed || continueAsNewDue() || (firstCheckAwaitsReport && state.reports.length > 0) || (nextReviewStage() !== undefined && Date.now() >= reviewBlockedUntil),
       Math.max(1000, nextDailyCheck() - Date.now()),
     );
+    firstCheckAwaitsReport = false;
   }
 
   if (state.closed && state.stage === 'withdrawn' && withdrawalClosesReviews) await closeReviewsOnWithdrawal();

@@ -14,6 +14,7 @@ import { dueAlarms, handleAlarm, nextAlarmAt, visibleFacts } from '../../domain/
 import { actOnTask, isFinished, resubmit, settleStage, startReview, submitMissingMaterial, withdrawReview, type Acted } from '../../domain/jointReview/tasks';
 import { departmentItems } from '../../domain/jointReview/urgency';
 import { FailureType } from '../../schemas/errors';
+import { MAX_ACCEPTANCE_AGE_DAYS } from '../../domain/projects/backdated';
 import {
   ActOnTaskInput,
   ResubmitInput,
@@ -61,6 +62,16 @@ class Serial {
   }
 }
 
+/** An acceptance brought in: not after the review's start, at most a year before it (refused otherwise, changing nothing). */
+function broughtInAcceptance(acceptedAt: string, start: Date): Date {
+  const at = new Date(acceptedAt);
+  if (at.getTime() > start.getTime() || start.getTime() - at.getTime() > (MAX_ACCEPTANCE_AGE_DAYS + 1) * 24 * 3600_000) {
+    const rule = `must not be after the review's start ${start.toISOString()} nor more than ${MAX_ACCEPTANCE_AGE_DAYS} days before it`;
+    throw ApplicationFailure.nonRetryable(`acceptedAt: ${rule}`, FailureType.ValidationFailed, [{ field: 'acceptedAt', rule }]);
+  }
+  return at;
+}
+
 /**
  * The joint review (联审联批) of one stage of one project: one task per participating department,
  * all in parallel, each with its working-day deadline counted from acceptance (the workflow's
@@ -71,7 +82,9 @@ class Serial {
  */
 export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewStageResult> {
   const input = parseOrRefuse(ReviewStageInput, rawInput, 'input');
-  const acceptedAt = workflowInfo().startTime;
+  // Reviews started before this patch were accepted at their start; from it on an approval brought in
+  // while in flight keeps the day the window accepted it (受理), so its deadlines are the real ones.
+  const acceptedAt = patched('review-accepted-at') && input.acceptedAt !== undefined ? broughtInAcceptance(input.acceptedAt, workflowInfo().startTime) : workflowInfo().startTime;
   /** Set once the deadlines are counted (the first serial section); every handler runs after it. */
   let state!: ReviewState;
   let started = false;
