@@ -6,7 +6,7 @@
 import { STAGE_NAMES_ZH } from '../domain/lifecycle/stages';
 import type { CountyWarnings, StalledProject } from '../schemas/api';
 import { shanghaiDateTime } from '../schemas/chinese';
-import type { InboxItem } from '../schemas/jointReview';
+import { REVIEW_STAGE_NAMES_ZH, type InboxItem } from '../schemas/jointReview';
 import type { SupervisionOrderEntry } from '../schemas/supervision';
 import type { ReferenceData } from '../schemas/reference';
 import type { Stage } from '../schemas/project';
@@ -26,12 +26,7 @@ export const EXPORT_TITLES: Readonly<Record<ExportList, string>> = {
 const LIGHTS: Readonly<Record<string, string>> = { green: '绿灯', yellow: '黄灯', red: '红灯' };
 const STALL_REASONS: Readonly<Record<string, string>> = { noReport: '未按期报送月报', noStageChange: '长期未推进阶段' };
 const ORDER_STATES: Readonly<Record<string, string>> = { open: '办理中', overdue: '已逾期', closed: '已办结' };
-const REVIEW_STAGES: Readonly<Record<string, string>> = {
-  landUsePlanning: '立项用地规划许可',
-  engineeringPermit: '工程建设许可',
-  constructionPermit: '施工许可',
-  completionAcceptance: '竣工验收',
-};
+const REVIEW_STAGES: Readonly<Record<string, string>> = REVIEW_STAGE_NAMES_ZH;
 const ITEM_STATES: Readonly<Record<string, string>> = { open: '办理中', overdue: '已超时', returned: '退回补正（计时暂停）' };
 
 export interface ExportRows {

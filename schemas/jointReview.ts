@@ -14,6 +14,17 @@ export const REVIEW_STAGE_IDS = ['landUsePlanning', 'engineeringPermit', 'constr
 export const ReviewStageId = z.enum(REVIEW_STAGE_IDS);
 export type ReviewStageId = z.infer<typeof ReviewStageId>;
 
+/** The stages' names as on the application form, for every text a person reads. */
+export const REVIEW_STAGE_NAMES_ZH: Readonly<Record<ReviewStageId, string>> = {
+  landUsePlanning: '立项用地规划许可',
+  engineeringPermit: '工程建设许可',
+  constructionPermit: '施工许可',
+  completionAcceptance: '竣工验收',
+};
+
+/** A stage's Chinese name; an id outside the four (an older or foreign record) as it is. */
+export const reviewStageNameZh = (id: string): string => REVIEW_STAGE_NAMES_ZH[id as ReviewStageId] ?? id;
+
 /** Stages whose approval must be complete before construction may start (开工). */
 export const STAGES_BEFORE_CONSTRUCTION: readonly ReviewStageId[] = ['landUsePlanning', 'engineeringPermit', 'constructionPermit'];
 

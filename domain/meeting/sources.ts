@@ -5,6 +5,7 @@
 import { defaultCalendar, shanghaiDate, UnknownHolidayYear, type WorkingDayCalendar } from '../calendar';
 import type { OpenProblem, ProjectState, StallReason, WarningLevel } from '../../schemas/lifecycle';
 import type { AgendaItem, FollowUpItem, MeetingConfig } from '../../schemas/meeting';
+import { reviewStageNameZh } from '../../schemas/jointReview';
 import { dateCn } from './text';
 
 type Names = Pick<MeetingConfig, 'directory'>;
@@ -153,7 +154,7 @@ export function overdueApprovalItems(
   const departments = review.departments.length > 0 ? review.departments : review.leadDepartment ? [review.leadDepartment] : [];
   const days = review.deadline ? workingDays(calendar, review.deadline, now) : undefined;
   const why =
-    `联审联批「${review.stage}」超过办理时限` +
+    `联审联批「${reviewStageNameZh(review.stage)}」超过办理时限` +
     (review.deadline ? `（时限 ${dateCn(shanghaiDate(review.deadline))}${days !== undefined && days > 0 ? `，已超 ${days} 个工作日` : ''}）` : '');
   return departments.map((d) => ({
     id: `overdueApproval:${p.code}:${review.stage}:${d}`,

@@ -228,5 +228,8 @@ describe('agenda items from a project\'s live state', () => {
       ['overdueApproval:2026-411122-13-03-000123:construction-permit:xf', '消防救援支队'],
     ]);
     expect(items[0]!.why).toBe('联审联批「construction-permit」超过办理时限（时限 9月15日（星期二），已超 3 个工作日）');
+    // One of the four stages is named as on the application form, not by its id.
+    const named = overdueApprovalItems({ workflowId: 'review-y', projectCode: project.code, stage: 'constructionPermit', departments: ['zjj'], deadline: at('2026-09-15T23:59:59+08:00') }, project, at('2026-09-18T16:00:00+08:00'), config);
+    expect(named[0]!.why).toMatch(/^联审联批「施工许可」超过办理时限/);
   });
 });
