@@ -6,6 +6,7 @@
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
 import { shanghaiDateTime } from '../schemas/chinese';
 import type { AgendaItem, FollowUpItem, MeetingView } from '../schemas/meeting';
+import { compiledLagText } from '../schemas/readModel';
 
 const CATEGORY: Readonly<Record<AgendaItem['category'], string>> = {
   stalled: '停滞项目',
@@ -49,7 +50,9 @@ async function pack(children: Array<Paragraph | Table>): Promise<Buffer> {
 
 /** 会议议程: the agenda as last compiled (a draft until the first reminder). */
 export function agendaDocument(view: MeetingView): Promise<Buffer> {
-  const compiled = view.agendaCompiledAt ? `议程编制于 ${shanghaiDateTime(view.agendaCompiledAt)}（北京时间）` : '议程尚未编制';
+  // Whoever reads the agenda sees what it may have missed: the read model's lag it was compiled with.
+  const source = compiledLagText(view.agendaReadModel);
+  const compiled = view.agendaCompiledAt ? `议程编制于 ${shanghaiDateTime(view.agendaCompiledAt)}（北京时间）${source ? `。${source}` : ''}` : '议程尚未编制';
   return pack([
     title('重点项目周例会议程'),
     ...when(view).map(para),

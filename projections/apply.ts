@@ -2,6 +2,7 @@ import type { Insertable, Transaction, Updateable } from 'kysely';
 import type { z } from 'zod';
 import { completionRate, expectedRate } from '../domain/lifecycle/warning';
 import { CLOSED_STAGES, REPORTING_STAGES } from '../domain/lifecycle/stages';
+import type { AnyVersionData, EventType } from '../schemas/events/catalog';
 import type { CloudEvent } from '../schemas/events/envelope';
 import type { MEETING_EVENTS } from '../schemas/events/meeting';
 import type { PROJECT_EVENTS, SUPERVISION_EVENTS } from '../schemas/events/project';
@@ -12,7 +13,8 @@ import type { ReadModelTables } from './schema';
 
 type Trx = Transaction<ReadModelTables>;
 type Events = typeof PROJECT_EVENTS & typeof SUPERVISION_EVENTS & typeof REVIEW_EVENTS & typeof MEETING_EVENTS & typeof RANKING_EVENTS;
-type DataOf<T extends keyof Events> = z.infer<Events[T]>;
+/** An event's data, whichever of its type's versions it was published in. */
+type DataOf<T extends keyof Events> = T extends EventType ? AnyVersionData<T> : z.infer<Events[T]>;
 type Handler<T extends keyof Events> = (trx: Trx, data: DataOf<T>, e: CloudEvent & { version: string }) => Promise<void>;
 
 /**
@@ -180,6 +182,8 @@ const HANDLERS: { [T in keyof Events]?: Handler<T> } = {
       provisional: d.provisional ? JSON.stringify(d.provisional) : null,
       working_days_left_at_pause: null,
       missing_materials: null,
+      // v2 carries the task's materials; an older event leaves them to the configuration (null).
+      materials: 'materials' in d ? JSON.stringify(d.materials) : null,
       version: e.version,
     };
     await upsertTask(trx, d, row);

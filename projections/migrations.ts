@@ -219,6 +219,18 @@ const MIGRATIONS: Record<string, Migration> = {
       }
     },
   },
+  /**
+   * The materials a task was assigned with (申请材料清单, JSON), from `taskAssigned` v2; null for a
+   * task whose event is older (the inbox then lists the configuration's).
+   */
+  '0002_task_materials': {
+    async up(db: AnyDb) {
+      await db.schema.alterTable('rm_review_tasks').addColumn('materials', 'text').execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.alterTable('rm_review_tasks').dropColumn('materials').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

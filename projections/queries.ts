@@ -139,8 +139,8 @@ export async function factsProjects(db: ReadModelDb): Promise<Array<{ project: F
 /**
  * A department's open items (待办) from the model: its open and returned tasks and its open 容缺
  * follow-ups, as domain/jointReview/urgency.ts departmentItems makes them of a review's state. The
- * materials a department needs are the joint-review configuration's for its stage (the events do
- * not carry them).
+ * materials a department needs are the ones its task was assigned with (`taskAssigned` v2); for a
+ * task assigned before the events carried them, the joint-review configuration's for its stage.
  */
 export async function departmentItemsFromModel(db: ReadModelDb, department: string, config: JointReviewConfig): Promise<DepartmentItem[]> {
   return openItemsFromModel(db, config, { department });
@@ -171,13 +171,23 @@ async function openItemsFromModel(db: ReadModelDb, config: JointReviewConfig, on
     : await db
         .selectFrom('rm_review_follow_ups')
         .leftJoin('rm_projects', 'rm_projects.code', 'rm_review_follow_ups.project_code')
+        // A follow-up's materials are its task's.
+        .leftJoin('rm_review_tasks', (j) =>
+          j
+            .onRef('rm_review_tasks.project_code', '=', 'rm_review_follow_ups.project_code')
+            .onRef('rm_review_tasks.stage_id', '=', 'rm_review_follow_ups.stage_id')
+            .onRef('rm_review_tasks.department', '=', 'rm_review_follow_ups.department'),
+        )
         .selectAll('rm_review_follow_ups')
-        .select('rm_projects.county')
+        .select(['rm_projects.county', 'rm_review_tasks.materials as task_materials'])
         .where('rm_review_follow_ups.department', '=', only.department ?? '')
         .where('rm_review_follow_ups.status', '=', 'open')
         .execute();
-  const materials = (stageId: string, department: string): string[] =>
-    config.stages.find((s) => s.id === stageId)?.participants.find((p) => p.department === department)?.materials ?? [];
+  /** The materials the task was assigned with (JSON, v2 events), else the configuration's. */
+  const materials = (assignedWith: string | null, stageId: string, department: string): string[] =>
+    assignedWith !== null
+      ? (JSON.parse(assignedWith) as string[])
+      : (config.stages.find((s) => s.id === stageId)?.participants.find((p) => p.department === department)?.materials ?? []);
   const mark = (json: string | null): { provisional?: ProvisionalMark } => (json ? { provisional: JSON.parse(json) as ProvisionalMark } : {});
   const items: DepartmentItem[] = [];
   for (const t of tasks) {
@@ -194,7 +204,7 @@ async function openItemsFromModel(db: ReadModelDb, config: JointReviewConfig, on
       deadlineDate: t.deadline_date,
       paused,
       workingDaysLeftAtPause: paused ? t.working_days_left_at_pause : null,
-      materials: materials(t.stage_id, t.department),
+      materials: materials(t.materials, t.stage_id, t.department),
       missingMaterials: paused && t.missing_materials ? (JSON.parse(t.missing_materials) as string[]) : [],
       ...mark(t.provisional),
     });
@@ -211,7 +221,7 @@ async function openItemsFromModel(db: ReadModelDb, config: JointReviewConfig, on
       deadlineDate: f.due_date,
       paused: false,
       workingDaysLeftAtPause: null,
-      materials: materials(f.stage_id, f.department),
+      materials: materials(f.task_materials, f.stage_id, f.department),
       missingMaterials: JSON.parse(f.missing_materials) as string[],
     });
   }

@@ -105,6 +105,8 @@ export interface ReadModelTables {
     working_days_left_at_pause: number | null;
     /** What a returned task asked for, JSON. */
     missing_materials: string | null;
+    /** The materials the task was assigned with (申请材料清单), JSON; null from a `taskAssigned` before v2. */
+    materials: string | null;
     version: string;
   };
   /** Approvals with missing materials (容缺): what the applicant still owes, by when. */

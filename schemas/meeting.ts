@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ProvisionalMark } from './calendar';
 import { Actor, Instant, LocalDate, RequestId, Slug, Text } from './common';
 import { ProjectCode } from './project';
+import { CompiledLag } from './readModel';
 
 /**
  * The weekly key-project meeting (周例会): its configuration, agenda, decisions (follow-up
@@ -192,6 +193,11 @@ export const MeetingView = z.object({
   status: MeetingStatus,
   agenda: z.array(AgendaItem),
   agendaCompiledAt: Instant.nullable(),
+  /**
+   * The read model's lag when the agenda was compiled from it (读模型滞后); null when it was
+   * compiled from the workflows' own state; absent for an agenda compiled before keyflow recorded it.
+   */
+  agendaReadModel: CompiledLag.nullable().optional(),
   followUps: z.array(FollowUpItem),
 });
 export type MeetingView = z.infer<typeof MeetingView>;

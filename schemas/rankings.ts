@@ -4,6 +4,7 @@ import { FourCompareConfig, FourCompareResult, MetricId, ProjectFacts } from './
 import { InspectionConfig, ScoreSheet, TourProject, TourResult } from './inspection';
 import { ProjectCode } from './project';
 import { County } from './reference';
+import { CompiledLag } from './readModel';
 
 /**
  * What crosses the boundaries of the ranking workflows: 四比四看 checks (monthly, on a Temporal
@@ -57,6 +58,8 @@ export const GatheredFacts = z.object({
   facts: z.array(ProjectFacts),
   /** Projects found but not counted, and why (e.g. registered after the period). */
   skipped: z.array(z.object({ code: z.string(), reason: z.string() })),
+  /** Read from the read model: its lag then; null or absent when read from the workflows' own state. */
+  readModel: CompiledLag.nullable().optional(),
 });
 export type GatheredFacts = z.infer<typeof GatheredFacts>;
 
@@ -67,6 +70,11 @@ export const CheckRecord = z.object({
   completedAt: Instant,
   result: FourCompareResult,
   reports: ReportPaths,
+  /**
+   * The read model's lag when the facts were read from it (读模型滞后); null when they were read
+   * from the workflows' own state; absent in checks published before keyflow recorded it.
+   */
+  readModel: CompiledLag.nullable().optional(),
 });
 export type CheckRecord = z.infer<typeof CheckRecord>;
 
@@ -204,7 +212,14 @@ export type TourView = z.infer<typeof TourView>;
 
 /** What the `writeRankingReport` activity renders: a check or a tour, under its id. */
 export const ReportRequest = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('check'), id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,120}$/, 'must be a file-safe id'), result: FourCompareResult, counties: z.array(County) }),
+  z.object({
+    kind: z.literal('check'),
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,120}$/, 'must be a file-safe id'),
+    result: FourCompareResult,
+    counties: z.array(County),
+    /** The read model's lag the facts were read with, stated on the report (absent: not recorded). */
+    readModel: CompiledLag.nullable().optional(),
+  }),
   z.object({ kind: z.literal('tour'), id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,120}$/, 'must be a file-safe id'), result: TourResult, projects: z.array(TourProject) }),
 ]);
 export type ReportRequest = z.infer<typeof ReportRequest>;

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { eventTypeInfo, UnknownEventType } from '../../schemas/events/catalog';
+import { dataschemaOf, eventTypeInfo, UnknownEventType } from '../../schemas/events/catalog';
 import { CloudEvent, EmitRequest } from '../../schemas/events/envelope';
 import { FailureType } from '../../schemas/errors';
 import { issuesOf } from '../../schemas/validation';
@@ -18,7 +18,10 @@ export function buildEvent(request: EmitRequest): Outgoing {
     if (err instanceof UnknownEventType) throw ApplicationFailure.nonRetryable(err.message, FailureType.InvalidEvent);
     throw err;
   }
-  const data = info.data.safeParse(request.data);
+  const version = request.dataVersion ?? 1;
+  const schema = info.versions.get(version);
+  if (!schema) throw ApplicationFailure.nonRetryable(`event ${request.type} has no data version ${version}`, FailureType.InvalidEvent);
+  const data = schema.safeParse(request.data);
   if (!data.success) {
     throw ApplicationFailure.nonRetryable(`event ${request.type} has bad data`, FailureType.InvalidEvent, issuesOf(data.error, 'data'));
   }
@@ -30,6 +33,7 @@ export function buildEvent(request: EmitRequest): Outgoing {
     subject: request.subject,
     time: request.time,
     datacontenttype: 'application/json',
+    ...(version > 1 ? { dataschema: dataschemaOf(request.type, version) } : {}),
     data: data.data,
   };
   return { topic: info.topic, event: CloudEvent.parse(event) };

@@ -6,6 +6,7 @@ import { planMeeting } from '../../domain/meeting/plan';
 import { provisionalBasis } from '../../domain/calendar/provisionalText';
 import { FailureType } from '../../schemas/errors';
 import type { AgendaItem, MeetingConfig, MeetingPlan } from '../../schemas/meeting';
+import type { CompiledLag } from '../../schemas/readModel';
 import { addFollowUpsSignal, FOLLOW_UP_TRACKER_ID, type FollowUpTrackerInput, type TrackedFollowUp } from '../../workflows/followUps/messages';
 import type { ActivityDeps } from '../index';
 import { loadFollowUpAgendaItems, loadFollowUpAgendaItemsFromModel, loadProjectAgendaItems, loadProjectAgendaItemsFromModel } from './agendaSource';
@@ -77,6 +78,35 @@ export function meetingActivities(deps: ActivityDeps) {
         onUnread: (codes, of) =>
           ctx.log.warn(`agenda: ${codes.length} of ${of} projects listed from the index (no answer in time)`, { unread: codes.slice(0, 20) }),
       });
+    },
+    /**
+     * Every agenda source at once — stalled, red, overdue-approval and open-problem items, and the
+     * open follow-up items of earlier meetings — with the read model's lag they were read with
+     * (null when read from the workflows' own state). Since 'meeting-agenda-read-model-lag'; the
+     * two loaders below serve meetings that compiled before it.
+     */
+    async loadAgendaItems(req: { at: string; config: Pick<MeetingConfig, 'directory'> }): Promise<{ items: AgendaItem[]; readModel: CompiledLag | null }> {
+      if (deps.readModel) {
+        const readModel = await caughtUp(deps.readModel, 'agenda');
+        const calendar = await live();
+        const [projectItems, followUpItems] = await Promise.all([
+          loadProjectAgendaItemsFromModel(deps.readModel.model.db, req.at, req.config, calendar),
+          loadFollowUpAgendaItemsFromModel(deps.readModel.model.db, req.at, calendar),
+        ]);
+        return { items: [...projectItems, ...followUpItems], readModel };
+      }
+      const ctx = Context.current();
+      const budgetMs = Math.max(10_000, (ctx.info.startToCloseTimeoutMs ?? 120_000) - 30_000);
+      const [projectItems, followUpItems] = await Promise.all([
+        loadProjectAgendaItems(needClient(deps), req.at, req.config, await live(), {
+          taskQueue: ctx.info.taskQueue,
+          deadline: Date.now() + budgetMs,
+          onUnread: (codes, of) =>
+            ctx.log.warn(`agenda: ${codes.length} of ${of} projects listed from the index (no answer in time)`, { unread: codes.slice(0, 20) }),
+        }),
+        loadFollowUpAgendaItems(needClient(deps), req.at, await live()),
+      ]);
+      return { items: [...projectItems, ...followUpItems], readModel: null };
     },
     /** Open follow-up items of earlier meetings, from the follow-up tracker. */
     async loadFollowUpAgendaItems(req: { at: string }): Promise<AgendaItem[]> {

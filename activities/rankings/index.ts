@@ -30,8 +30,8 @@ export function rankingActivities(deps: ActivityDeps) {
     async gatherProjectFacts(req: { period: string }): Promise<GatheredFacts> {
       // From the read model when the worker has one, once it caught up with the topics.
       if (deps.readModel) {
-        await caughtUp(deps.readModel, `four-compare ${req.period}`);
-        return gatherProjectFactsFromModel(deps.readModel.model.db, { period: req.period, counties: loadReferenceData().counties });
+        const readModel = await caughtUp(deps.readModel, `four-compare ${req.period}`);
+        return { ...(await gatherProjectFactsFromModel(deps.readModel.model.db, { period: req.period, counties: loadReferenceData().counties })), readModel };
       }
       return gatherProjectFacts(needClient(deps), {
         period: req.period,

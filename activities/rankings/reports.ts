@@ -33,7 +33,7 @@ export async function writeRankingReport(dir: string, req: ReportRequest): Promi
   const html = path.join(root, `${req.id}.html`);
   const csv = path.join(root, `${req.id}.csv`);
   if (req.kind === 'check') {
-    await writeAtomically(html, renderCheckHtml(req.result, req.counties));
+    await writeAtomically(html, renderCheckHtml(req.result, req.counties, req.readModel));
     await writeAtomically(csv, renderCheckCsv(req.result));
   } else {
     await writeAtomically(html, renderTourHtml(req.result, req.projects));

@@ -1,5 +1,6 @@
 import { METRICS, type CountyKind, type FourCompareResult, type MetricId } from '../../schemas/fourCompare';
 import type { TourProject, TourResult } from '../../schemas/inspection';
+import { compiledLagText, type CompiledLag } from '../../schemas/readModel';
 import type { County } from '../../schemas/reference';
 
 /**
@@ -120,8 +121,10 @@ export function noDataText(period: string): { zh: string; en: string } {
 }
 
 /** The 四比四看 ranking as a self-contained HTML page. `counties` supply English names. */
-export function renderCheckHtml(result: FourCompareResult, counties: readonly County[]): string {
+export function renderCheckHtml(result: FourCompareResult, counties: readonly County[], readModel?: CompiledLag | null): string {
   const byId = new Map(counties.map((c) => [c.id, c]));
+  // Where the facts came from, and how far behind the events the read model was then (读模型滞后).
+  const source = readModel === undefined ? [] : [`<p class="note">${escapeHtml(compiledLagText(readModel))}</p>`];
   const title = `四比四看排名 Four compare, four look — ranking ${result.period}`;
   if (result.noData) {
     const text = noDataText(result.period);
@@ -132,6 +135,7 @@ export function renderCheckHtml(result: FourCompareResult, counties: readonly Co
         `<p class="nodata"><strong>${bi(text.zh, text.en)}</strong></p>`,
         `<p>${bi('参评县区', 'Counties checked')}: ${counties.map((c) => escapeHtml(c.name)).join('、')}</p>`,
         `<p class="note">${escapeHtml('下期名次变化与最近一次有数据的评比相比。 Rank changes of later checks are measured against the latest check with data.')}</p>`,
+        ...source,
       ].join('\n'),
     );
   }
@@ -169,6 +173,7 @@ export function renderCheckHtml(result: FourCompareResult, counties: readonly Co
     table(head, rows),
     chart,
     `<p class="note">${bi('并列规则', 'Tie rule')}: ${escapeHtml(result.tieRule)}</p>`,
+    ...source,
   ].join('\n');
   return page(title, body);
 }

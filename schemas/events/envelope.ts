@@ -17,6 +17,11 @@ export const CloudEvent = z.object({
   subject: z.string().min(1),
   time: Instant,
   datacontenttype: z.literal('application/json'),
+  /**
+   * The version of the data's schema when it is not the first, `urn:keyflow:dataschema:<type>:v<n>`
+   * (schemas/events/catalog.ts DATA_VERSIONS). Absent: version 1, as every event before versions.
+   */
+  dataschema: z.string().optional(),
   data: z.unknown(),
 });
 export type CloudEvent = z.infer<typeof CloudEvent>;
@@ -32,5 +37,7 @@ export const EmitRequest = z.object({
   key: z.string().min(1),
   time: Instant,
   data: z.unknown(),
+  /** The data's schema version when it is a later one (2…); absent: version 1. */
+  dataVersion: z.number().int().min(2).optional(),
 });
 export type EmitRequest = z.infer<typeof EmitRequest>;

@@ -174,5 +174,11 @@ export const REVIEW_EVENTS = {
   'cn.keyflow.review.deadlineRecounted': DeadlineRecounted,
 } as const;
 
+/** Later data versions of review events (schemas/events/catalog.ts DATA_VERSIONS). */
+export const REVIEW_DATA_VERSIONS = {
+  /** v2: the materials the department needs (申请材料清单), as the task was assigned with them; empty when its list is free. */
+  'cn.keyflow.review.taskAssigned': { 2: TaskAssigned.extend({ materials: z.array(z.string()) }) },
+} as const;
+
 export type ReviewEventType = keyof typeof REVIEW_EVENTS;
 export type ReviewEventData<T extends ReviewEventType> = z.infer<(typeof REVIEW_EVENTS)[T]>;

@@ -145,10 +145,13 @@ describe('rankings on the real stack', () => {
     expect(fs.readFileSync(check.reports.html, 'utf8')).toContain('无数据');
     // Other test files' namespaces share the broker and publish their own check of the same month
     // (same subject): this check's event is the one carrying exactly its published result.
-    const published = { ...check.result, checkId: check.checkId, reports: check.reports };
+    // Data version 2: with the read model's lag the facts were read with (null: read from the workflows).
+    const published = { ...check.result, checkId: check.checkId, reports: check.reports, readModel: check.readModel };
     const [event] = await readEvents(TOPICS.rankings, (es) => es.length >= 1, {
       filter: (e: CloudEvent) => e.type === 'cn.keyflow.ranking.checkPublished' && e.subject === `check-${previous}` && isDeepStrictEqual(e.data, published),
     });
     expect(event!.data).toMatchObject({ checkId: check.checkId, noData: true, counties: [] });
+    expect(event!.dataschema).toBe('urn:keyflow:dataschema:cn.keyflow.ranking.checkPublished:v2');
+    expect(check.readModel === null || typeof check.readModel?.lag === 'number').toBe(true);
   });
 });

@@ -187,7 +187,8 @@ async function projectThroughReviewV2(name = 'projectLifecycle.throughReview.v2'
 
 /**
  * One review stage on its own. v1 was recorded before the 'review-updates-before-start' patch
- * (updates registered after the first calendar answer), v2 after it. The scenario:
+ * (updates registered after the first calendar answer), v2 after it, v3 with the materials in
+ * `taskAssigned` (patched('review-assigned-materials'); `beforeMaterials` just before it). The scenario:
  * a return for supplement and its resubmission, an approval with missing materials (容缺) and its
  * follow-up, a reminder, the other approvals.
  */
@@ -236,6 +237,8 @@ async function reviewStageScenario(name: string): Promise<void> {
  * 2026-03-05. v1 was recorded before the closed-month rule (`patched('four-compare-closed-month')`)
  * and checks the month in progress, 2026-03, as old code allowed: a running check of that kind
  * must replay, not be refused half-way. v2, after the rule, checks the closed month 2026-02.
+ * v3 records the read model's lag in the report, the event (v2 data) and the record
+ * (patched('four-compare-read-model-lag')); `beforeLag` is the same scenario just before it.
  */
 async function fourCompareCheckScenario(name: string, period: string): Promise<void> {
   const taskQueue = 'record-four-compare';
@@ -252,7 +255,15 @@ async function fourCompareCheckScenario(name: string, period: string): Promise<v
     workflowsPath: require.resolve('../../workflows'),
     activities: {
       ...createActivities({ publisher: quietPublisher, client: env.client, reportsDir: fs.mkdtempSync(path.join(os.tmpdir(), 'keyflow-record-')) }),
-      gatherProjectFacts: async ({ period }: { period: string }) => ({ period, readAt: '2026-03-05T01:00:00.000Z', counties: [county], facts: [fact], skipped: [] }),
+      // Read from a read model two events behind (v3 records the lag; older code ignores it).
+      gatherProjectFacts: async ({ period }: { period: string }) => ({
+        period,
+        readAt: '2026-03-05T01:00:00.000Z',
+        counties: [county],
+        facts: [fact],
+        skipped: [],
+        readModel: { lag: 2, asOf: '2026-03-05T01:00:00.000Z', caughtUp: false },
+      }),
     },
   });
   const running = worker.run();
@@ -271,7 +282,9 @@ async function fourCompareCheckScenario(name: string, period: string): Promise<v
 /**
  * One weekly meeting (周例会) from preparation to the end of its decisions window, its agenda
  * empty (stubbed live state). `weeklyMeeting.v1` was recorded before the draft agenda
- * (patched('meeting-draft-agenda')), `weeklyMeeting.v2` with it.
+ * (patched('meeting-draft-agenda')), `weeklyMeeting.v2` with it, `weeklyMeeting.v3` with one
+ * agenda loader that answers the read model's lag (patched('meeting-agenda-read-model-lag');
+ * `beforeLag` just before it).
  */
 async function weeklyMeetingScenario(name: string): Promise<void> {
   const taskQueue = 'record-meeting';
@@ -280,7 +293,13 @@ async function weeklyMeetingScenario(name: string): Promise<void> {
     connection: env.nativeConnection,
     taskQueue,
     workflowsPath: require.resolve('../../workflows'),
-    activities: { ...createActivities({ publisher: quietPublisher }), loadProjectAgendaItems: async () => [], loadFollowUpAgendaItems: async () => [] },
+    activities: {
+      ...createActivities({ publisher: quietPublisher }),
+      loadProjectAgendaItems: async () => [],
+      loadFollowUpAgendaItems: async () => [],
+      // v3 (patched 'meeting-agenda-read-model-lag'): one loader, with the read model's lag.
+      loadAgendaItems: async () => ({ items: [], readModel: { lag: 2, asOf: new Date().toISOString(), caughtUp: false } }),
+    },
   });
   await worker.runUntil(async () => {
     const today = shanghaiDate(new Date(await env.currentTimeMs()));
@@ -409,11 +428,11 @@ async function main(): Promise<void> {
   if (!only || only === 'projectThroughReview') await projectThroughReviewV2();
   // With its reviews' histories, e.g. before and after the reviews forward their actions to the project's chain.
   if (only === 'projectThroughReviewWithReviews') await projectThroughReviewV2(process.env.KEYFLOW_REPLAY_NAME ?? 'projectLifecycle.throughReview.v3', true);
-  if (!only || only === 'reviewStage') await reviewStageScenario(process.env.KEYFLOW_REPLAY_NAME ?? 'reviewStage.v2');
-  if (!only || only === 'fourCompareCheck') await fourCompareCheckScenario('fourCompareCheck.v2', '2026-02');
+  if (!only || only === 'reviewStage') await reviewStageScenario(process.env.KEYFLOW_REPLAY_NAME ?? 'reviewStage.v3');
+  if (!only || only === 'fourCompareCheck') await fourCompareCheckScenario(process.env.KEYFLOW_REPLAY_NAME ?? 'fourCompareCheck.v3', '2026-02');
   if (!only || only === 'reviewRecount') await reviewRecountScenario('reviewStage.recount.v3');
   if (!only || only === 'projectListedOn') await projectListedOnScenario(process.env.KEYFLOW_REPLAY_NAME ?? 'projectLifecycle.listedOn.v1');
-  if (!only || only === 'weeklyMeeting') await weeklyMeetingScenario(process.env.KEYFLOW_REPLAY_NAME ?? 'weeklyMeeting.v2');
+  if (!only || only === 'weeklyMeeting') await weeklyMeetingScenario(process.env.KEYFLOW_REPLAY_NAME ?? 'weeklyMeeting.v3');
 }
 
 main().catch((err) => {

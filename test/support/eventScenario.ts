@@ -1,17 +1,23 @@
 import { eventId } from '../../activities/events/eventId';
-import { eventTypeInfo } from '../../schemas/events/catalog';
+import { dataschemaOf, eventTypeInfo } from '../../schemas/events/catalog';
 import type { CloudEvent } from '../../schemas/events/envelope';
 import type { TopicName } from '../../schemas/topics';
 import { aProject } from './fixtures';
 
-/** An event as keyflow's emitter builds it (same id rule), with the topic it goes to. */
-export function anEvent(type: string, subject: string, key: string, time: string, data: unknown): { topic: TopicName; event: CloudEvent } {
+/** An event as keyflow's emitter builds it (same id rule), with the topic it goes to; `version` ≥ 2 names a later data version. */
+export function anEvent(type: string, subject: string, key: string, time: string, data: unknown, version = 1): { topic: TopicName; event: CloudEvent } {
   const info = eventTypeInfo(type);
+  const schema = info.versions.get(version);
+  if (!schema) throw new Error(`${type} has no data version ${version}`);
+  const dataschema = version > 1 ? { dataschema: dataschemaOf(type, version) } : {};
   return {
     topic: info.topic,
-    event: { specversion: '1.0', id: eventId(info.source, type, subject, key), source: info.source, type, subject, time, datacontenttype: 'application/json', data: info.data.parse(data) },
+    event: { specversion: '1.0', id: eventId(info.source, type, subject, key), source: info.source, type, subject, time, datacontenttype: 'application/json', ...dataschema, data: schema.parse(data) },
   };
 }
+
+/** The materials a scenario's task of the later `taskAssigned` version was assigned with. */
+export const SCENARIO_MATERIALS = ['项目建议书', '可行性研究报告'];
 
 const at = (day: number, hour = 1): string => new Date(Date.UTC(2026, 9, 12 + day, hour)).toISOString();
 
@@ -20,7 +26,8 @@ const at = (day: number, hour = 1): string => new Date(Date.UTC(2026, 9, 12 + da
  * registered and started; every third stalls (order issued, and for every sixth cleared again);
  * every fourth reports with a problem and turns red; every `reviewEvery`-th (default fifth) has a
  * review task at the development and reform commission (fgw): open, or returned (every second of
- * those), or decided with missing materials (every third) — one item of fgw's inbox each.
+ * those), or decided with missing materials (every third) — one item of fgw's inbox each; every
+ * second of those tasks is assigned by a `taskAssigned` v2, with its materials (SCENARIO_MATERIALS).
  */
 export function projectScenario(n: number, opts: { reviewEvery?: number } = {}): Array<{ topic: TopicName; event: CloudEvent }> {
   const every = opts.reviewEvery ?? 5;
@@ -67,7 +74,10 @@ export function projectScenario(n: number, opts: { reviewEvery?: number } = {}):
     }
     if (i % every === 0) {
       const ref = { projectCode: code, projectName: project.name, stageId: 'landUsePlanning', department: 'fgw', leadDepartment: 'zrzyj' };
-      out.push(anEvent('cn.keyflow.review.taskAssigned', code, 'landUsePlanning:task:fgw:assigned', at(1), { ...ref, matter: '项目备案', limitWorkingDays: 5, acceptedAt: at(1), deadline: at(8), deadlineDate: '2026-10-20' }));
+      const assigned = { ...ref, matter: '项目备案', limitWorkingDays: 5, acceptedAt: at(1), deadline: at(8), deadlineDate: '2026-10-20' };
+      // Every second task is of the later version, with its materials: a model spans a deploy.
+      if ((i / every) % 2 === 1) out.push(anEvent('cn.keyflow.review.taskAssigned', code, 'landUsePlanning:task:fgw:assigned', at(1), { ...assigned, materials: SCENARIO_MATERIALS }, 2));
+      else out.push(anEvent('cn.keyflow.review.taskAssigned', code, 'landUsePlanning:task:fgw:assigned', at(1), assigned));
       if (i % (2 * every) === 0) {
         out.push(anEvent('cn.keyflow.review.taskReturned', code, 'landUsePlanning:task:fgw:returned:1', at(2), { ...ref, by: 'fgw', reason: '缺少材料', missingMaterials: ['可行性研究报告'], pausedAt: at(2), deadlineAtPause: at(8), workingDaysLeftAtPause: 3 }));
       }

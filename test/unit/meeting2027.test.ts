@@ -20,6 +20,7 @@ import { renderMeetingReminder } from '../../domain/meeting/text';
 import { loadCalendar } from '../../seeds/holidays';
 import { calendarWithSynthetic2027 } from '../support/calendars';
 import { createTimeSkippingEnv } from '../support/timeSkipping';
+import { withProjectAgenda } from '../support/agendaStub';
 
 const config = loadMeetingConfig();
 
@@ -34,7 +35,7 @@ describe('a weekly meeting in 2027, a year without holiday data', () => {
     async close() {},
   };
   const run = async <T>(taskQueue: string, deps: Partial<ActivityDeps>, body: () => Promise<T>): Promise<T> => {
-    const activities = { ...createActivities({ publisher, client: env.client, ...deps }), loadProjectAgendaItems: async () => [] };
+    const activities = withProjectAgenda(createActivities({ publisher, client: env.client, ...deps }), () => []);
     const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../workflows'), activities });
     return worker.runUntil(body);
   };

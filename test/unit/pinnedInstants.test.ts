@@ -29,6 +29,7 @@ import { expectedPlan, expectedReviewTasks, expectedRounds, expectedWarning, nex
 import { createTimeSkippingEnvAt } from '../support/fixedClock';
 import { PINNED_INSTANTS, type PinnedInstant } from '../support/pinnedInstants';
 import { reportRefusalsScenario } from '../support/reportRefusals';
+import { withProjectAgenda } from '../support/agendaStub';
 import { eventually, RecordingPublisher, workflowBundle } from './jointReviewHarness';
 
 // Generous bounds for a loaded machine; on an idle one the whole file takes well under two minutes.
@@ -81,7 +82,7 @@ describe.each(PINNED_INSTANTS.map((p) => [p.name, p] as const))('at %s', (_name,
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: await workflowBundle(),
-      activities: { ...createActivities({ publisher, client, calendar }), loadProjectAgendaItems: async () => [ITEM] },
+      activities: withProjectAgenda(createActivities({ publisher, client, calendar }), () => [ITEM]),
     });
     running = worker.run();
     startedAt = await now();

@@ -1,7 +1,10 @@
 import type { ReadModel } from '../../projections/db';
 import { modelChecksum } from '../../projections/checksum';
 import { applyRecords, type RawRecord } from '../../projections/projector';
-import { projectScenario } from '../support/eventScenario';
+import { departmentItemsFromModel } from '../../projections/queries';
+import { dataschemaOf } from '../../schemas/events/catalog';
+import type { JointReviewConfig } from '../../schemas/jointReview';
+import { projectScenario, SCENARIO_MATERIALS } from '../support/eventScenario';
 import { READ_MODEL_BACKENDS, stopReadModelBackends } from '../support/readModels';
 
 afterAll(stopReadModelBackends);
@@ -91,6 +94,36 @@ describe.each(READ_MODEL_BACKENDS)('the projector applies events on $name', (bac
       await fresh.close();
     } finally {
       await other.close();
+    }
+  });
+
+  it('lists the materials a task was assigned with (taskAssigned v2), the configuration\'s for a task assigned before', async () => {
+    // fgw's materials as the configuration has them now: what an old event's task falls back to.
+    const config = { stages: [{ id: 'landUsePlanning', participants: [{ department: 'fgw', materials: ['配置中的材料清单'] }] }] } as unknown as JointReviewConfig;
+    const items = await departmentItemsFromModel(live.db, 'fgw', config);
+    const v2Codes = new Set(scenario.filter((e) => e.event.dataschema !== undefined).map((e) => e.event.subject));
+    expect(v2Codes.size).toBeGreaterThan(0);
+    expect(items.length).toBeGreaterThan(v2Codes.size);
+    for (const item of items) {
+      expect({ code: item.projectCode, kind: item.kind, materials: item.materials }).toEqual({
+        code: item.projectCode,
+        kind: item.kind,
+        materials: v2Codes.has(item.projectCode) ? SCENARIO_MATERIALS : ['配置中的材料清单'],
+      });
+    }
+  });
+
+  it('refuses an event of a data version the catalogue does not know, naming the dataschema', async () => {
+    const model = await backend.fresh();
+    try {
+      const [first] = scenario;
+      const event = { ...first!.event, dataschema: dataschemaOf(first!.event.type, 9) };
+      const out = await applyRecords(model, first!.topic, 0, [{ offset: '0', value: Buffer.from(JSON.stringify(event)) }], clock.now);
+      expect(out).toEqual({ applied: 0, duplicates: 0, rejected: 1, nextOffset: '1' });
+      const [row] = await model.db.selectFrom('rejected_events').selectAll().execute();
+      expect(row?.reason).toContain(':v9');
+    } finally {
+      await model.close();
     }
   });
 

@@ -67,6 +67,15 @@ describe('four-compare report', () => {
     ]);
   });
 
+  it('says where the facts came from and how far behind the events the read model was (读模型滞后)', () => {
+    const asOf = '2026-03-05T01:00:00.000Z'; // 09:00 in Shanghai
+    expect(renderCheckHtml(check, counties, { lag: 7, asOf, caughtUp: false })).toContain('据读模型编制，读模型滞后 7 条事件（截至 2026-03-05 09:00，北京时间），可能未含最新变化。');
+    expect(renderCheckHtml(check, counties, { lag: 0, asOf, caughtUp: true })).toContain('据读模型编制，读模型已追上事件流（截至 2026-03-05 09:00，北京时间）。');
+    expect(renderCheckHtml(check, counties, null)).toContain('据各项目流程的实时状态编制。');
+    // A check compiled before keyflow recorded it says nothing about it.
+    expect(renderCheckHtml(check, counties)).not.toContain('读模型');
+  });
+
   it('renders a self-contained HTML page with the ranking in order and all text escaped', () => {
     const html = renderCheckHtml(check, counties);
     expectSelfContained(html);

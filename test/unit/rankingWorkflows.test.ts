@@ -58,6 +58,8 @@ const counties: County[] = [
   { id: '411103', name: '郾城区', nameEn: 'Yancheng District', kind: 'district', divisionCode: '411103' },
   { id: '411122', name: '临颍县', nameEn: 'Linying County', kind: 'county', divisionCode: '411122' },
 ];
+/** The read model the facts were read from: two events behind when the check read it. */
+const LAG = { lag: 2, asOf: '2026-02-05T01:00:00.000Z', caughtUp: false };
 const A = '411102';
 const B = '411103';
 const C = '411122';
@@ -211,6 +213,8 @@ describe('ranking workflows (time-skipping, from 2026-02-05 08:00 Asia/Shanghai)
         counties,
         facts: FACTS[period] ?? [],
         skipped: [],
+        // As read from a read model two events behind the topics (the wait for it ran out).
+        readModel: LAG,
       }),
     };
     worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../workflows'), activities });
@@ -271,7 +275,10 @@ describe('ranking workflows (time-skipping, from 2026-02-05 08:00 Asia/Shanghai)
       const firstThree = sent.slice(0, 3);
       expect(firstThree.map((e) => e.subject)).toEqual(['check-2026-01', 'check-2026-02', 'check-2026-03']);
       expect(published.filter((p) => p.event.type === 'cn.keyflow.ranking.checkPublished').every((p) => p.topic === TOPICS.rankings)).toBe(true);
-      firstThree.forEach((e, i) => expect(e.data).toEqual({ ...checks[i]!.result, checkId: checks[i]!.checkId, reports: checks[i]!.reports }));
+      firstThree.forEach((e, i) => expect(e.data).toEqual({ ...checks[i]!.result, checkId: checks[i]!.checkId, reports: checks[i]!.reports, readModel: LAG }));
+      // Data version 2: the read model's lag the facts were read with, in the event and the record.
+      expect(firstThree.map((e) => e.dataschema)).toEqual(firstThree.map(() => 'urn:keyflow:dataschema:cn.keyflow.ranking.checkPublished:v2'));
+      expect(checks.map((c) => c.readModel)).toEqual(checks.map(() => LAG));
       expect(new Set(sent.map((e) => e.id)).size).toBe(sent.length);
     });
 
@@ -279,6 +286,7 @@ describe('ranking workflows (time-skipping, from 2026-02-05 08:00 Asia/Shanghai)
       for (const c of checks) {
         expect(c.reports).toEqual({ html: path.join(reportsDir, `${c.checkId}.html`), csv: path.join(reportsDir, `${c.checkId}.csv`) });
         expect(fs.readFileSync(c.reports.html, 'utf8')).toContain(`四比四看排名 ${c.period}`);
+        expect(fs.readFileSync(c.reports.html, 'utf8')).toContain('读模型滞后 2 条事件');
         const rows = parse(fs.readFileSync(c.reports.csv, 'utf8'), { bom: true, from_line: 2 }) as string[][];
         expect(rows.map((r) => [r[2], Number(r[r.length - 2]), Number(r[0]), r[r.length - 1] === '' ? null : Number(r[r.length - 1])])).toEqual(
           c.result.counties.map((l) => [l.county, l.total, l.rank, l.rankChange]),
@@ -294,6 +302,8 @@ describe('ranking workflows (time-skipping, from 2026-02-05 08:00 Asia/Shanghai)
       expect(events('cn.keyflow.ranking.checkPublished').map((e) => e.subject)).toEqual(['check-2026-01', 'check-2026-02', 'check-2026-03', 'check-2026-03', 'check-2026-03']);
       expect((await latestChecks(ctx)).map((c) => c.checkId)).toEqual(['four-compare-2026-03-3', 'four-compare-2026-02', 'four-compare-2026-01']);
       expect((await latestChecks(ctx, 1)).map((c) => c.period)).toEqual(['2026-03']);
+      // The registry, and the API's list built on it, keep the lag each check was compiled with.
+      expect((await latestChecks(ctx)).map((c) => c.readModel)).toEqual([LAG, LAG, LAG]);
     });
 
     it('the registry keeps its checks across continue-as-new', () => {

@@ -24,6 +24,7 @@ import { TOPICS } from '../../schemas/topics';
 import { loadMeetingConfig } from '../../seeds/meetingConfig';
 import { getMeetingQuery, recordDecisionsUpdate } from '../../workflows/meeting/messages';
 import { createTimeSkippingEnvAt } from '../support/fixedClock';
+import { withProjectAgenda } from '../support/agendaStub';
 
 jest.setTimeout(600_000);
 
@@ -57,6 +58,9 @@ function projectItem(key: Key, category: AgendaItem['category'], id: string, sin
 }
 
 /** What the live state says at `at`: P1 stalled (and red) until 09-29, P2 red until 10-13, P3's approval overdue 09-30..10-09, P4's problem open from 09-24. */
+/** The read model the agenda loader answers it read from: three events behind when it compiled. */
+const LAG = { lag: 3, asOf: '2026-09-14T00:00:00.000Z', caughtUp: false };
+
 function liveProjectItems(at: string): AgendaItem[] {
   const items: AgendaItem[] = [];
   if (at < iso('2026-09-29T00:00:00+08:00')) {
@@ -126,10 +130,7 @@ describe('six weeks of the weekly meeting (time-skipping, 2026-09-14 → 2026-10
       async close() {},
     };
     const taskQueue = 'weekly-meeting';
-    const activities = {
-      ...createActivities({ publisher, client: env.client }),
-      loadProjectAgendaItems: async ({ at }: { at: string }) => liveProjectItems(at),
-    };
+    const activities = withProjectAgenda(createActivities({ publisher, client: env.client }), liveProjectItems, LAG);
     const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../workflows'), activities });
     const ctx: ClientContext = { client: env.client, taskQueue };
     let trackerFirstRun = '';
@@ -217,6 +218,15 @@ describe('six weeks of the weekly meeting (time-skipping, 2026-09-14 → 2026-10
       const compiled = events('cn.keyflow.meeting.agendaCompiled').filter((e) => e.subject === `meeting-${w.week}`);
       expect(compiled.map((e) => (e.data as { round: string }).round)).toEqual(['draft', 'first', 'final']);
       for (const e of compiled.slice(1)) expect((e.data as { items: AgendaItem[] }).items.map((i) => i.id)).toEqual(EXPECTED_AGENDA[w.week]);
+    }
+  });
+
+  it('records the read model\'s lag each agenda was compiled with, in the view and in its event (data version 2)', () => {
+    for (const w of WEEKS) {
+      expect([w.week, views[w.week]!.agendaReadModel]).toEqual([w.week, LAG]);
+      for (const e of events('cn.keyflow.meeting.agendaCompiled').filter((x) => x.subject === `meeting-${w.week}`)) {
+        expect({ dataschema: e.dataschema, readModel: (e.data as { readModel: unknown }).readModel }).toEqual({ dataschema: 'urn:keyflow:dataschema:cn.keyflow.meeting.agendaCompiled:v2', readModel: LAG });
+      }
     }
   });
 

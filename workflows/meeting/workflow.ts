@@ -165,13 +165,23 @@ export async function weeklyMeeting(input: WeeklyMeetingInput): Promise<MeetingS
   // ---- agenda and reminders -------------------------------------------------------------------
   const compile = async (round: AgendaRound, remind: boolean): Promise<void> => {
     const at = nowIso();
-    const [projectItems, followUpItems] = await Promise.all([
-      acts.loadProjectAgendaItems({ at, config: { directory: config.directory } }),
-      acts.loadFollowUpAgendaItems({ at }),
-    ]);
-    view.agenda = orderAgenda([...projectItems, ...followUpItems]);
-    view.agendaCompiledAt = at;
-    outbox.add('cn.keyflow.meeting.agendaCompiled', `agenda:${round}`, { meetingId, round, items: view.agenda });
+    // Since this patch the agenda records the read model's lag it was compiled with (读模型滞后),
+    // in the view and in a v2 event; meetings that compiled before it keep their two loaders.
+    if (patched('meeting-agenda-read-model-lag')) {
+      const loaded = await acts.loadAgendaItems({ at, config: { directory: config.directory } });
+      view.agenda = orderAgenda(loaded.items);
+      view.agendaCompiledAt = at;
+      view.agendaReadModel = loaded.readModel;
+      outbox.add('cn.keyflow.meeting.agendaCompiled', `agenda:${round}`, { meetingId, round, items: view.agenda, readModel: loaded.readModel }, 2);
+    } else {
+      const [projectItems, followUpItems] = await Promise.all([
+        acts.loadProjectAgendaItems({ at, config: { directory: config.directory } }),
+        acts.loadFollowUpAgendaItems({ at }),
+      ]);
+      view.agenda = orderAgenda([...projectItems, ...followUpItems]);
+      view.agendaCompiledAt = at;
+      outbox.add('cn.keyflow.meeting.agendaCompiled', `agenda:${round}`, { meetingId, round, items: view.agenda });
+    }
     if (!remind || round === 'draft') return;
     const sendAt = round === 'first' ? plan.firstReminderAt : plan.finalReminderAt;
     const recipients = recipientsOf(view.agenda, config);

@@ -57,13 +57,19 @@ export async function fourCompareCheck(raw: FourCompareCheckInputRaw): Promise<C
     // A domain refusal (unknown county, duplicate facts) will not heal by retrying the task.
     refuse(FailureType.ValidationFailed, `check ${checkId} cannot rank ${period}: ${(err as Error).message}`, { name: (err as Error).name });
   }
-  const reports = await acts.writeRankingReport({ kind: 'check', id: checkId, result, counties: gathered.counties });
+  // Since this patch the check records the read model's lag its facts were read with (读模型滞后) in
+  // its report, event and record: null when they came from the workflows' own state. Checks
+  // published before it stay as they were.
+  const lagged = patched('four-compare-read-model-lag');
+  const readModel = gathered.readModel ?? null;
+  const reports = await acts.writeRankingReport({ kind: 'check', id: checkId, result, counties: gathered.counties, ...(lagged ? { readModel } : {}) });
 
   const outbox = new Outbox(`check-${period}`);
-  outbox.add('cn.keyflow.ranking.checkPublished', checkId, { ...result, checkId, reports });
+  if (lagged) outbox.add('cn.keyflow.ranking.checkPublished', checkId, { ...result, checkId, reports, readModel }, 2);
+  else outbox.add('cn.keyflow.ranking.checkPublished', checkId, { ...result, checkId, reports });
   await outbox.flushed();
 
-  const record: CheckRecord = { checkId, period, completedAt: new Date(Date.now()).toISOString(), result, reports };
+  const record: CheckRecord = { checkId, period, completedAt: new Date(Date.now()).toISOString(), result, reports, ...(lagged ? { readModel } : {}) };
   await acts.recordRanking({ kind: 'check', record, settings: input.registry });
   return record;
 }

@@ -2,6 +2,7 @@
  * The review's Kafka events (schemas/events/review.ts), built from its state. Keys start with
  * the stage id so they are unique among all four stages of a project (the subject).
  */
+import type { VersionedEventData } from '../../schemas/events/catalog';
 import type { ReviewEventData, ReviewEventType } from '../../schemas/events/review';
 import type { ActionResult, ReviewState, ReviewTask, StageOutcome } from '../../schemas/jointReview';
 import type { Alarm } from '../../domain/jointReview/schedule';
@@ -47,6 +48,15 @@ export function assigned(state: ReviewState, t: ReviewTask): ReviewEvent {
     deadlineDate: t.deadlineDate,
     ...mark(t.provisional),
   });
+}
+
+/**
+ * `taskAssigned` v2: with the materials the department needs (申请材料清单), so the read model's
+ * inboxes list them as the task has them, not as today's configuration does.
+ */
+export function assignedWithMaterials(state: ReviewState, t: ReviewTask): { type: 'cn.keyflow.review.taskAssigned'; key: string; data: VersionedEventData<'cn.keyflow.review.taskAssigned', 2> } {
+  const v1 = assigned(state, t);
+  return { type: 'cn.keyflow.review.taskAssigned', key: v1.key, data: { ...(v1.data as ReviewEventData<'cn.keyflow.review.taskAssigned'>), materials: [...(t.materials ?? [])] } };
 }
 
 /** The event a due alarm announces; `workingDaysLeft` only for reminders. */

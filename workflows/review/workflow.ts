@@ -306,7 +306,15 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
       { key: SA.leadDepartment, value: input.stage.leadDepartment },
       { key: SA.county, value: input.project.county },
     ]);
-    for (const t of state.tasks) emit(events.assigned(state, t));
+    // Since this patch a task's event carries its materials (v2): the read model's inbox lists them from it.
+    if (patched('review-assigned-materials')) {
+      for (const t of state.tasks) {
+        const e = events.assignedWithMaterials(state, t);
+        outbox.add(e.type, e.key, e.data, 2);
+      }
+    } else {
+      for (const t of state.tasks) emit(events.assigned(state, t));
+    }
     showInVisibility();
   });
   // After the start is queued: setHandler runs updates that came with the start at once, and

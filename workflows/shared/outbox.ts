@@ -1,6 +1,6 @@
 import { condition, patched, proxyActivities } from '@temporalio/workflow';
 import type { KeyflowActivities } from '../../activities';
-import type { EventData, EventType } from '../../schemas/events/catalog';
+import type { DataVersion, EventData, EventType, VersionedEventData, VersionedEventType } from '../../schemas/events/catalog';
 import type { EmitRequest } from '../../schemas/events/envelope';
 
 const { publishEvent, publishEvents } = proxyActivities<KeyflowActivities>({
@@ -53,8 +53,11 @@ export class Outbox {
    * the event catalogue and the data of its shape, checked at compile time (and again, at run
    * time, by the publishing activity).
    */
-  add<T extends EventType>(type: T, key: string, data: EventData<T>): void {
-    this.queue.push({ type, subject: this.subject, key, time: new Date().toISOString(), data });
+  add<T extends EventType>(type: T, key: string, data: EventData<T>): void;
+  /** Queues an event of a later data version (schemas/events/catalog.ts DATA_VERSIONS). */
+  add<T extends VersionedEventType, V extends DataVersion<T>>(type: T, key: string, data: VersionedEventData<T, V>, version: V): void;
+  add(type: EventType, key: string, data: unknown, version?: number): void {
+    this.queue.push({ type, subject: this.subject, key, time: new Date().toISOString(), data, ...(version !== undefined ? { dataVersion: version } : {}) });
     if (!this.draining) void this.drain();
   }
 
