@@ -30,7 +30,11 @@ import { lastDayOfMonth } from './lifecycle/months';
  *   with missing materials) in Y up to the end of P: closed; on time when its decision was not
  *   late; working days used (clock stops excluded) and allowed (the task's limit) summed.
  *
- * Returns null when the project was registered after the end of P (it did not exist then).
+ * A project brought over with its listing day (listedOn, 纳入重点项目管理日期) counts from that day,
+ * not from the day keyflow registered it: it was on the year's list, and its reports since say so.
+ *
+ * Returns null when the project was listed (or, without a listing day, registered) after the end
+ * of P (it did not exist then).
  */
 export function projectFactsOf(state: ProjectState, reviews: readonly ReviewState[], period: string): ProjectFacts | null {
   const decisions: TaskDecision[] = [];
@@ -48,7 +52,7 @@ export function projectFactsOf(state: ProjectState, reviews: readonly ReviewStat
 export interface FactsProject {
   registeredAt: string;
   stage: Stage;
-  project: Pick<ProjectState['project'], 'code' | 'county' | 'category' | 'plannedStart' | 'annualPlannedInvestment'>;
+  project: Pick<ProjectState['project'], 'code' | 'county' | 'category' | 'plannedStart' | 'annualPlannedInvestment' | 'listedOn'>;
   stageHistory: ReadonlyArray<Pick<ProjectState['stageHistory'][number], 'seq' | 'from' | 'to' | 'at'>>;
   reports: ReadonlyArray<Pick<ProjectState['reports'][number], 'month' | 'investmentToDate' | 'physicalProgress'>>;
 }
@@ -68,11 +72,17 @@ export function factsOf(state: FactsProject, decisions: readonly TaskDecision[],
   const yearStart = atShanghaiTime(`${year}-01-01`, '00:00').getTime();
   const before = (iso: string) => Date.parse(iso) < end;
   const inYear = (iso: string) => Date.parse(iso) >= yearStart && before(iso);
-  if (!before(state.registeredAt)) return null;
+  const listed = state.project.listedOn ? atShanghaiTime(state.project.listedOn, '00:00').toISOString() : undefined;
+  const since = listed !== undefined && Date.parse(listed) < Date.parse(state.registeredAt) ? listed : state.registeredAt;
+  if (!before(since)) return null;
 
-  const history = [...state.stageHistory].sort((a, b) => a.seq - b.seq).filter((h) => before(h.at));
+  // The stage it was registered in, it has held since it was listed.
+  const history = [...state.stageHistory]
+    .sort((a, b) => a.seq - b.seq)
+    .map((h) => (h.from === null ? { ...h, at: since } : h))
+    .filter((h) => before(h.at));
   const stage: Stage = history[history.length - 1]?.to ?? state.stage;
-  const signed = shanghaiDate(state.registeredAt).slice(0, 4) === year;
+  const signed = shanghaiDate(since).slice(0, 4) === year;
   const landed = signed && LANDED_STAGES.includes(stage);
   const startedThisYear = history.some((h) => {
     if (!inYear(h.at) || !LANDED_STAGES.includes(h.to)) return false;

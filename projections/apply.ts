@@ -38,6 +38,7 @@ const HANDLERS: { [T in keyof Events]?: Handler<T> } = {
       annual_planned_investment: project.annualPlannedInvestment,
       category: project.category,
       planned_start: project.plannedStart,
+      listed_on: project.listedOn ?? null,
     };
     await trx
       .insertInto('rm_stage_changes')

@@ -231,6 +231,15 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('rm_review_tasks').dropColumn('materials').execute();
     },
   },
+  /** The listing day of a project brought over (纳入重点项目管理日期): the four-compare facts count it from then. */
+  '0003_project_listed_on': {
+    async up(db: AnyDb) {
+      await db.schema.alterTable('rm_projects').addColumn('listed_on', 'text').execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.alterTable('rm_projects').dropColumn('listed_on').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -128,6 +128,7 @@ export async function factsProjects(db: ReadModelDb): Promise<Array<{ project: F
         category: (p.category ?? 'new') as ProjectCategory,
         plannedStart: p.planned_start ?? '',
         annualPlannedInvestment: p.annual_planned_investment ?? 0,
+        ...(p.listed_on ? { listedOn: p.listed_on } : {}),
       },
       stageHistory: (h.get(p.code) ?? []).map((s) => ({ seq: s.seq, from: s.from_stage as Stage | null, to: s.to_stage as Stage, at: s.at })),
       reports: (r.get(p.code) ?? []).map((x) => ({ month: x.month, investmentToDate: x.investment_to_date, physicalProgress: x.physical_progress })),

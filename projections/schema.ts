@@ -46,6 +46,8 @@ export interface ReadModelTables {
     /** new / continuing (新开工 / 续建), and the planned start: what a four-compare check counts. */
     category: string | null;
     planned_start: string | null;
+    /** 0003: the listing day of a project brought over (YYYY-MM-DD), null otherwise. */
+    listed_on: string | null;
   };
   /** Stage history (阶段变更), seq 0 the stage registered in. */
   rm_stage_changes: { project_code: string; seq: number; from_stage: string | null; to_stage: string; at: string };

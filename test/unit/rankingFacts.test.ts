@@ -148,6 +148,19 @@ describe('project facts of a check', () => {
     expect(projectFactsOf(stateOf(), reviews, '2025-12')).toBeNull();
   });
 
+  it('a project brought over with its listing day counts from that day, in the stage it was registered in', () => {
+    // Listed on 1 March, registered in keyflow on 2 December with the year's reports filed late.
+    const broughtOver = stateOf({
+      project: { ...project, category: 'new', stage: 'started', listedOn: '2026-03-01' },
+      stage: 'started',
+      stageHistory: [{ seq: 0, from: null, to: 'started', at: cst('2026-12-02'), by: 'seed' }],
+      registeredAt: cst('2026-12-02'),
+      reports: [report('2026-10', 900, 30, cst('2026-12-02'))],
+    });
+    expect(projectFactsOf(broughtOver, [], '2026-11')).toMatchObject({ stage: 'started', signed: true, landed: true, startedThisYear: true, investmentCompletedThisYear: 900 });
+    expect(projectFactsOf(broughtOver, [], '2026-02')).toBeNull();
+  });
+
   it('registered already under construction: a new start counts as started this year, a continuing one does not', () => {
     const registeredBuilding = (category: Project['category']) =>
       stateOf({
