@@ -188,6 +188,25 @@ export type MeetingPlan = z.infer<typeof MeetingPlan>;
 export const MeetingStatus = z.enum(['planned', 'agendaSent', 'inSession', 'concluded', 'skipped']);
 
 /** The `getMeeting` query's answer. */
+export const Recipient = z.object({
+  kind: z.enum(['department', 'leader']),
+  id: z.string().min(1),
+  name: z.string().min(1),
+});
+export type Recipient = z.infer<typeof Recipient>;
+
+/** A meeting reminder keyflow handed to the reminder channel (the notifier delivers it; its log says how it went). */
+export const SentReminder = z.object({
+  round: z.enum(['first', 'final']),
+  recipient: Recipient,
+  /** When it was meant to go out. */
+  sendAt: Instant,
+  late: z.boolean(),
+  /** Agenda items it names for the recipient. */
+  items: z.number().int().nonnegative(),
+});
+export type SentReminder = z.infer<typeof SentReminder>;
+
 export const MeetingView = z.object({
   plan: MeetingPlan,
   status: MeetingStatus,
@@ -199,18 +218,13 @@ export const MeetingView = z.object({
    */
   agendaReadModel: CompiledLag.nullable().optional(),
   followUps: z.array(FollowUpItem),
+  /** The reminders sent for this meeting and to whom (提醒发送记录); absent in meetings that sent theirs before keyflow kept the list. */
+  reminders: z.array(SentReminder).optional(),
 });
 export type MeetingView = z.infer<typeof MeetingView>;
 
 export const ReminderKind = z.enum(['meetingFirst', 'meetingFinal', 'followUpDue', 'followUpOverdue', 'calendarMissing', 'deadlineRecounted']);
 export type ReminderKind = z.infer<typeof ReminderKind>;
-
-export const Recipient = z.object({
-  kind: z.enum(['department', 'leader']),
-  id: z.string().min(1),
-  name: z.string().min(1),
-});
-export type Recipient = z.infer<typeof Recipient>;
 
 /** A message for one person or department, rendered ready for a chat robot (the notifier's input). */
 export const Reminder = z.object({

@@ -271,11 +271,33 @@
         { title: '情况 Why', cell: function (i) { return i.why; } },
         { title: '责任单位 Owner', cell: function (i) { return i.department.name + (i.leader ? ' · ' + i.leader : ''); } },
       ], view.agenda),
+      renderReminders(view.reminders || [], p),
       el('p', null, [
         el('button', { type: 'button', class: 'export', 'data-document': 'agenda', 'data-week': p.week }, '下载议程 .docx'),
         el('button', { type: 'button', class: 'export', 'data-document': 'minutes', 'data-week': p.week }, '下载会议纪要 .docx'),
       ]),
     ];
+  }
+
+  var ROUNDS = { first: '首次提醒', final: '会前提醒' };
+
+  /** Who was reminded of the meeting, and when: the reminders keyflow handed to the reminder channel. */
+  function renderReminders(items, plan) {
+    if (items.length === 0) {
+      var due = Date.now() < Date.parse(plan.firstReminderAt);
+      return el('p', { class: 'detail', 'data-testid': 'meeting-reminders' }, due
+        ? '尚未发送提醒；首次提醒 ' + dateTime(plan.firstReminderAt) + '，会前提醒 ' + dateTime(plan.finalReminderAt)
+        : '本次会议没有发送提醒的记录（会议在提醒时间之后才筹备，或提醒早于记录功能）');
+    }
+    return el('div', { 'data-testid': 'meeting-reminders' }, [
+      el('h3', null, '已发提醒 Reminders sent（' + items.length + '）'),
+      table([
+        { title: '轮次 Round', cell: function (r) { return ROUNDS[r.round] || r.round; } },
+        { title: '接收方 To', cell: function (r) { return r.recipient.name + (r.recipient.kind === 'leader' ? '（领导）' : ''); } },
+        { title: '议题 Items', cell: function (r) { return r.items + ' 项'; } },
+        { title: '时间 Time', cell: function (r) { return dateTime(r.sendAt) + (r.late ? ' · 迟发' : ''); } },
+      ], items),
+    ]);
   }
 
   function download(url, fallbackName, button) {

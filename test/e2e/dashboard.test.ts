@@ -607,6 +607,8 @@ describe('the supervisors’ dashboard in headless Chromium', () => {
     await when.waitFor();
     expect(await when.textContent()).toContain(view.plan.meetingDate);
     expect(await page.locator('[data-testid=meeting]').textContent()).toContain(subject.project.name);
+    // Who was reminded: this meeting was prepared after its reminder times, and the page says so rather than showing nothing.
+    expect(await page.locator('[data-testid=meeting-reminders]').textContent()).toMatch(/提醒/);
     // A decision recorded from the page, in session: owner department and working days; it becomes a follow-up item.
     const decision = page.locator('[data-testid=decision-form]');
     await decision.locator('select[name=project]').selectOption(subject.project.code);

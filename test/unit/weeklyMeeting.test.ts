@@ -254,6 +254,9 @@ describe('six weeks of the weekly meeting (time-skipping, 2026-09-14 → 2026-10
           expect(r.items.every((i) => i.department.id === r.recipient.id || i.leader === r.recipient.id)).toBe(true);
         }
       }
+      // The meeting office reads the same in the meeting's view: who was reminded, in which round, of how many items.
+      const sentEvents = reminders((r) => r.meetingId === `meeting-${w.week}`).map(({ r }) => ({ round: r.kind === 'meetingFirst' ? 'first' : 'final', recipient: r.recipient, sendAt: r.sendAt, late: r.late, items: r.items.length }));
+      expect(views[w.week]!.reminders).toEqual(sentEvents);
     }
   });
 

@@ -200,6 +200,8 @@ export async function weeklyMeeting(input: WeeklyMeetingInput): Promise<MeetingS
         attendees,
       };
       outbox.add('cn.keyflow.reminder.meetingAgenda', `${round}:${recipientKey(r.recipient)}`, reminder);
+      // Kept in the view only (no command): the meeting office reads who was reminded, old histories replay as before.
+      (view.reminders ??= []).push({ round, recipient: r.recipient, sendAt, late: reminder.late, items: r.items.length });
     }
   };
 
