@@ -78,6 +78,11 @@ export class RequestLedger<R = unknown> {
     }
   }
 
+  /** The answer a request still awaiting under `requestId` will give, if any (handlers: a repeat waits for it). */
+  pending(requestId: string): Promise<R> | undefined {
+    return this.inFlight.get(requestId)?.answer;
+  }
+
   /** The first answer given under `requestId`, if any (handlers: never refuses). */
   prior(requestId: string): R | undefined {
     return this.entries.get(requestId)?.result;
