@@ -41,8 +41,9 @@ export interface UpdateRule<S, Req extends object, R, A = R> {
    */
   decide: (state: S, req: Req, now: Date) => Decision<S, R> | Promise<Decision<S, R>>;
   /**
-   * The validator's check, when `decide` cannot run there (it awaits): refuses on the current
-   * state and changes nothing. Without it the validator runs `decide` itself and discards the result.
+   * The validator's check: refuses on the current state and changes nothing. Without it the
+   * validator runs `decide` itself and discards the result, so an asynchronous rule (one that
+   * asks an activity) must give a check: a validator must schedule nothing.
    */
   check?: (state: S, req: Req, now: Date) => Refusal | undefined;
   /**
@@ -77,9 +78,10 @@ export interface EntityOptions<S> {
 
 /**
  * The one handler path of an entity workflow (project, review stage, meeting, follow-ups, tour):
- * parse, the request-id ledger, serialisation, the pure rule, apply, emit. Register every update
- * through it before the workflow's first await, so a request that arrives with the start finds
- * its handler (and, with a serial section, waits behind the start).
+ * parse, the request-id ledger, serialisation, the pure rule, apply, emit. A new workflow
+ * registers every update through it before its first await, so a request that arrives with the
+ * start finds its handler (and, with a serial section, waits behind the start); a converted one
+ * registers where it always did (its histories recorded the handlers there).
  *
  * The validator parses the request, asks the ledger and runs the rule's check; the handler
  * parses again (Temporal hands the validator and the handler separate copies of the argument,
