@@ -60,10 +60,10 @@ let seq = 0;
  * the worker's askCalendar activity. Its clock starts at `at` (test/support/fixedClock.ts), or at
  * the real now when no instant is given (expectations must then be derived from `now()`).
  */
-export async function reviewTestEnv(opts: { calendar?: WorkingDayCalendar; at?: Date } = {}): Promise<ReviewTestEnv> {
+export async function reviewTestEnv(opts: { calendar?: WorkingDayCalendar; at?: Date; publisher?: RecordingPublisher } = {}): Promise<ReviewTestEnv> {
   // `at` pins the server's clock (libfaketime), for tests whose dates matter.
   const env = opts.at ? await createTimeSkippingEnvAt(opts.at) : await createTimeSkippingEnv();
-  const publisher = new RecordingPublisher();
+  const publisher = opts.publisher ?? new RecordingPublisher();
   seq += 1;
   const taskQueue = `review-test-${seq}`;
   const worker = await Worker.create({
