@@ -8,6 +8,7 @@ import type { CloudEvent } from '../../schemas/events/envelope';
 import type { TopicName } from '../../schemas/topics';
 import { createTimeSkippingEnvAt } from '../support/fixedClock';
 import { createTimeSkippingEnv } from '../support/timeSkipping';
+import { preloadModules } from '../../workers/preload';
 
 /** Keeps what the workflows publish, in order, for the test to read. */
 export class RecordingPublisher implements EventPublisher {
@@ -30,9 +31,9 @@ try {
 }
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** The workflow bundle, built once per test file. */
+/** The workflow bundle, built once per test file, with the worker's preloaded modules (workers/preload.ts). */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never });
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), preloadModules: preloadModules(), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never });
   return bundle;
 }
 
