@@ -10,7 +10,7 @@ import type { Serial } from './serial';
 
 /** A refusal from a pure rule, as the failure the caller receives (non-retryable: the request changes nothing). */
 export function failureOf(r: Refusal): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(r.message, r.type, r.details);
+  return ApplicationFailure.create({ type: r.type, message: r.message, nonRetryable: true, details: r.details === undefined ? [] : [r.details] });
 }
 
 /** How one kind of update is decided: the request's schema, its ledger entry, the pure rule. */
@@ -31,6 +31,10 @@ export interface UpdateRule<S, Req extends { requestId: string }, R> {
    * state and changes nothing. Without it the validator runs `decide` itself and discards the result.
    */
   check?: (state: S, req: Req, now: Date) => Refusal | undefined;
+  /** What a malformed request's field issues are named under; default 'input', '' for the bare field names. */
+  input?: string;
+  /** Runs after the entity's `applied` hook, for this kind of update only. */
+  applied?: (decided: Decided<S, R>, before: S, now: Date) => void;
 }
 
 export interface EntityOptions<S> {
@@ -65,16 +69,33 @@ export class EntityPath<S> {
 
   constructor(private readonly o: EntityOptions<S>) {}
 
-  update<Req extends { requestId: string }, R>(def: UpdateDefinition<R, [never]>, rule: UpdateRule<S, Req, R>): void {
+  update<Req extends { requestId: string }, R>(def: UpdateDefinition<R, [unknown]>, rule: UpdateRule<S, Req, R>): void {
+    const serial = this.o.serial;
     const handle = (raw: unknown): Promise<R> => {
       const req = this.parse(rule, raw);
       const now = new Date();
-      return this.o.ledger.once(req.requestId, rule.kind, rule.what(req), req, now.toISOString(), () => this.decideAndApply(rule, req, now)) as Promise<R>;
+      const ledger = this.o.ledger;
+      const what = rule.what(req);
+      const at = now.toISOString();
+      if (!serial && !ledger.has(req.requestId) && !ledger.answering(req.requestId)) {
+        const verdict = rule.decide(this.o.state(), req, now);
+        if (verdict instanceof Promise) return ledger.once(req.requestId, rule.kind, what, req, at, () => verdict.then((d) => this.settle(rule, d, now))) as Promise<R>;
+        // A synchronous rule is answered in this step, recorded without awaiting the ledger: the
+        // update's completion is a command too, and an await here would let the main loop's
+        // commands (a child started, a timer) overtake it.
+        try {
+          const result = this.settle(rule, verdict, now);
+          ledger.record(req.requestId, rule.kind, what, req, at, result);
+          return Promise.resolve(result);
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      }
+      return ledger.once(req.requestId, rule.kind, what, req, at, () => this.decideAndApply(rule, req, now)) as Promise<R>;
     };
-    const serial = this.o.serial;
     setHandler(def as UpdateDefinition<R, [unknown]>, serial ? (raw) => serial.run(() => handle(raw)) : handle, {
       validator: (raw) => {
-        const req = parseOrRefuse(rule.schema, raw, 'input') as Req;
+        const req = parseOrRefuse(rule.schema, raw, rule.input ?? 'input') as Req;
         if (typeof raw === 'object' && raw !== null) this.parsed.set(raw, req);
         if (this.o.ledger.check(req.requestId, rule.kind, req)) return;
         const now = new Date();
@@ -99,18 +120,23 @@ export class EntityPath<S> {
     else this.o.outbox.add(e.type, e.key, e.data as never, e.version as never);
   }
 
-  private parse<Req>(rule: { schema: z.ZodType<Req, z.ZodTypeDef, unknown> }, raw: unknown): Req {
+  private parse<Req>(rule: { schema: z.ZodType<Req, z.ZodTypeDef, unknown>; input?: string }, raw: unknown): Req {
     const kept = typeof raw === 'object' && raw !== null ? this.parsed.get(raw) : undefined;
     if (kept !== undefined) return kept as Req;
-    return parseOrRefuse(rule.schema, raw, 'input');
+    return parseOrRefuse(rule.schema, raw, rule.input ?? 'input');
+  }
+
+  private settle<Req extends { requestId: string }, R>(rule: UpdateRule<S, Req, R>, d: Decision<S, R>, now: Date): R {
+    if (isRefusal(d)) throw failureOf(d);
+    const before = this.o.state();
+    const result = this.apply(d, now);
+    rule.applied?.(d, before, now);
+    return result;
   }
 
   private decideAndApply<Req extends { requestId: string }, R>(rule: UpdateRule<S, Req, R>, req: Req, now: Date): Promise<R> {
     const verdict = rule.decide(this.o.state(), req, now);
-    const settle = (d: Decision<S, R>): R => {
-      if (isRefusal(d)) throw failureOf(d);
-      return this.apply(d, now);
-    };
+    const settle = (d: Decision<S, R>): R => this.settle(rule, d, now);
     // A synchronous rule is applied at once (no microtask between the request and its commands).
     if (!(verdict instanceof Promise)) {
       try {

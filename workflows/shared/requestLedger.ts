@@ -93,6 +93,11 @@ export class RequestLedger<R = unknown> {
     return this.entries.has(requestId);
   }
 
+  /** Whether a handler that awaits is still answering `requestId` (`once`). */
+  answering(requestId: string): boolean {
+    return this.inFlight.has(requestId);
+  }
+
   record(requestId: string, kind: string, what: string, request: Record<string, unknown>, at: string, result: R): void {
     this.entries.set(requestId, { what, fingerprint: fingerprintOf(kind, request), at, result });
     while (this.entries.size > this.kept) this.entries.delete(this.entries.keys().next().value as string);
