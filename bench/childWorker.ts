@@ -9,6 +9,11 @@ export interface ChildWorker {
   pid: number;
   /** Resident memory of the worker process now, in bytes (VmRSS from /proc/<pid>/status). */
   rss(): number;
+  /**
+   * The worker's memory after a full garbage collection (asked by a line on its stdin, answered on
+   * its stdout; it runs with --expose-gc): what it keeps, not garbage not yet collected.
+   */
+  memory(): Promise<{ heapUsed: number; rss: number }>;
   /** SIGTERM (the worker drains and exits), SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -28,7 +33,7 @@ export async function startChildWorker(opts: {
 }): Promise<ChildWorker> {
   fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
   const log = fs.openSync(opts.logFile, 'a');
-  const child: ChildProcess = spawn(process.execPath, ['--import', pathToFileURL(require.resolve('tsx')).href, path.join(ROOT, 'bench', 'worker.ts')], {
+  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', '--no-flush-bytecode', '--import', pathToFileURL(require.resolve('tsx')).href, path.join(ROOT, 'bench', 'worker.ts')], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -38,7 +43,7 @@ export async function startChildWorker(opts: {
       BENCH_TASK_QUEUE: opts.taskQueue,
       BENCH_WORKER_SETTINGS: JSON.stringify(opts.settings ?? {}),
     },
-    stdio: ['ignore', 'pipe', log],
+    stdio: ['pipe', 'pipe', log],
   });
   fs.closeSync(log);
   const pid = child.pid;
@@ -63,6 +68,21 @@ export async function startChildWorker(opts: {
   return {
     pid,
     rss: () => rssOf(pid),
+    memory: () =>
+      new Promise((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error('the bench worker did not report its memory within 30 s')), 30_000);
+        const onData = (chunk: Buffer) => {
+          out += chunk.toString('utf8');
+          const m = /^mem (\{.*\})$/m.exec(out);
+          if (!m) return;
+          clearTimeout(timer);
+          child.stdout!.off('data', onData);
+          resolve(JSON.parse(m[1]!) as { heapUsed: number; rss: number });
+        };
+        child.stdout!.on('data', onData);
+        child.stdin!.write('mem\n');
+      }),
     async stop(graceMs = 20_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

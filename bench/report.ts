@@ -124,7 +124,15 @@ export function targetsTable(r: BenchReport): string {
   row('Approval → event on Kafka p99 ÷ bare update round-trip p99', r.ratios.latencyP99, '≤ 2', (v) => v <= 2);
   const steps = r.scale?.steps ?? [];
   const full = steps[steps.length - 1];
-  row('Worker RSS per cached workflow, KiB', full ? full.bytesPerCachedWorkflow / 1024 : undefined, '≤ 200', (v) => v <= 200, 0);
+  const bare = r.scale?.bare;
+  row(`Worker RSS per cached workflow, KiB${bare ? ` (the bare workflow's in this run: ${kib(bare.rssPerWorkflow)})` : ''}`, full ? full.bytesPerCachedWorkflow / 1024 : undefined, '≤ 200', (v) => v <= 200, 0);
+  row(
+    `Worker JS heap kept per cached workflow, KiB${bare ? ` (the bare workflow's: ${kib(bare.heapPerWorkflow)})` : ''}`,
+    full?.heapBytesPerCachedWorkflow !== undefined ? full.heapBytesPerCachedWorkflow / 1024 : undefined,
+    '≤ 200',
+    (v) => v <= 200,
+    0,
+  );
   const tenK = steps.find((st) => st.projects >= 10_000);
   row('10,000 projects settled (registrations and assignments on Kafka, reviews in the inbox), minutes after the last registration', tenK ? tenK.settleSeconds / 60 : undefined, '≤ 30, settled', tenK ? () => tenK.settled !== false && tenK.settleSeconds <= 30 * 60 : undefined, 1);
   return lines.join('\n');
@@ -153,18 +161,25 @@ function unsettledNote(st: ScaleStep): string | undefined {
 
 export function scaleTable(s: ScaleResult): string {
   const lines = [
-    '| Live projects | Live workflows | Registrations/s | Settled after, s | CPU s per project added | Worker RSS idle → live (MiB) | Cached workflows | RSS per cached workflow (KiB) | RSS per live workflow (KiB) | Weekly agenda, s (projects) | Inbox of fgw, s (items) | Worker RSS after (MiB) |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| Live projects | Live workflows | Registrations/s | Settled after, s | CPU s per project added | Worker RSS idle → live (MiB) | Cached workflows | RSS per cached workflow (KiB) | RSS per live workflow (KiB) | JS heap per cached workflow (KiB) | Weekly agenda, s (projects) | Inbox of fgw, s (items) | Worker RSS after (MiB) |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const st of s.steps) {
     lines.push(
-      `| ${st.projects} | ${st.liveWorkflows} | ${f(st.registrationsPerSecond, 0)} | ${settledText(st)} | ${f(st.cpuSecondsPerProject, 2)} | ${mib(st.rssIdleBytes)} → ${mib(st.rssLiveBytes)} | ${st.cachedWorkflows} | ${kib(st.bytesPerCachedWorkflow)} | ${kib(st.bytesPerLiveWorkflow)} | ${compiledText(st.warm.agenda, agendaCount(st.warm.agenda))} | ${compiledText(st.warm.inbox, String(st.warm.inbox.items))} | ${mib(st.warm.rssAfterBytes)} |`,
+      `| ${st.projects} | ${st.liveWorkflows} | ${f(st.registrationsPerSecond, 0)} | ${settledText(st)} | ${f(st.cpuSecondsPerProject, 2)} | ${mib(st.rssIdleBytes)} → ${mib(st.rssLiveBytes)} | ${st.cachedWorkflows} | ${kib(st.bytesPerCachedWorkflow)} | ${kib(st.bytesPerLiveWorkflow)} | ${st.heapBytesPerCachedWorkflow !== undefined ? kib(st.heapBytesPerCachedWorkflow) : '–'} | ${compiledText(st.warm.agenda, agendaCount(st.warm.agenda))} | ${compiledText(st.warm.inbox, String(st.warm.inbox.items))} | ${mib(st.warm.rssAfterBytes)} |`,
     );
   }
   const c = s.cold;
   if (c) {
     lines.push(
-      `| ${c.projects}, cold: worker restarted, cache empty | ${2 * c.projects} | – | – | – | ${mib(c.rssIdleBytes)} (restarted) | 0 at start | – | – | ${compiledText(c.agenda, agendaCount(c.agenda))} | ${compiledText(c.inbox, String(c.inbox.items))} | ${mib(c.rssAfterBytes)} |`,
+      `| ${c.projects}, cold: worker restarted, cache empty | ${2 * c.projects} | – | – | – | ${mib(c.rssIdleBytes)} (restarted) | 0 at start | – | – | – | ${compiledText(c.agenda, agendaCount(c.agenda))} | ${compiledText(c.inbox, String(c.inbox.items))} | ${mib(c.rssAfterBytes)} |`,
+    );
+  }
+  const b = s.bare;
+  if (b) {
+    lines.push(
+      '',
+      `The bare workflow (bench/workflows, no keyflow code) on its own worker process with the same settings, ${b.workflows} workflows held in its cache: ${kib(b.rssPerWorkflow)} KiB of RSS and ${kib(b.heapPerWorkflow)} KiB of JS heap per cached workflow (${mib(b.idle.rss)} → ${mib(b.live.rss)} MiB RSS). That is the SDK's own share (its core's per-workflow state outside the JS heap, the V8 context's per-workflow globals); keyflow's share is the difference. Memory is read after a full garbage collection in the worker (--expose-gc; --no-flush-bytecode, so the bundler's code dropped later does not hide what the workflows add).`,
     );
   }
   return lines.join('\n');
@@ -209,7 +224,7 @@ export function markdown(r: BenchReport): string {
     out.push('## Scale (one dev server, one worker process)', '');
     out.push(scaleTable(r.scale), '');
     out.push(
-      `Each project is registered in preliminary work, so its lifecycle workflow starts the first review stage (${r.scale.reviewDepartments} departments) as a child: two live workflows per project. Steps are cumulative. RSS is the worker process's VmRSS (/proc), the median of five readings, idle = after start-up before any project; "per cached workflow" divides the growth by the workflows the cache can hold (min(live, maxCachedWorkflows)), "per live workflow" by all live workflows. The weekly agenda is the meeting's agenda source (activities/meeting/agendaSource.ts loadProjectAgendaItems: a visibility listing, then a getProjectState query per running project, 8 at a time, within the agenda activity's budget of 90 s: a project that does not answer, or is not reached in time, is listed from its indexed facts and counted as "from the index"); the inbox is client/reviews.ts departmentInbox (a visibility listing, then a departmentItems query per review, 8 at a time). Workflows beyond the cache are replayed from history to answer those queries; the "cold" row shows that case for every workflow: the worker was restarted before compiling.`,
+      `Each project is registered in preliminary work, so its lifecycle workflow starts the first review stage (${r.scale.reviewDepartments} departments) as a child: two live workflows per project. Steps are cumulative. RSS is the worker process's VmRSS (/proc), the median of five readings after a full garbage collection in the worker, idle = after start-up before any project; "per cached workflow" divides the growth by the workflows the cache can hold (min(live, maxCachedWorkflows)), "per live workflow" by all live workflows. The weekly agenda is the meeting's agenda source (activities/meeting/agendaSource.ts loadProjectAgendaItems: a visibility listing, then a getProjectState query per running project, 8 at a time, within the agenda activity's budget of 90 s: a project that does not answer, or is not reached in time, is listed from its indexed facts and counted as "from the index"); the inbox is client/reviews.ts departmentInbox (a visibility listing, then a departmentItems query per review, 8 at a time). Workflows beyond the cache are replayed from history to answer those queries; the "cold" row shows that case for every workflow: the worker was restarted before compiling.`,
       '',
     );
     for (const st of r.scale.steps) {

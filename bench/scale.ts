@@ -55,27 +55,79 @@ export interface ScaleStep {
   rssLiveBytes: number;
   cachedWorkflows: number;
   bytesPerCachedWorkflow: number;
+  /** V8 heap in use (after a full collection) idle and live, and its growth per cached workflow. */
+  heapIdleBytes: number;
+  heapLiveBytes: number;
+  heapBytesPerCachedWorkflow: number;
   bytesPerLiveWorkflow: number;
   /** Agenda and inbox compiled by the worker that ran the step (its cache as the step left it). */
   warm: Compiled;
+}
+
+export interface BareMemory {
+  workflows: number;
+  idle: Memory;
+  live: Memory;
+  rssPerWorkflow: number;
+  heapPerWorkflow: number;
 }
 
 export interface ScaleResult {
   workerSettings: Record<string, number>;
   reviewDepartments: number;
   steps: ScaleStep[];
+  /** The bare workflow's memory at the first step's count of cached workflows. */
+  bare?: BareMemory;
   /** The last step compiled again by a freshly started worker (empty cache). */
   cold?: Compiled & { projects: number; rssIdleBytes: number };
 }
 
-/** Median of a few RSS readings a moment apart: one reading may catch a GC half-way. */
-async function steadyRss(read: () => number): Promise<number> {
+/** A worker's memory: resident (RSS) and its V8 heap in use, both after a full garbage collection. */
+interface Memory {
+  rss: number;
+  heap: number;
+}
+
+/**
+ * After a full garbage collection in the worker (what it keeps, not garbage a collection would
+ * free), the median of a few RSS readings a moment apart and the V8 heap in use.
+ */
+async function steadyMemory(w: Pick<ChildWorker, 'rss' | 'memory'>): Promise<Memory> {
+  const { heapUsed } = await w.memory();
+  await sleep(500);
   const xs: number[] = [];
   for (let i = 0; i < 5; i++) {
-    xs.push(read());
+    xs.push(w.rss());
     await sleep(500);
   }
-  return xs.sort((a, b) => a - b)[2]!;
+  return { rss: xs.sort((a, b) => a - b)[2]!, heap: heapUsed };
+}
+
+/**
+ * The bare workflow's memory at the same count of cached workflows, on its own worker process with
+ * the same settings: what the SDK itself keeps per cached workflow (its core's state machines and
+ * buffers, the V8 context's per-workflow globals), against which keyflow's figure is read.
+ */
+async function bareMemory(opts: { client: Client; temporalAddress: string; brokers: string[]; logDir: string; count: number; onWorker: (w: ChildWorker) => void }): Promise<BareMemory> {
+  const taskQueue = 'bench-scale-bare';
+  const w = await startChildWorker({ kind: 'baseline', temporalAddress: opts.temporalAddress, kafkaBrokers: opts.brokers, taskQueue, logFile: `${opts.logDir}/worker-scale-bare.log` });
+  opts.onWorker(w);
+  try {
+    await sleep(3000);
+    const idle = await steadyMemory(w);
+    const ids = range(0, opts.count).map((i) => `bench-scale-bare-${Date.now()}-${i}`);
+    await pool(ids, STARTER_CONCURRENCY, async (workflowId) => {
+      const h = await opts.client.workflow.start('bareReview', { taskQueue, workflowId, args: [1_000_000] });
+      // Answered by the worker: the workflow is in its cache.
+      await h.query('__stack_trace');
+    });
+    await sleep(3000);
+    const live = await steadyMemory(w);
+    await pool(ids, STARTER_CONCURRENCY, async (id) => void (await opts.client.workflow.getHandle(id).terminate('bench: memory measured')));
+    return { workflows: opts.count, idle, live, rssPerWorkflow: (live.rss - idle.rss) / opts.count, heapPerWorkflow: (live.heap - idle.heap) / opts.count };
+  } finally {
+    await w.stop();
+  }
 }
 
 /** How far a wait got: `seen` of `target`, and whether it got there before its deadline. */
@@ -140,7 +192,8 @@ export async function measureScale(opts: {
     const w = await startChildWorker({ kind: 'keyflow', temporalAddress: opts.temporalAddress, kafkaBrokers: opts.brokers, taskQueue, logFile: `${opts.logDir}/worker-scale-${generation}.log` });
     opts.onWorker(w);
     await sleep(3000);
-    return { worker: w, rssIdle: await steadyRss(w.rss) };
+    const idle = await steadyMemory(w);
+    return { worker: w, rssIdle: idle.rss, heapIdle: idle.heap };
   };
   const meterOf = (w: ChildWorker) => cpuMeter({ client: process.pid, worker: w.pid, temporal: opts.pids.temporal, kafka: opts.pids.kafka });
 
@@ -171,12 +224,12 @@ export async function measureScale(opts: {
       agenda: { seconds: agendaSeconds, projectsQueried, items: agendaError ? 0 : (agendaItems as unknown[]).length, unread, ...(agendaError ? { error: agendaError } : {}) },
       inbox: { department: INBOX_DEPARTMENT, seconds: inboxSeconds, items: inboxError ? 0 : (inbox as unknown[]).length, ...(inboxError ? { error: inboxError } : {}) },
       cpu,
-      rssAfterBytes: await steadyRss(w.rss),
+      rssAfterBytes: (await steadyMemory(w)).rss,
     };
   };
 
   progress.note('scale: starting a fresh keyflow worker process');
-  let { worker, rssIdle } = await freshWorker();
+  let { worker, rssIdle, heapIdle } = await freshWorker();
   try {
     progress.note(`scale: worker idle at ${(rssIdle / 2 ** 20).toFixed(0)} MiB RSS`);
     const projectsBase = await topicMessageCount(opts.brokers, TOPICS.projects);
@@ -212,7 +265,7 @@ export async function measureScale(opts: {
       const cpu = meter.stop();
 
       await sleep(3000);
-      const rssLive = await steadyRss(worker.rss);
+      const { rss: rssLive, heap: heapLive } = await steadyMemory(worker);
       const liveWorkflows = 2 * live;
       const cached = Math.min(liveWorkflows, WORKER_DEFAULTS.maxCachedWorkflows);
       const compiled = await compile(worker, `scale ${target}`);
@@ -230,18 +283,24 @@ export async function measureScale(opts: {
         rssLiveBytes: rssLive,
         cachedWorkflows: cached,
         bytesPerCachedWorkflow: (rssLive - rssIdle) / cached,
+        heapIdleBytes: heapIdle,
+        heapLiveBytes: heapLive,
+        heapBytesPerCachedWorkflow: (heapLive - heapIdle) / cached,
         bytesPerLiveWorkflow: (rssLive - rssIdle) / liveWorkflows,
         warm: compiled,
       });
     }
+    // The SDK's own share, at the first step's count (bounded: a bare worker beside a loaded server).
+    const first = steps[0];
+    const bare = first ? await bareMemory({ ...opts, count: Math.min(first.cachedWorkflows, 2000) }) : undefined;
     let cold: ScaleResult['cold'];
     if (opts.cold && live > 0) {
       progress.note(`scale ${live}: restarting the worker (empty cache) to compile again cold…`);
       await worker.stop();
-      ({ worker, rssIdle } = await freshWorker());
+      ({ worker, rssIdle, heapIdle } = await freshWorker());
       cold = { projects: live, rssIdleBytes: rssIdle, ...(await compile(worker, `scale ${live} cold`)) };
     }
-    return { workerSettings: { ...WORKER_DEFAULTS }, reviewDepartments, steps, ...(cold ? { cold } : {}) };
+    return { workerSettings: { ...WORKER_DEFAULTS }, reviewDepartments, steps, ...(bare ? { bare } : {}), ...(cold ? { cold } : {}) };
   } finally {
     await worker.stop();
   }

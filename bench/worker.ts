@@ -12,6 +12,16 @@ import { kafkaPublisher } from '../activities/events/publisher';
 import { loadCalendar } from '../seeds/holidays';
 import { createWorker, WORKER_DEFAULTS } from '../workers/worker';
 
+// The scale step reads this process's memory after a full collection (bench/childWorker.ts memory);
+// asked on stdin, as the Temporal runtime takes SIGUSR2 for a shutdown.
+process.stdin.on('data', () => {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  gc?.();
+  const { heapUsed, rss } = process.memoryUsage();
+  process.stdout.write(`mem ${JSON.stringify({ heapUsed, rss })}\n`);
+});
+
 async function main(): Promise<void> {
   const kind = process.env.BENCH_WORKER_KIND;
   const address = process.env.TEMPORAL_ADDRESS;

@@ -11,7 +11,11 @@ import type {
   TourProjectResult,
   TourResult,
 } from '../schemas/inspection';
+import type { CloseTourInput, SubmitSheetInput, SubmitSheetResult } from '../schemas/rankings';
+import { FailureType } from '../schemas/errors';
+import { decided, type Decision } from './decision';
 import { TIE_RULE, compareIds, rankByScore, rankWithinGroups, round2 } from './ranking';
+import { refuse, type Refusal } from './refusal';
 
 /**
  * 观摩 scoring.
@@ -258,4 +262,59 @@ export function isEligibleForTour(
     });
   }
   return { eligible: reasons.length === 0, reasons };
+}
+
+// ---- a tour's requests (the tour workflow applies these decisions: workflows/shared/entity.ts) ----
+
+/** What a tour decides requests on: the tour, the sheets accepted so far, an organiser's close request. */
+export interface TourScoring {
+  tour: Tour;
+  sheets: readonly ScoreSheet[];
+  closeRequest: { by: string; reason?: string } | null;
+}
+
+/** Sheet problems that are about time: the tour is closed, or the sheet came after closesAt. */
+const TIMING: readonly SheetError['code'][] = ['tourClosed', 'lateSheet'];
+
+/**
+ * Refuses a sheet with every problem found. Time comes first: a sheet after the close is refused
+ * as TourClosed whatever its content; otherwise ValidationFailed. Issues name the sheet's field
+ * (`scores.progress`, `projectCode`, `inspector`, `submittedAt`), the rule, and the domain code.
+ */
+export function sheetRefusal(errors: readonly SheetError[]): Refusal {
+  const timing = errors.filter((e) => TIMING.includes(e.code));
+  const shown = timing.length > 0 ? timing : errors;
+  const issues = shown.map((e) => ({ field: e.field, rule: e.message, code: e.code }));
+  return refuse(timing.length > 0 ? FailureType.TourClosed : FailureType.ValidationFailed, issues.map((i) => `${i.field}: ${i.rule}`).join('; '), issues);
+}
+
+/**
+ * An inspector's sheet, stamped with the tour and the time it arrived (`now`, the tour's clock,
+ * never the inspector's), accepted when valid (validateSheet).
+ */
+export function submitSheet(config: InspectionConfig, s: TourScoring, req: SubmitSheetInput, now: Date): Decision<TourScoring, SubmitSheetResult> {
+  const sheet: ScoreSheet = { tourId: s.tour.id, projectCode: req.projectCode, inspector: req.inspector, scores: req.scores, submittedAt: now.toISOString() };
+  const errors = validateSheet(config, sheet, s.sheets, s.tour);
+  if (errors.length > 0) return sheetRefusal(errors);
+  const sheets = [...s.sheets, sheet];
+  return decided({ ...s, sheets }, {
+    tourId: s.tour.id,
+    projectCode: sheet.projectCode,
+    inspector: sheet.inspector,
+    submittedAt: sheet.submittedAt,
+    total: sheetTotal(config, sheet),
+    sheetsForProject: sheets.filter((x) => x.projectCode === sheet.projectCode).length,
+  });
+}
+
+/**
+ * An organiser asks to close scoring now (the first request counts). Anyone else is refused when
+ * the tour names its organisers; closing a closed tour changes nothing (it answers with its ranking).
+ */
+export function requestTourClose(organisers: readonly string[], s: TourScoring, req: Pick<CloseTourInput, 'actor' | 'reason'>): Decision<TourScoring, void> {
+  if (s.tour.status !== 'open') return decided(s, undefined);
+  if (organisers.length > 0 && !organisers.includes(req.actor.by.trim())) {
+    return refuse(FailureType.NotTourOrganiser, `${req.actor.by} is not an organiser of tour ${s.tour.id} (organisers: ${organisers.join(', ')})`);
+  }
+  return decided(s.closeRequest === null ? { ...s, closeRequest: { by: req.actor.by, reason: req.reason } } : s, undefined);
 }

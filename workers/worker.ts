@@ -5,10 +5,13 @@ import { KeyflowEnv } from '../config/env';
 import { preloadModules } from './preload';
 
 /**
- * Worker memory one cached workflow takes, in KiB, with zod and the pure rules preloaded (the
- * bench's scale step measures it: `RSS per cached workflow`, 2,061 KiB on 2026-12-01, docs/benchmarks.md). Rounded up.
+ * Worker memory one cached workflow takes, in KiB of RSS, with zod, the schemas and the pure rules
+ * preloaded, rounded up from the bench's scale step (`RSS per cached workflow`: 333–470 KiB in
+ * runs on 2026-12-02, after a full collection; the bare workflow's in the same runs: 247–270,
+ * docs/benchmarks.md). Most of it is the SDK's own per-workflow state outside the JS heap; the
+ * JS heap a keyflow workflow keeps is about 30 KiB.
  */
-export const CACHED_WORKFLOW_KIB = 2100;
+export const CACHED_WORKFLOW_KIB = 480;
 /** What the worker needs besides its cache (the bundle, the SDK, the activities, kafkajs), with headroom below the heap limit. */
 export const WORKER_BASE_MIB = 1024;
 

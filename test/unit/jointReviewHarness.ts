@@ -8,6 +8,7 @@ import type { CloudEvent } from '../../schemas/events/envelope';
 import type { TopicName } from '../../schemas/topics';
 import { createTimeSkippingEnvAt } from '../support/fixedClock';
 import { createTimeSkippingEnv } from '../support/timeSkipping';
+import { preloadModules } from '../../workers/preload';
 
 /** Keeps what the workflows publish, in order, for the test to read. */
 export class RecordingPublisher implements EventPublisher {
@@ -30,9 +31,9 @@ try {
 }
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** The workflow bundle, built once per test file. */
+/** The workflow bundle, built once per test file, with the worker's preloaded modules (workers/preload.ts). */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never });
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), preloadModules: preloadModules(), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never });
   return bundle;
 }
 
@@ -60,10 +61,10 @@ let seq = 0;
  * the worker's askCalendar activity. Its clock starts at `at` (test/support/fixedClock.ts), or at
  * the real now when no instant is given (expectations must then be derived from `now()`).
  */
-export async function reviewTestEnv(opts: { calendar?: WorkingDayCalendar; at?: Date } = {}): Promise<ReviewTestEnv> {
+export async function reviewTestEnv(opts: { calendar?: WorkingDayCalendar; at?: Date; publisher?: RecordingPublisher } = {}): Promise<ReviewTestEnv> {
   // `at` pins the server's clock (libfaketime), for tests whose dates matter.
   const env = opts.at ? await createTimeSkippingEnvAt(opts.at) : await createTimeSkippingEnv();
-  const publisher = new RecordingPublisher();
+  const publisher = opts.publisher ?? new RecordingPublisher();
   seq += 1;
   const taskQueue = `review-test-${seq}`;
   const worker = await Worker.create({

@@ -1,7 +1,7 @@
 import { CACHED_WORKFLOW_KIB, WORKER_BASE_MIB, cacheRule, cacheSizeFor, workerMemoryMiB } from '../../workers/worker';
 import { preloadModules } from '../../workers/preload';
 
-describe('the worker cache is sized from the memory the worker is given', () => {
+describe('the lean worker: cache sized from the memory the worker is given', () => {
   it('follows the stated rule, within its bounds', () => {
     expect(cacheSizeFor(WORKER_BASE_MIB + 1024)).toBe(Math.floor((1024 * 1024) / CACHED_WORKFLOW_KIB));
     expect(cacheSizeFor(64)).toBe(100);
@@ -16,9 +16,10 @@ describe('the worker cache is sized from the memory the worker is given', () => 
     expect(() => workerMemoryMiB({ KEYFLOW_WORKER_MEMORY_MIB: '-5' })).toThrow(/more than 0 MiB/);
   });
 
-  it('preloads zod and no schema module (a preloaded module is frozen; zod schemas write to themselves)', () => {
+  it('preloads zod, the schemas (made ready for the freeze) and the rules, never workflow code', () => {
     const modules = preloadModules();
     expect(modules[0]).toBe('zod');
-    expect(modules.filter((m) => /[/\\](schemas|workflows)[/\\]/.test(m))).toEqual([]);
+    expect(modules[1]).toMatch(/preloadWarm/);
+    expect(modules.filter((m) => /[/\\]workflows[/\\]/.test(m))).toEqual([]);
   });
 });

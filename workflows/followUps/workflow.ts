@@ -1,12 +1,12 @@
 import { allHandlersFinished, condition, continueAsNew, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { departmentRecipient, recipientKey } from '../../domain/meeting/agenda';
 import { renderFollowUpDue, renderFollowUpOverdue } from '../../domain/meeting/text';
-import { FailureType } from '../../schemas/errors';
+import { closeFollowUp, type TrackedItems } from '../../domain/meeting/tracker';
 import { CloseFollowUpRequest, FollowUpItem, Reminder } from '../../schemas/meeting';
 import { SA } from '../../schemas/searchAttributes';
 import { Outbox } from '../shared/outbox';
 import { addFollowUpsSignal, closeFollowUpUpdate, FOLLOW_UP_TRACKER_ID, FollowUpTrackerInput, getFollowUpsQuery, TrackedFollowUp } from './messages';
-import { parseOrRefuse, refuse } from '../shared/refusal';
+import { EntityPath } from '../shared/entity';
 import { RequestLedger } from '../shared/requestLedger';
 
 /** Closed items kept for queries after continue-as-new (their events are on Kafka for good). */
@@ -23,7 +23,7 @@ const nowIso = (): string => new Date(Date.now()).toISOString();
  */
 export async function followUpTracker(input: FollowUpTrackerInput): Promise<void> {
   const { config } = input;
-  const tracked = new Map<string, TrackedFollowUp>((input.carried?.items ?? []).map((t) => [t.item.id, t]));
+  let tracked = new Map<string, TrackedFollowUp>((input.carried?.items ?? []).map((t) => [t.item.id, t]));
   const ledger = new RequestLedger<FollowUpItem>(input.carried?.answered ?? [], ANSWERS_KEPT);
   const outbox = new Outbox(FOLLOW_UP_TRACKER_ID, input.carried?.pendingEvents ?? []);
   let changed = false;
@@ -61,29 +61,20 @@ export async function followUpTracker(input: FollowUpTrackerInput): Promise<void
       .sort((a, b) => (a.decidedAt < b.decidedAt ? -1 : a.decidedAt > b.decidedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
   );
 
-  setHandler(
-    closeFollowUpUpdate,
-    (raw) => {
-      const req = CloseFollowUpRequest.parse(raw);
-      const earlier = ledger.prior(req.requestId);
-      if (earlier) return earlier;
-      const t = tracked.get(req.itemId)!;
-      t.item = { ...t.item, status: 'closed', closedAt: nowIso(), closedBy: req.actor.by, closingNote: req.note };
-      outbox.add('cn.keyflow.meeting.followUpClosed', `closed:${t.item.id}`, { item: t.item });
-      ledger.record(req.requestId, 'closeFollowUp', `办结跟踪事项 closeFollowUp ${req.itemId}`, req, nowIso(), t.item);
-      changed = true;
-      return t.item;
-    },
-    {
-      validator: (raw) => {
-        const req = parseOrRefuse(CloseFollowUpRequest, raw, 'request');
-        if (ledger.check(req.requestId, 'closeFollowUp', req)) return;
-        const t = tracked.get(req.itemId);
-        if (!t) refuse(FailureType.FollowUpNotFound, `no follow-up item ${req.itemId}`);
-        if (t.item.status === 'closed') refuse(FailureType.FollowUpClosed, `follow-up item ${t.item.id} was closed at ${t.item.closedAt}`);
-      },
-    },
-  );
+  const path = new EntityPath<TrackedItems<TrackedFollowUp>>({
+    state: () => tracked,
+    set: (next) => (tracked = new Map(next)),
+    ledger,
+    outbox,
+    applied: () => (changed = true),
+  });
+  path.update(closeFollowUpUpdate, {
+    schema: CloseFollowUpRequest,
+    as: 'request',
+    kind: 'closeFollowUp',
+    what: (req) => `办结跟踪事项 closeFollowUp ${req.itemId}`,
+    decide: closeFollowUp,
+  });
 
   const remind = (type: 'cn.keyflow.reminder.followUpDue' | 'cn.keyflow.reminder.followUpOverdue', key: string, t: TrackedFollowUp, recipientId: string, kind: Reminder['kind'], sendAt: string, text: { title: string; markdown: string }) => {
     const who = departmentRecipient(recipientId, config);

@@ -11,14 +11,16 @@ import {
 import type { KeyflowActivities } from '../../activities';
 import { attendeesOf, departmentRecipient, orderAgenda, recipientKey, recipientsOf } from '../../domain/meeting/agenda';
 import { isoWeekKey, meetingIdOf, nominalMeetingDate } from '../../domain/meeting/plan';
+import { checkDecisions, recordDecisions, type MeetingContext, type MeetingDecisions } from '../../domain/meeting/decisions';
 import { renderCalendarMissing, renderMeetingReminder } from '../../domain/meeting/text';
+import { refuse as refusal } from '../../domain/refusal';
 import { FailureType } from '../../schemas/errors';
-import { AgendaItem, AgendaRound, FollowUpItem, MeetingPlan, MeetingView, RecordDecisionsRequest, Reminder } from '../../schemas/meeting';
+import { AgendaRound, MeetingPlan, MeetingView, RecordDecisionsRequest, Reminder } from '../../schemas/meeting';
 import { SA } from '../../schemas/searchAttributes';
-import { FieldIssue, issuesOf } from '../../schemas/validation';
-import type { TrackedFollowUp } from '../followUps/messages';
+import { issuesOf } from '../../schemas/validation';
 import { Outbox } from '../shared/outbox';
 import { getMeetingQuery, MeetingSummary, recordDecisionsUpdate, WeeklyMeetingInput } from './messages';
+import { EntityPath } from '../shared/entity';
 import { refuse } from '../shared/refusal';
 import { RequestLedger } from '../shared/requestLedger';
 
@@ -79,88 +81,41 @@ export async function weeklyMeeting(input: WeeklyMeetingInput): Promise<MeetingS
   }
 
   // ---- decisions (议定事项) -------------------------------------------------------------------
-  const answered = new Map<string, Promise<FollowUpItem[]>>();
-  /** What each request id was used for, so an id reused for other decisions is refused, not answered with the first ones. */
-  const ledger = new RequestLedger<true>();
-  let seq = 0;
-
-  const checkDecisions = (raw: unknown): RecordDecisionsRequest => {
-    const parsed = RecordDecisionsRequest.safeParse(raw);
-    if (!parsed.success) refuse(FailureType.ValidationFailed, 'the decisions are invalid', issuesOf(parsed.error, 'request'));
-    const req = parsed.data;
-    if (ledger.check(req.requestId, 'recordDecisions', req)) return req;
-    const now = Date.now();
-    if (now < Date.parse(plan.meetingAt)) refuse(FailureType.DecisionsClosed, `decisions of ${meetingId} can be recorded from the start of the meeting, ${plan.meetingAt}`);
-    if (now > Date.parse(plan.decisionsCloseAt)) refuse(FailureType.DecisionsClosed, `the decisions window of ${meetingId} closed at ${plan.decisionsCloseAt}`);
-    const onAgenda = new Set(view.agenda.map((i) => i.project.code));
-    const known = config.directory.departments;
-    const issues: FieldIssue[] = [];
-    req.decisions.forEach((d, i) => {
-      if (!onAgenda.has(d.projectCode)) issues.push({ field: `request.decisions.${i}.projectCode`, rule: `must be a project on this meeting's agenda (${meetingId})` });
-      if (Object.keys(known).length > 0 && !known[d.ownerDepartment]) issues.push({ field: `request.decisions.${i}.ownerDepartment`, rule: 'must be a department of the reference data' });
-      if (d.dueInWorkingDays > config.followUps.maxDueWorkingDays) {
-        issues.push({ field: `request.decisions.${i}.dueInWorkingDays`, rule: `must be at most ${config.followUps.maxDueWorkingDays} working days` });
-      }
-    });
-    if (issues.length > 0) refuse(FailureType.ValidationFailed, issues.map((i) => `${i.field}: ${i.rule}`).join('; '), issues);
-    return req;
-  };
-
-  const record = async (req: RecordDecisionsRequest): Promise<FollowUpItem[]> => {
-    const decidedAt = nowIso();
-    const decisions = req.decisions;
-    const times = await local.followUpTimes({
-      items: decisions.map((d) => ({ meetingDate: plan.meetingDate, dueInWorkingDays: d.dueInWorkingDays, decidedAt })),
-      config,
-    });
-    // A due date the calendar cannot place (no holiday data for its year) refuses the whole request.
-    times.forEach((t, i) => {
-      if (!t.ok) refuse(FailureType.UnknownHolidayYear, `the due date of decision ${i + 1} cannot be placed: ${t.message}`, { year: t.year });
-    });
-    const ids = decisions.map(() => `${week}-${++seq}`);
-    const tracked: TrackedFollowUp[] = decisions.map((d, i) => {
-      const t = times[i]!;
-      if (!t.ok) throw new Error('unreachable');
-      const agendaItem = view.agenda.find((a) => a.project.code === d.projectCode) as AgendaItem;
-      const owner = departmentRecipient(d.ownerDepartment, config).recipient;
-      const item: FollowUpItem = {
-        id: ids[i]!,
-        meetingId,
-        week,
-        meetingDate: plan.meetingDate,
-        decidedAt,
-        decidedBy: req.actor.by,
-        action: d.action,
-        ownerDepartment: { id: owner.id, name: owner.name },
-        project: agendaItem.project,
-        leader: agendaItem.leader,
-        dueInWorkingDays: d.dueInWorkingDays,
-        dueDate: t.times.dueDate,
-        status: 'open',
-      };
-      return { item, times: t.times, done: [] };
-    });
-    const items = tracked.map((t) => t.item);
-    view.followUps.push(...items);
-    outbox.add('cn.keyflow.meeting.decisionsRecorded', `decisions:${req.requestId}`, { meetingId, requestId: req.requestId, recordedBy: req.actor.by, items });
-    await acts.openFollowUps({ items: tracked, config });
-    return items;
-  };
-
-  setHandler(
-    recordDecisionsUpdate,
-    async (raw) => {
-      const req = RecordDecisionsRequest.parse(raw);
-      let result = answered.get(req.requestId);
-      if (!result) {
-        result = record(req);
-        answered.set(req.requestId, result);
-        ledger.record(req.requestId, 'recordDecisions', `会议决定 recordDecisions（${req.decisions.length} 项）`, req, nowIso(), true);
-      }
-      return result;
+  let decisions: MeetingDecisions = { followUps: view.followUps, seq: 0 };
+  const meeting = (): MeetingContext => ({ meetingId, week, plan, agenda: view.agenda, config });
+  const path = new EntityPath<MeetingDecisions>({
+    state: () => decisions,
+    set: (next) => {
+      decisions = next;
+      view.followUps = next.followUps;
     },
-    { validator: (raw) => void checkDecisions(raw) },
-  );
+    /** What each request id was used for, so an id reused for other decisions is refused, not answered with the first ones. */
+    ledger: new RequestLedger<true>(),
+    outbox,
+  });
+  path.update(recordDecisionsUpdate, {
+    schema: RecordDecisionsRequest,
+    invalid: (error) => refusal(FailureType.ValidationFailed, 'the decisions are invalid', issuesOf(error, 'request')),
+    kind: 'recordDecisions',
+    what: (req) => `会议决定 recordDecisions（${req.decisions.length} 项）`,
+    // A repeat gets the first answer, a refusal of its due dates included: the calendar is not asked again.
+    keepsFailures: true,
+    check: (_s, req, now) => checkDecisions(meeting(), req, now),
+    decide: async (_s, req, now) => {
+      const decidedAt = now.toISOString();
+      const times = await local.followUpTimes({
+        items: req.decisions.map((d) => ({ meetingDate: plan.meetingDate, dueInWorkingDays: d.dueInWorkingDays, decidedAt })),
+        config,
+      });
+      // Decided on the state after the answer: another request's items may have taken ids meanwhile.
+      return recordDecisions(meeting(), decisions, req, times, decidedAt);
+    },
+    // The tracker takes the items before the caller is answered.
+    answer: async ({ items, tracked }) => {
+      await acts.openFollowUps({ items: tracked, config });
+      return items;
+    },
+  });
 
   // ---- agenda and reminders -------------------------------------------------------------------
   const compile = async (round: AgendaRound, remind: boolean): Promise<void> => {

@@ -319,26 +319,33 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
   setHandler(getProjectStateQuery, () => state);
 
   // ---- stage transitions --------------------------------------------------------------------
-  // The project's updates keep the field names of their refusals bare (input: ''), as they always had.
+  // The project's updates keep the field names of their refusals bare (as: ''), as they always had;
+  // the search attributes follow the decision in the same step (answer), before the caller's answer.
   path.update(transitionUpdate, {
     schema: TransitionRequest,
-    input: '',
+    as: '',
     kind: 'transition',
     what: (req) => `阶段变更 transition → ${req.to}`,
     check: (l, req) => checkTransitionRequest(l.state, req),
     decide: (l, req, now) => transition(l, req, now, config, transitionRules),
-    applied: () => syncSearchAttributes(),
+    answer: (result) => {
+      syncSearchAttributes();
+      return result;
+    },
   });
 
   // ---- monthly progress reports -------------------------------------------------------------
   path.update(reportProgressUpdate, {
     schema: ProgressReport,
-    input: '',
+    as: '',
     kind: 'reportProgress',
     what: (report) => `月报 reportProgress ${report.month}${report.correctionReason ? '（更正）' : ''}`,
     check: (l, report, now) => checkReportRequest(l.state, report, now),
     decide: (l, report, now) => reportProgress(l, report, now, config),
-    applied: () => syncSearchAttributes(),
+    answer: (result) => {
+      syncSearchAttributes();
+      return result;
+    },
   });
 
   // ---- supervision orders opened by hand (督办) -------------------------------------------------
@@ -374,21 +381,22 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
   // ---- annual plan (年度计划下达) -------------------------------------------------------------
   path.update(setAnnualPlanUpdate, {
     schema: SetAnnualPlan,
-    input: '',
+    as: '',
     kind: 'setAnnualPlan',
     what: (req) => `年度计划 setAnnualPlan ${req.year}`,
     check: (l, req, now) => checkAnnualPlan(l.state, req, now),
     decide: (l, req, now) => setAnnualPlan(l, req, now, config),
-    applied: (d) => {
+    answer: (plan) => {
       // `project` is this run's input and `state.project` the carried copy: both must agree.
-      project.annualPlannedInvestment = d.state.state.project.annualPlannedInvestment;
+      project.annualPlannedInvestment = plan.annualPlannedInvestment;
       syncSearchAttributes();
+      return plan;
     },
   });
 
   path.update(closeSupervisionOrderUpdate, {
     schema: CloseSupervisionOrder,
-    input: '',
+    as: '',
     kind: 'closeSupervisionOrder',
     what: (req) => `办结督办单 closeSupervisionOrder ${req.orderId}`,
     check: (l, req) => checkCloseOrder(l.state, req),

@@ -8,10 +8,11 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { CalendarDeferred, counted, rulesOnly, workingDaysLeft } from '../../domain/jointReview/deadlines';
+import { CalendarDeferred, counted, rulesOnly, workingDaysLeft, type ReviewCalendar } from '../../domain/jointReview/deadlines';
 import { isRefusal, type Refusal } from '../../domain/jointReview/refusal';
 import { dueAlarms, handleAlarm, nextAlarmAt, visibleFacts } from '../../domain/jointReview/schedule';
-import { actOnTask, isFinished, resubmit, settleStage, startReview, submitMissingMaterial, withdrawReview, type Acted } from '../../domain/jointReview/tasks';
+import { actOnTask, isFinished, resubmit, startReview, submitMissingMaterial, withdrawReview, type Acted } from '../../domain/jointReview/tasks';
+import type { Decision } from '../../domain/decision';
 import { departmentItems } from '../../domain/jointReview/urgency';
 import { FailureType } from '../../schemas/errors';
 import { MAX_ACCEPTANCE_AGE_DAYS } from '../../domain/projects/backdated';
@@ -27,9 +28,12 @@ import {
 } from '../../schemas/jointReview';
 import type { Actor } from '../../schemas/common';
 import { SA } from '../../schemas/searchAttributes';
+import { EntityPath, failureOf } from '../shared/entity';
 import { Outbox } from '../shared/outbox';
 import { parseOrRefuse } from '../shared/refusal';
 import { RequestLedger } from '../shared/requestLedger';
+import { Serial } from '../shared/serial';
+import { actionDecided, settlesStage } from './actions';
 import * as events from './events';
 import {
   actOnTaskUpdate,
@@ -47,20 +51,6 @@ import { ProjectChainForwarder } from './projectChain';
 import { calendarChangedSignal } from '../calendar/messages';
 import { counted as countedOn } from '../../domain/jointReview/deadlines';
 import { deadlineYears, markProvisional, recountDeadlines, type ProvisionalYears } from '../../domain/jointReview/recount';
-
-function failureOf(r: Refusal): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(r.message, r.type, r.details);
-}
-
-/** Runs async critical sections one after another, in call order (a promise chain: deterministic). */
-class Serial {
-  private tail: Promise<unknown> = Promise.resolve();
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(fn);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-}
 
 /** An acceptance brought in: not after the review's start, at most a year before it (refused otherwise, changing nothing). */
 function broughtInAcceptance(acceptedAt: string, start: Date): Date {
@@ -91,10 +81,8 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
 
   const outbox = new Outbox(input.project.code);
   const serial = new Serial();
-  /** First result of every request id, with what the request was, to recognise repeats. */
-  const answered = new Map<string, { fingerprint: string; result: ActionResult }>();
-  /** What each request id was used for, whole, so validators refuse an id reused for another request. */
-  const ledger = new RequestLedger<true>();
+  /** Every request id: what it was used for, whole (validators refuse an id reused for another request), and its first result. */
+  const ledger = new RequestLedger<ActionResult>();
   let woken = false;
   let outcomeToReport: StageOutcome | null = null;
   let lastVisible = '';
@@ -137,151 +125,78 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
     }
   };
 
-  const repeatOf = (requestId: string, fingerprint: string): ActionResult | null => {
-    const prior = answered.get(requestId);
-    if (!prior) return null;
-    if (prior.fingerprint !== fingerprint) {
-      const rule = `was already used for another request (${prior.fingerprint}); use a new request id for a new request`;
-      throw ApplicationFailure.nonRetryable(`request id ${requestId} ${rule}`, FailureType.RequestIdReused, [{ field: 'requestId', rule }]);
-    }
-    return prior.result;
-  };
+  /**
+   * The departments' and the applicant's updates, through the one handler path: each runs in the
+   * serial section after the start, so one that arrives with the start (a client acting at once)
+   * waits for the deadlines instead of being refused for want of a handler.
+   */
+  const path = new EntityPath<ReviewState>({
+    state: () => state,
+    set: (next) => (state = next),
+    ledger,
+    outbox,
+    serial,
+    applied: (d, before, _now, request) => {
+      const req = request as { actor?: Actor; department: string } | undefined;
+      const decided = settlesStage(d) ? state.outcome : undefined;
+      if (decided) outcomeToReport = decided;
+      chain?.lines(before, state, req?.actor, req?.department);
+      if (decided) chain?.outcome(decided, req?.actor?.by ?? 'system');
+      showInVisibility();
+      woken = true;
+    },
+  });
 
-  /** Applies an accepted action: state, its event, the stage's outcome when it is decided. */
-  const apply = (acted: Acted, fingerprint: string, now: Date, actor?: Actor): ActionResult => {
-    const before = state;
-    let decided: StageOutcome | undefined;
-    state = marked(acted.state);
-    acted = { ...acted, task: state.tasks.find((t) => t.department === acted.task.department) ?? acted.task };
-    emit(events.actionEvent(state, acted.task, acted.result));
-    if (acted.stageWorkingDays !== undefined) {
-      const settled = settleStage(state, now, acted.stageWorkingDays);
-      if (settled) {
-        state = settled.state;
-        for (const c of settled.cancelled) {
-          if (c.kind === 'followUp') emit(events.followUpCancelled(state, state.tasks.find((t) => t.department === c.department)!, now.toISOString()));
-        }
-        const cancelledTasks = settled.cancelled.filter((c) => c.kind === 'task').map((c) => c.department);
-        emit(events.stageCompleted(state, settled.outcome, cancelledTasks));
-        outcomeToReport = decided = settled.outcome;
-      }
-    }
-    chain?.lines(before, state, actor, acted.task.department);
-    if (decided) chain?.outcome(decided, actor?.by ?? 'system');
-    const result = { ...acted.result, stageStatus: state.status };
-    answered.set(result.requestId, { fingerprint, result });
-    showInVisibility();
-    woken = true;
-    return result;
+  /**
+   * The handler's rule, inside the serial section (the state may have moved since the validator
+   * ran), on the worker's calendar as recorded in history; a count the calendar cannot make fails
+   * the update with UnknownHolidayYear, changing nothing.
+   */
+  const decideAction = async (rule: (cal: ReviewCalendar) => Acted | Refusal, now: Date): Promise<Decision<ReviewState, ActionResult>> => {
+    // An update queued behind a start that failed (its calendar could not count a deadline) has no review to act on.
+    if (!started) throw ApplicationFailure.nonRetryable('the review did not start: its deadlines could not be counted', FailureType.TaskClosed);
+    const acted = await withRecordedCalendar(rule);
+    return isRefusal(acted) ? acted : actionDecided(acted, now, marked);
   };
 
   /**
    * Validators run the handler's pure rule with no calendar: they refuse on ownership, status and
-   * input, and change nothing. The handler runs the rule again, inside the serial section (the
-   * state may have moved meanwhile), on the worker's calendar as recorded in history; a count the
-   * calendar cannot make fails the update with UnknownHolidayYear, also changing nothing.
+   * input, and change nothing.
    */
-  const check = (rule: (cal: typeof rulesOnly) => Acted | Refusal): void => {
-    if (!started) return; // not counted yet: the handler checks, after the start
+  const checkAction = (rule: (cal: typeof rulesOnly) => Acted | Refusal): Refusal | undefined => {
+    if (!started) return undefined; // not counted yet: the handler checks, after the start
     try {
       const r = rule(rulesOnly);
-      if (isRefusal(r)) throw failureOf(r);
+      return isRefusal(r) ? r : undefined;
     } catch (err) {
       if (!(err instanceof CalendarDeferred)) throw err;
+      return undefined;
     }
   };
 
-  /** An update queued behind a start that failed (its calendar could not count a deadline) has no review to act on. */
-  const refuseUnlessStarted = (): void => {
-    if (!started) throw ApplicationFailure.nonRetryable('the review did not start: its deadlines could not be counted', FailureType.TaskClosed);
-  };
-
-  /**
-   * The departments' and the applicant's updates. Each runs in the serial section after the
-   * start, so one that arrives with the start (a client acting at once) waits for the deadlines
-   * instead of being refused for want of a handler.
-   */
   const registerUpdates = (): void => {
-    setHandler(
-      actOnTaskUpdate,
-      (raw) =>
-        serial.run(async () => {
-          refuseUnlessStarted();
-          const req = parseOrRefuse(ActOnTaskInput, raw, 'input');
-          const fingerprint = `actOnTask:${req.department}:${req.action}`;
-          const repeat = repeatOf(req.requestId, fingerprint);
-          if (repeat) return repeat;
-          const now = new Date();
-          const acted = await withRecordedCalendar((cal) => actOnTask(cal, state, req, now));
-          if (isRefusal(acted)) throw failureOf(acted);
-          const applied = apply(acted, fingerprint, now, req.actor);
-          ledger.record(req.requestId, 'actOnTask', `${req.action} ${req.department}`, req, now.toISOString(), true);
-          return applied;
-        }),
-      {
-        validator: (raw) => {
-          const req = parseOrRefuse(ActOnTaskInput, raw, 'input');
-          // The whole request counts: the same id with another reason or other materials is refused.
-          if (ledger.check(req.requestId, 'actOnTask', req)) return;
-          if (repeatOf(req.requestId, `actOnTask:${req.department}:${req.action}`)) return;
-          check((cal) => actOnTask(cal, state, req, new Date()));
-        },
-      },
-    );
-
-    setHandler(
-      resubmitUpdate,
-      (raw) =>
-        serial.run(async () => {
-          refuseUnlessStarted();
-          const req = parseOrRefuse(ResubmitInput, raw, 'input');
-          const fingerprint = `resubmit:${req.department}`;
-          const repeat = repeatOf(req.requestId, fingerprint);
-          if (repeat) return repeat;
-          const now = new Date();
-          const acted = await withRecordedCalendar((cal) => resubmit(cal, state, req, now));
-          if (isRefusal(acted)) throw failureOf(acted);
-          const applied = apply(acted, fingerprint, now, req.actor);
-          ledger.record(req.requestId, 'resubmit', `resubmit ${req.department}`, req, now.toISOString(), true);
-          return applied;
-        }),
-      {
-        validator: (raw) => {
-          const req = parseOrRefuse(ResubmitInput, raw, 'input');
-          // The whole request counts: the same id with another reason or other materials is refused.
-          if (ledger.check(req.requestId, 'resubmit', req)) return;
-          if (repeatOf(req.requestId, `resubmit:${req.department}`)) return;
-          check((cal) => resubmit(cal, state, req, new Date()));
-        },
-      },
-    );
-
-    setHandler(
-      submitMissingMaterialUpdate,
-      (raw) =>
-        serial.run(async () => {
-          refuseUnlessStarted();
-          const req = parseOrRefuse(SubmitMissingMaterialInput, raw, 'input');
-          const fingerprint = `submitMissingMaterial:${req.department}`;
-          const repeat = repeatOf(req.requestId, fingerprint);
-          if (repeat) return repeat;
-          const now = new Date();
-          const acted = await withRecordedCalendar((cal) => submitMissingMaterial(cal, state, req, now));
-          if (isRefusal(acted)) throw failureOf(acted);
-          const applied = apply(acted, fingerprint, now, req.actor);
-          ledger.record(req.requestId, 'submitMissingMaterial', `submitMissingMaterial ${req.department}`, req, now.toISOString(), true);
-          return applied;
-        }),
-      {
-        validator: (raw) => {
-          const req = parseOrRefuse(SubmitMissingMaterialInput, raw, 'input');
-          // The whole request counts: the same id with another reason or other materials is refused.
-          if (ledger.check(req.requestId, 'submitMissingMaterial', req)) return;
-          if (repeatOf(req.requestId, `submitMissingMaterial:${req.department}`)) return;
-          check((cal) => submitMissingMaterial(cal, state, req, new Date()));
-        },
-      },
-    );
+    path.update(actOnTaskUpdate, {
+      schema: ActOnTaskInput,
+      // The whole request counts: the same id with another reason or other materials is refused.
+      kind: 'actOnTask',
+      what: (req) => `${req.action} ${req.department}`,
+      check: (s, req, now) => checkAction((cal) => actOnTask(cal, s, req, now)),
+      decide: (s, req, now) => decideAction((cal) => actOnTask(cal, s, req, now), now),
+    });
+    path.update(resubmitUpdate, {
+      schema: ResubmitInput,
+      kind: 'resubmit',
+      what: (req) => `resubmit ${req.department}`,
+      check: (s, req, now) => checkAction((cal) => resubmit(cal, s, req, now)),
+      decide: (s, req, now) => decideAction((cal) => resubmit(cal, s, req, now), now),
+    });
+    path.update(submitMissingMaterialUpdate, {
+      schema: SubmitMissingMaterialInput,
+      kind: 'submitMissingMaterial',
+      what: (req) => `submitMissingMaterial ${req.department}`,
+      check: (s, req, now) => checkAction((cal) => submitMissingMaterial(cal, s, req, now)),
+      decide: (s, req, now) => decideAction((cal) => submitMissingMaterial(cal, s, req, now), now),
+    });
   };
 
   // Histories recorded before this patch registered the updates after the first calendar answer.
@@ -296,7 +211,7 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
     if (!updatesFirst) registerUpdates();
     setHandler(getReviewStateQuery, () => state);
     setHandler(departmentItemsQuery, (department) => departmentItems(state, department));
-    setHandler(requestResultQuery, (requestId) => answered.get(requestId)?.result ?? null);
+    setHandler(requestResultQuery, (requestId) => ledger.prior(requestId) ?? null);
     setHandler(requestUseQuery, (requestId) => ledger.use(requestId));
 
     upsertSearchAttributes([

@@ -1,4 +1,4 @@
-import { condition, patched, proxyActivities } from '@temporalio/workflow';
+import { condition, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { KeyflowActivities } from '../../activities';
 import type { DataVersion, EventData, EventType, VersionedEventData, VersionedEventType } from '../../schemas/events/catalog';
 import type { EmitRequest } from '../../schemas/events/envelope';
@@ -7,6 +7,20 @@ const { publishEvent, publishEvents } = proxyActivities<KeyflowActivities>({
   startToCloseTimeout: '30 seconds',
   // Events must never be lost: keep retrying through a broker outage, backing off to a minute.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/**
+ * The fast path (patch 'outbox-local-send'): the same send as a local activity, run by the worker
+ * inside the workflow task that queued the events and recorded as a marker of that task, so an
+ * approval and its event need no activity task and no second workflow task. One attempt, bounded
+ * well below the workflow task's timeout: when the broker is slow or away the outbox falls back to
+ * the activity above, which retries until the broker is back, and stays on it until a send
+ * succeeds. A send cut off by the bound may still reach Kafka; the retry then sends the same event
+ * ids again, which consumers remove (at least once, as with any retried send).
+ */
+const { publishEvents: publishEventsNow } = proxyLocalActivities<KeyflowActivities>({
+  startToCloseTimeout: '3 seconds',
+  retry: { maximumAttempts: 1 },
 });
 
 /**
@@ -42,6 +56,10 @@ export class Outbox {
   private draining = false;
   private sent = 0;
   private batched: boolean | undefined;
+  /** Whether this outbox has the fast path (patch 'outbox-local-send'). */
+  private sendNow: boolean | undefined;
+  /** Off after a failed local send, until a durable send succeeds. */
+  private brokerAnswers = true;
 
   constructor(private readonly subject: string, pending: EmitRequest[] = []) {
     this.queue = [...pending];
@@ -78,13 +96,15 @@ export class Outbox {
     this.draining = true;
     // Decided once, where the first send is scheduled: the marker sits right before it in history.
     this.batched ??= patched('outbox-batches');
+    // Decided with the batches, at the same point, for outboxes that send in batches only.
+    this.sendNow ??= this.batched && patched('outbox-local-send');
     try {
       if (this.batched) {
         // The events a handler adds in the same step join the batch (microtasks: deterministic).
         await Promise.resolve();
         while (this.queue.length > 0) {
           const batch = nextBatch(this.queue);
-          await publishEvents(batch);
+          await this.send(batch);
           this.queue.splice(0, batch.length);
           this.sent += batch.length;
         }
@@ -98,5 +118,18 @@ export class Outbox {
     } finally {
       this.draining = false;
     }
+  }
+
+  private async send(batch: EmitRequest[]): Promise<void> {
+    if (this.sendNow && this.brokerAnswers) {
+      try {
+        await publishEventsNow(batch);
+        return;
+      } catch {
+        this.brokerAnswers = false; // slow or away: the durable path until a send succeeds
+      }
+    }
+    await publishEvents(batch);
+    this.brokerAnswers = true;
   }
 }

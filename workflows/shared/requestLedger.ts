@@ -78,6 +78,11 @@ export class RequestLedger<R = unknown> {
     }
   }
 
+  /** The answer a request still awaiting under `requestId` will give, if any (handlers: a repeat waits for it). */
+  pending(requestId: string): Promise<R> | undefined {
+    return this.inFlight.get(requestId)?.answer;
+  }
+
   /** The first answer given under `requestId`, if any (handlers: never refuses). */
   prior(requestId: string): R | undefined {
     return this.entries.get(requestId)?.result;
@@ -91,11 +96,6 @@ export class RequestLedger<R = unknown> {
 
   has(requestId: string): boolean {
     return this.entries.has(requestId);
-  }
-
-  /** Whether a handler that awaits is still answering `requestId` (`once`). */
-  answering(requestId: string): boolean {
-    return this.inFlight.has(requestId);
   }
 
   record(requestId: string, kind: string, what: string, request: Record<string, unknown>, at: string, result: R): void {
