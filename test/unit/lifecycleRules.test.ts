@@ -32,6 +32,7 @@ import {
 import type { StageOutcome } from '../../schemas/jointReview';
 import { type Project, ProjectInput } from '../../schemas/project';
 import { LifecycleConfig } from '../../schemas/lifecycleConfig';
+import { aProject } from '../support/fixtures';
 
 const thresholds = { yellowBehindPoints: 10, redBehindPoints: 20 };
 
@@ -151,22 +152,7 @@ describe('months', () => {
 
 describe('the lifecycle rules as decisions', () => {
   const config = LifecycleConfig.parse({});
-  const project = ProjectInput.parse({
-    code: '2026-411122-15-03-000042',
-    name: '华润怡宝六十万吨纯净水项目',
-    owner: '华润怡宝饮料（漯河）有限公司',
-    county: '411122',
-    industry: 'food-beverage',
-    category: 'new',
-    totalInvestment: 120000,
-    annualPlannedInvestment: 60000,
-    plannedStart: '2026-01-15',
-    plannedCompletion: '2027-06-30',
-    responsibleLeader: '副市长 王某',
-    leadDepartment: 'fgw',
-    contacts: [{ name: '李某', role: '项目经理', phone: '13903950001' }],
-    stage: 'underConstruction',
-  }) as Project;
+  const project = ProjectInput.parse(aProject({ code: '2026-411122-15-03-000042', stage: 'underConstruction' })) as Project;
   /** 2026-05-20 10:00 in Shanghai. */
   const registeredAt = new Date('2026-05-20T02:00:00.000Z');
   const now = new Date('2026-06-08T02:00:00.000Z');
