@@ -33,7 +33,7 @@ export async function startChildWorker(opts: {
 }): Promise<ChildWorker> {
   fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
   const log = fs.openSync(opts.logFile, 'a');
-  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', '--no-flush-bytecode', '--import', pathToFileURL(require.resolve('tsx')).href, path.join(ROOT, 'bench', 'worker.ts')], {
+  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', '--no-flush-bytecode', ...cpuProfile(opts.kind), '--import', pathToFileURL(require.resolve('tsx')).href, path.join(ROOT, 'bench', 'worker.ts')], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -98,4 +98,10 @@ export function rssOf(pid: number): number {
   const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
   if (!m) throw new Error(`no VmRSS for pid ${pid}`);
   return Number(m[1]) * 1024;
+}
+
+/** BENCH_CPU_PROFILE_DIR=dir: each worker writes a V8 CPU profile there when it stops (open it in Chrome's DevTools). */
+function cpuProfile(kind: string): string[] {
+  const dir = process.env.BENCH_CPU_PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir)}`, `--cpu-prof-name=${kind}.cpuprofile`] : [];
 }
