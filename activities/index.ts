@@ -1,9 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { WorkingDayCalendar } from '../domain/calendar';
-import { CalendarAnswer, CalendarQuestion, type CalendarChanged } from '../schemas/calendar';
+import { CalendarAnswer, CalendarQuestion, type CalendarChanged, type CalendarYearsQuestion } from '../schemas/calendar';
 import { announceCalendarChange } from './calendar/announce';
 import { EmitRequest } from '../schemas/events/envelope';
 import { answerCalendar } from './calendar/answer';
+import { answerCalendarYears } from './calendar/years';
 import type { CalendarHolder } from './calendar/holder';
 import { emitEvent, emitEvents } from './events/emit';
 import { EventPublisher, Published } from './events/publisher';
@@ -61,6 +62,14 @@ export function createActivities(deps: ActivityDeps) {
         return answerCalendar(questions, calendar, version);
       }
       return answerCalendar(questions, deps.calendar);
+    },
+    /** Whole years of the working-day calendar, run as a local activity: a review counts its deadlines on them. */
+    async calendarYears(question: CalendarYearsQuestion): Promise<ReturnType<typeof answerCalendarYears>> {
+      if (deps.calendarHolder) {
+        const { calendar, version } = await deps.calendarHolder.current(question.minVersion);
+        return answerCalendarYears(question, calendar, version);
+      }
+      return answerCalendarYears(question, deps.calendar);
     },
     /** After a notice is loaded: the running reviews counted on its year recount (calendar registry). */
     async announceCalendarChange(change: CalendarChanged): Promise<{ signalled: number }> {

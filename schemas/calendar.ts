@@ -90,6 +90,29 @@ export const YearArrangementSchema = z
   .strict();
 export type YearArrangementInput = z.input<typeof YearArrangementSchema>;
 
+const CalendarYear = z.number().int().min(1000, 'must be a four-digit year').max(9999, 'must be a four-digit year');
+
+/**
+ * Whole years of the worker's calendar, asked for by a review (a local activity, so the answer is
+ * in its history): the review counts its deadlines on them itself. `minVersion` makes the
+ * worker's calendar refresh first when it is older (a recount after a notice was loaded).
+ */
+export const CalendarYearsQuestion = z
+  .object({
+    years: z.array(CalendarYear).min(1, 'must ask for at least one year').max(20, 'must ask for at most 20 years at once'),
+    minVersion: z.number().int().nonnegative().optional(),
+  })
+  .strict();
+export type CalendarYearsQuestion = z.infer<typeof CalendarYearsQuestion>;
+
+/** Each year asked for: its arrangement (a notice or a provisional year), or that the worker has none. */
+export const CalendarYearsAnswer = z.object({
+  years: z.array(z.union([z.object({ year: CalendarYear, arrangement: YearArrangementSchema }), z.object({ year: CalendarYear, unknown: z.literal(true) })])),
+  /** Version of the worker's calendar that answered (calendar registry; 0 = notices on disk only). */
+  calendarVersion: z.number().int().nonnegative().optional(),
+});
+export type CalendarYearsAnswer = z.infer<typeof CalendarYearsAnswer>;
+
 // ---------------------------------------------------------------------------------------------
 // The calendar registry (`keyflow-calendar`): notices loaded at run time, without a restart.
 

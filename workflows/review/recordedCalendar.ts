@@ -1,8 +1,11 @@
 import { UnknownHolidayYear } from '../../domain/calendar';
 import type { ReviewCalendar } from '../../domain/jointReview/deadlines';
 import type { ProvisionalYears } from '../../domain/jointReview/recount';
-import type { CalendarAnswer, CalendarQuestion } from '../../schemas/calendar';
+import { CalendarYearsAnswer, type CalendarAnswer, type CalendarQuestion } from '../../schemas/calendar';
 import { ask } from '../shared/calendar';
+import { proxyLocalActivities } from '@temporalio/workflow';
+import type { KeyflowActivities } from '../../activities';
+import { NeedYears, type RecordedYears } from '../../domain/calendar/recordedYears';
 
 /** Raised by the answered calendar for a question it has no recorded answer to yet. */
 class NeedAnswer extends Error {
@@ -66,6 +69,42 @@ export async function withRecordedCalendarInfo<T>(
       if (!(err instanceof NeedAnswer)) throw err;
       const [a] = await ask([err.question], opts);
       table.set(keyOf(err.question), a!);
+    }
+  }
+}
+
+const { calendarYears } = proxyLocalActivities<KeyflowActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { maximumAttempts: 5 },
+});
+
+async function recordYears(years: RecordedYears, asked: number[], minVersion?: number): Promise<void> {
+  if (asked.length === 0) return;
+  const answer = await calendarYears(minVersion !== undefined ? { years: asked, minVersion } : { years: asked });
+  years.record(CalendarYearsAnswer.parse(answer));
+}
+
+/**
+ * {@link withRecordedCalendarInfo} on whole recorded years (domain/calendar/recordedYears.ts):
+ * the count runs on the years this review holds and asks the worker — one local activity — only
+ * for years it reaches that are not held yet, so most updates and wake-ups ask nothing. With
+ * `minVersion` (a recount after a notice was loaded) the years held are asked again first.
+ */
+export async function countOnRecordedYears<T>(
+  years: RecordedYears,
+  compute: (cal: ReviewCalendar) => T,
+  opts?: { minVersion?: number },
+): Promise<{ value: T; provisional: ProvisionalYears; calendarVersion?: number }> {
+  if (opts?.minVersion !== undefined) await recordYears(years, years.held(), opts.minVersion);
+  for (;;) {
+    try {
+      const r = years.count(compute);
+      const calendarVersion = r.calendarVersion;
+      const provisional = { years: r.provisionalYears, ...(calendarVersion !== undefined ? { calendarVersion } : {}) };
+      return { value: r.value, provisional, ...(calendarVersion !== undefined ? { calendarVersion } : {}) };
+    } catch (err) {
+      if (!(err instanceof NeedYears)) throw err;
+      await recordYears(years, years.toAsk(err.years), opts?.minVersion);
     }
   }
 }
