@@ -430,7 +430,7 @@ async function main(): Promise<void> {
   if (only === 'projectThroughReviewWithReviews') await projectThroughReviewV2(process.env.KEYFLOW_REPLAY_NAME ?? 'projectLifecycle.throughReview.v3', true);
   if (!only || only === 'reviewStage') await reviewStageScenario(process.env.KEYFLOW_REPLAY_NAME ?? 'reviewStage.v3');
   if (!only || only === 'fourCompareCheck') await fourCompareCheckScenario(process.env.KEYFLOW_REPLAY_NAME ?? 'fourCompareCheck.v3', '2026-02');
-  if (!only || only === 'reviewRecount') await reviewRecountScenario('reviewStage.recount.v3');
+  if (!only || only === 'reviewRecount') await reviewRecountScenario(process.env.KEYFLOW_REPLAY_NAME ?? 'reviewStage.recount.v3');
   if (!only || only === 'projectListedOn') await projectListedOnScenario(process.env.KEYFLOW_REPLAY_NAME ?? 'projectLifecycle.listedOn.v1');
   if (!only || only === 'weeklyMeeting') await weeklyMeetingScenario(process.env.KEYFLOW_REPLAY_NAME ?? 'weeklyMeeting.v3');
 }

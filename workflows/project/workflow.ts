@@ -5,7 +5,6 @@ import {
   getExternalWorkflowHandle,
   log,
   ParentClosePolicy,
-  patched,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -57,6 +56,7 @@ import { SA } from '../../schemas/searchAttributes';
 import { addWorkingDays, CalendarGap } from '../shared/calendar';
 import { EntityPath, failureOf } from '../shared/entity';
 import { Outbox } from '../shared/outbox';
+import { changesUpTo } from '../shared/versions';
 import { parseOrRefuse } from '../shared/refusal';
 import { RequestLedger } from '../shared/requestLedger';
 import { projectWithdrawnSignal, reviewAttemptWorkflowId, reviewStageInput, reviewStageOutcomeSignal, reviewStartAttributes } from '../review/messages';
@@ -76,6 +76,26 @@ import {
 } from './messages';
 
 const DAY_MS = 24 * 3600 * 1000;
+/**
+ * The lifecycle's changes up to 2026-12-02, recorded by a new run as one marker (shared/versions.ts).
+ * A change after it gets its own patch and stays out of this list.
+ */
+const PROJECT_VERSION = 'lifecycle-2026-12-02';
+const PROJECT_CHANGES = [
+  'lifecycle-listed-on',
+  'lifecycle-report-latest-due-month',
+  'lifecycle-starts-joint-review',
+  'lifecycle-completion-acceptance',
+  'lifecycle-reapply-after-rejection',
+  'lifecycle-withdrawal-closes-reviews',
+  'project-audit-chain',
+  'review-started-with-search-attributes',
+  'review-actions-on-project-chain',
+  'review-chain-head-event',
+  'outbox-batches',
+  'outbox-local-send',
+] as const;
+
 /** How many answered request ids a project remembers for de-duplication. */
 const ANSWERED_KEPT = 500;
 
@@ -94,6 +114,7 @@ const accepted = <R>(d: Decision<Lifecycle, R>): Decided<Lifecycle, R> => {
  * daily check, the reviews it starts as children.
  */
 export async function projectLifecycle(input: ProjectWorkflowInput): Promise<ProjectState> {
+  const has = changesUpTo(PROJECT_VERSION, PROJECT_CHANGES);
   const config = LifecycleConfig.parse(input.config ?? {});
   const nowIso = () => new Date().toISOString();
   const project = input.project;
@@ -101,16 +122,16 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
   // Projects registered before this patch count from their registration; from it on a project brought
   // over from the city's earlier ledger counts its stage time and its reports from its listing day
   // (纳入重点项目管理日期), and its first review from the day the window accepted it (受理日期).
-  const listedOnHonoured = patched('lifecycle-listed-on');
+  const listedOnHonoured = has('lifecycle-listed-on');
   const notLater = (date: string, hhmm: string): string => new Date(Math.min(atShanghaiTime(date, hhmm).getTime(), Date.now())).toISOString();
   const listedAt = listedOnHonoured && !carried && project.listedOn !== undefined ? notLater(project.listedOn, '00:00') : undefined;
   // Before this patch the daily check looked at last month's report only and any report cleared a
   // missed one; from it on it looks at the latest month whose report has fallen due (a check missed
   // while the project was not yet here, or the worker was down, is not lost) and only a report for
   // that month or a later one clears the stall.
-  const reportDueByLatestMonth = patched('lifecycle-report-latest-due-month');
+  const reportDueByLatestMonth = has('lifecycle-report-latest-due-month');
   // Histories recorded before joint review was wired in replay without starting any review.
-  const reviewsWired = patched('lifecycle-starts-joint-review');
+  const reviewsWired = has('lifecycle-starts-joint-review');
 
   let state: ProjectState =
     carried?.state ?? initialState(project, input.registeredBy, new Date(), { listedAt, reviewsBeforeConstruction: reviewsWired && Boolean(input.jointReview) });
@@ -118,15 +139,15 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
   state.orders ??= []; // runs carried over from before manual orders existed
   state.annualPlans ??= []; // … and from before annual plans could be set
   // Histories recorded before completion acceptance was wired replay without starting it.
-  const acceptanceWired = patched('lifecycle-completion-acceptance');
+  const acceptanceWired = has('lifecycle-completion-acceptance');
   // Histories recorded before this patch started a rejected stage's review again at once; now the
   // stage waits, rejected with its reasons, until the applicant applies again (重新申请).
-  const reapplyExplicit = patched('lifecycle-reapply-after-rejection');
+  const reapplyExplicit = has('lifecycle-reapply-after-rejection');
   // Histories recorded before this patch left a withdrawn project's open reviews running.
-  const withdrawalClosesReviews = patched('lifecycle-withdrawal-closes-reviews');
+  const withdrawalClosesReviews = has('lifecycle-withdrawal-closes-reviews');
   // Histories recorded before this patch keep no audit chain; from it on, every action of the
   // project is an entry of a hash chain this workflow alone writes (one writer keeps it linear).
-  const auditChained = patched('project-audit-chain');
+  const auditChained = has('project-audit-chain');
   if (auditChained) state.audit ??= [];
   const reviewAttempts: Record<string, number> = { ...(carried?.reviewAttempts ?? {}) };
   state.reviews ??= {};
@@ -136,7 +157,7 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
     const id = stageId as ReviewStageId;
     state.reviews[id] ??= { stageId: id, attempt: n, workflowId: reviewAttemptWorkflowId(project.code, id, n), status: state.approvals[id] ?? 'inReview', startedAt: state.registeredAt, rejections: [] };
   }
-  const outbox = new Outbox(project.code, carried?.pendingEvents);
+  const outbox = new Outbox(project.code, carried?.pendingEvents, has);
   const ledger = new RequestLedger(carried?.answered ?? [], ANSWERED_KEPT);
   /** Report deadline per month, once the calendar has counted it (null: it could not). */
   const reportDue: Record<string, string | null> = carried?.reportDue ?? {};
@@ -254,7 +275,7 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
     const broughtIn = listedOnHonoured && !carried && project.reviewAcceptedOn !== undefined && attempt === 1 && stageId === STAGES_BEFORE_CONSTRUCTION[0] && state.stageHistory.length === 1;
     const reviewInput = { ...reviewStageInput(project, input.jointReview, stageId, 'xzsp'), ...(broughtIn ? { acceptedAt: notLater(project.reviewAcceptedOn!, '09:00') } : {}) };
     // Reviews started before this patch were listed only once their first workflow task ran.
-    const listedAtStart = patched('review-started-with-search-attributes');
+    const listedAtStart = has('review-started-with-search-attributes');
     const child = await startChild<typeof reviewStage>('reviewStage', {
       workflowId,
       args: [reviewInput],
@@ -281,14 +302,14 @@ export async function projectLifecycle(input: ProjectWorkflowInput): Promise<Pro
   /** A review's audit line or outcome, forwarded by the review (its own audit keeps it too). */
   setHandler(reviewActionRecordedSignal, (raw) => {
     // Runs that never took this signal replay as before; the first one taken records the patch.
-    if (!patched('review-actions-on-project-chain')) return;
+    if (!has('review-actions-on-project-chain')) return;
     const parsed = ReviewChainRecord.safeParse(raw);
     if (!parsed.success || parsed.data.projectCode !== project.code) {
       log.warn('a forwarded review line is not for this project or malformed; not chained', { error: parsed.success ? 'other project' : parsed.error.message });
       return;
     }
     // Lines taken before this patch were chained without an event; replays of them add none.
-    const withEvent = state.audit !== undefined && patched('review-chain-head-event');
+    const withEvent = state.audit !== undefined && has('review-chain-head-event');
     apply((l, now) => chainReviewAction(l, parsed.data, withEvent, now, config));
   });
 

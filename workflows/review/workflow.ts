@@ -1,10 +1,12 @@
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import {
   ApplicationFailure,
+  CancellationScope,
   condition,
   getExternalWorkflowHandle,
   log,
-  patched,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -30,6 +32,7 @@ import type { Actor } from '../../schemas/common';
 import { SA } from '../../schemas/searchAttributes';
 import { EntityPath, failureOf } from '../shared/entity';
 import { Outbox } from '../shared/outbox';
+import { changesUpTo } from '../shared/versions';
 import { parseOrRefuse } from '../shared/refusal';
 import { RequestLedger } from '../shared/requestLedger';
 import { Serial } from '../shared/serial';
@@ -46,11 +49,31 @@ import {
   reviewStageOutcomeSignal,
   submitMissingMaterialUpdate,
 } from './messages';
-import { withRecordedCalendarInfo } from './recordedCalendar';
+import { countOnRecordedYears, withRecordedCalendarInfo } from './recordedCalendar';
+import { RecordedYears } from '../../domain/calendar/recordedYears';
 import { ProjectChainForwarder } from './projectChain';
 import { calendarChangedSignal } from '../calendar/messages';
 import { counted as countedOn } from '../../domain/jointReview/deadlines';
 import { deadlineYears, markProvisional, recountDeadlines, type ProvisionalYears } from '../../domain/jointReview/recount';
+
+/**
+ * The review's changes up to 2026-12-02, recorded by a new run as one marker (shared/versions.ts).
+ * A change after it gets its own patch and stays out of this list.
+ */
+const REVIEW_VERSION = 'review-2026-12-02';
+const REVIEW_CHANGES = [
+  'review-accepted-at',
+  'review-actions-on-project-chain',
+  'review-calendar-recount',
+  'review-calendar-years',
+  'review-one-alarm-timer',
+  'review-visibility-per-wake',
+  'review-updates-before-start',
+  'review-material-by-material',
+  'review-assigned-materials',
+  'outbox-batches',
+  'outbox-local-send',
+] as const;
 
 /** An acceptance brought in: not after the review's start, at most a year before it (refused otherwise, changing nothing). */
 function broughtInAcceptance(acceptedAt: string, start: Date): Date {
@@ -71,15 +94,16 @@ function broughtInAcceptance(acceptedAt: string, start: Date): Date {
  * UnknownHolidayYear, never a guess.
  */
 export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewStageResult> {
+  const has = changesUpTo(REVIEW_VERSION, REVIEW_CHANGES);
   const input = parseOrRefuse(ReviewStageInput, rawInput, 'input');
   // Reviews started before this patch were accepted at their start; from it on an approval brought in
   // while in flight keeps the day the window accepted it (受理), so its deadlines are the real ones.
-  const acceptedAt = patched('review-accepted-at') && input.acceptedAt !== undefined ? broughtInAcceptance(input.acceptedAt, workflowInfo().startTime) : workflowInfo().startTime;
+  const acceptedAt = has('review-accepted-at') && input.acceptedAt !== undefined ? broughtInAcceptance(input.acceptedAt, workflowInfo().startTime) : workflowInfo().startTime;
   /** Set once the deadlines are counted (the first serial section); every handler runs after it. */
   let state!: ReviewState;
   let started = false;
 
-  const outbox = new Outbox(input.project.code);
+  const outbox = new Outbox(input.project.code, [], has);
   const serial = new Serial();
   /** Every request id: what it was used for, whole (validators refuse an id reused for another request), and its first result. */
   const ledger = new RequestLedger<ActionResult>();
@@ -89,16 +113,25 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
 
   const emit = (e: events.ReviewEvent): void => outbox.add(e.type, e.key, e.data);
   // Reviews recorded before this patch kept their actions in their own audit only; from it on each line goes to the project's chain too.
-  const chain = patched('review-actions-on-project-chain') ? new ProjectChainForwarder(input.project.code, input.stage.id) : undefined;
+  const chain = has('review-actions-on-project-chain') ? new ProjectChainForwarder(input.project.code, input.stage.id) : undefined;
 
   // Provisional calendar years (no notice yet) and recounts when a notice is loaded: new runs only.
-  const recountable = patched('review-calendar-recount');
+  const recountable = has('review-calendar-recount');
+  // Reviews started before these patches asked the calendar one question per local activity, armed
+  // a new alarm timer on every wake-up and wrote their search attributes after each change; newer
+  // ones record whole calendar years (one local activity for most reviews), keep one alarm timer,
+  // and write their search attributes once per wake-up.
+  const recordedYears = has('review-calendar-years') ? new RecordedYears() : undefined;
+  const oneAlarm = has('review-one-alarm-timer');
+  const visibilityPerWake = has('review-visibility-per-wake');
   let provisional: ProvisionalYears | undefined;
   let recountedVersion = 0;
   let lastYears = '';
+  const onCalendar = <T,>(compute: Parameters<typeof withRecordedCalendarInfo<T>>[0], opts?: { minVersion?: number }) =>
+    recordedYears ? countOnRecordedYears(recordedYears, compute, opts) : withRecordedCalendarInfo(compute, opts);
   /** Counts on the recorded calendar, learning which provisional years its answers named. */
   const withRecordedCalendar = async <T,>(compute: Parameters<typeof withRecordedCalendarInfo<T>>[0]): Promise<T> => {
-    const r = await withRecordedCalendarInfo(compute);
+    const r = await onCalendar(compute);
     if (recountable && r.provisional.years.length > 0) {
       provisional = { years: [...new Set([...(provisional?.years ?? []), ...r.provisional.years])].sort(), ...(r.calendarVersion !== undefined ? { calendarVersion: r.calendarVersion } : {}) };
     }
@@ -106,23 +139,40 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
   };
   const marked = (s: ReviewState): ReviewState => (recountable ? markProvisional(s, provisional) : s);
 
-  const showInVisibility = (): void => {
+  /** The inbox's search attributes that changed since they were last written, as separate writes (older reviews wrote them so). */
+  const visibilityChanges = (): SearchAttributeUpdatePair[][] => {
     const facts = visibleFacts(state, new Date());
     const signature = JSON.stringify(facts);
-    if (signature === lastVisible) return;
+    if (signature === lastVisible) return [];
     lastVisible = signature;
-    upsertSearchAttributes([
-      { key: SA.openDepartments, value: facts.openDepartments.length > 0 ? facts.openDepartments : null },
-      { key: SA.nextDeadline, value: facts.nextDeadline },
-      { key: SA.overdue, value: facts.overdue },
-    ]);
+    const writes: SearchAttributeUpdatePair[][] = [
+      [
+        { key: SA.openDepartments, value: facts.openDepartments.length > 0 ? facts.openDepartments : null },
+        { key: SA.nextDeadline, value: facts.nextDeadline },
+        { key: SA.overdue, value: facts.overdue },
+      ],
+    ];
     if (recountable) {
       const years = deadlineYears(state);
       if (years.join() !== lastYears) {
         lastYears = years.join();
-        upsertSearchAttributes([{ key: SA.deadlineYears, value: years.length > 0 ? years : null }]);
+        writes.push([{ key: SA.deadlineYears, value: years.length > 0 ? years : null }]);
       }
     }
+    return writes;
+  };
+  /** Writes `first` (if any) and what changed: in one write once per wake-up since the patch, else at once and apart. */
+  let visibilityDue = false;
+  const writeVisibility = (first: SearchAttributeUpdatePair[] = []): void => {
+    const writes = [...(first.length > 0 ? [first] : []), ...visibilityChanges()];
+    if (visibilityPerWake) {
+      const pairs = writes.flat();
+      if (pairs.length > 0) upsertSearchAttributes(pairs);
+    } else for (const w of writes) upsertSearchAttributes(w);
+  };
+  const showInVisibility = (): void => {
+    if (visibilityPerWake) visibilityDue = true;
+    else writeVisibility();
   };
 
   /**
@@ -200,9 +250,9 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
   };
 
   // Histories recorded before this patch registered the updates after the first calendar answer.
-  const updatesFirst = patched('review-updates-before-start');
+  const updatesFirst = has('review-updates-before-start');
   // Reviews accepted before this patch keep their rules: free-text returns, 容缺 closed by one hand-in.
-  const materialRules = patched('review-material-by-material');
+  const materialRules = has('review-material-by-material');
   const startUp = serial.run(async () => {
     const counted = await withRecordedCalendar((cal) => startReview(cal, input, acceptedAt));
     if (isRefusal(counted)) throw failureOf(counted);
@@ -214,15 +264,16 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
     setHandler(requestResultQuery, (requestId) => ledger.prior(requestId) ?? null);
     setHandler(requestUseQuery, (requestId) => ledger.use(requestId));
 
-    upsertSearchAttributes([
+    const identity: SearchAttributeUpdatePair[] = [
       { key: SA.kind, value: 'review-stage' },
       { key: SA.projectCode, value: input.project.code },
       { key: SA.reviewStage, value: input.stage.id },
       { key: SA.leadDepartment, value: input.stage.leadDepartment },
       { key: SA.county, value: input.project.county },
-    ]);
+    ];
+    if (!visibilityPerWake) upsertSearchAttributes(identity);
     // Since this patch a task's event carries its materials (v2): the read model's inbox lists them from it.
-    if (patched('review-assigned-materials')) {
+    if (has('review-assigned-materials')) {
       for (const t of state.tasks) {
         const e = events.assignedWithMaterials(state, t);
         outbox.add(e.type, e.key, e.data, 2);
@@ -230,7 +281,10 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
     } else {
       for (const t of state.tasks) emit(events.assigned(state, t));
     }
-    showInVisibility();
+    // A review started with its search attributes (client, project) writes only those it lacks.
+    const given = workflowInfo().typedSearchAttributes;
+    if (visibilityPerWake) writeVisibility(identity.filter((p) => given.get(p.key) !== p.value));
+    else showInVisibility();
   });
   // After the start is queued: setHandler runs updates that came with the start at once, and
   // they must queue behind it.
@@ -263,7 +317,7 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
       .run(async () => {
         if (!started || change.version <= recountedVersion) return;
         const now = new Date();
-        const r = await withRecordedCalendarInfo((cal) => countedOn(() => recountDeadlines(cal, state, now, change)), { minVersion: change.version });
+        const r = await onCalendar((cal) => countedOn(() => recountDeadlines(cal, state, now, change)), { minVersion: change.version });
         if (!r.value.ok) {
           log.warn('deadlines could not be recounted', { version: change.version, error: r.value.message });
           return;
@@ -312,7 +366,37 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
     }
   };
 
+  let armedFor: number | null = null;
+  let alarm: CancellationScope | undefined;
+  let alarmRang = false;
+  /** The one alarm timer: re-armed only when the next reminder or deadline moves. */
+  const armAlarm = (next: Date | null): void => {
+    const at = next?.getTime() ?? null;
+    if (at === armedFor) return;
+    alarm?.cancel();
+    alarm = undefined;
+    armedFor = at;
+    if (at === null) return;
+    const scope = new CancellationScope({ cancellable: true });
+    alarm = scope;
+    scope
+      .run(() => sleep(Math.max(1, at - Date.now())))
+      .then(
+        () => {
+          if (alarm !== scope) return;
+          alarm = undefined;
+          armedFor = null;
+          alarmRang = true;
+        },
+        () => undefined, // cancelled: the next alarm moved
+      );
+  };
+
   for (;;) {
+    if (visibilityDue) {
+      visibilityDue = false;
+      writeVisibility();
+    }
     const toReport: StageOutcome | null = outcomeToReport;
     if (toReport) {
       outcomeToReport = null;
@@ -322,10 +406,16 @@ export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewSta
     // Sleep until the next reminder or deadline, or until an action changes the state.
     woken = false;
     const next = nextAlarmAt(state);
-    if (next === null) await condition(() => woken);
+    if (oneAlarm) {
+      armAlarm(next);
+      await condition(() => woken || alarmRang);
+      alarmRang = false;
+    } else if (next === null) await condition(() => woken);
     else await condition(() => woken, Math.max(1, next.getTime() - Date.now()));
     await soundAlarms();
   }
+  alarm?.cancel();
+  if (visibilityDue) writeVisibility();
   await chain?.flushed();
   await outbox.flushed();
   return {

@@ -1,3 +1,4 @@
+import type { HasChange } from './versions';
 import { condition, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { KeyflowActivities } from '../../activities';
 import type { DataVersion, EventData, EventType, VersionedEventData, VersionedEventType } from '../../schemas/events/catalog';
@@ -61,7 +62,12 @@ export class Outbox {
   /** Off after a failed local send, until a durable send succeeds. */
   private brokerAnswers = true;
 
-  constructor(private readonly subject: string, pending: EmitRequest[] = []) {
+  /** `has`: the workflow's changes (shared/versions.ts), where it counts the outbox's among them. */
+  constructor(
+    private readonly subject: string,
+    pending: EmitRequest[] = [],
+    private readonly has: HasChange = patched,
+  ) {
     this.queue = [...pending];
     if (this.queue.length > 0) void this.drain();
   }
@@ -95,9 +101,9 @@ export class Outbox {
   private async drain(): Promise<void> {
     this.draining = true;
     // Decided once, where the first send is scheduled: the marker sits right before it in history.
-    this.batched ??= patched('outbox-batches');
+    this.batched ??= this.has('outbox-batches');
     // Decided with the batches, at the same point, for outboxes that send in batches only.
-    this.sendNow ??= this.batched && patched('outbox-local-send');
+    this.sendNow ??= this.batched && this.has('outbox-local-send');
     try {
       if (this.batched) {
         // The events a handler adds in the same step join the batch (microtasks: deterministic).
