@@ -77,10 +77,9 @@ export async function pool<T>(items: readonly T[], limit: number, fn: (item: T, 
 export const range = (from: number, count: number): number[] => Array.from({ length: count }, (_, i) => from + i);
 
 /**
- * Waits until a just-started review answers its state query. Its update handlers are set only
- * after its first calendar answer, so an action sent in the very first moment is refused with
- * "No registered handler for update" (a real user acts later, from the inbox). Same wait as
- * the unit tests use.
+ * Waits until a just-started review answers its state query: its deadlines are counted. The
+ * fault tests wait so before they act; an action sent earlier is not refused (the update handlers
+ * are registered before the first await and queue behind the start), and the throughput bench does not wait.
  */
 export async function reviewAnswers(ctx: ClientContext, code: string, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;

@@ -35,6 +35,7 @@ import {
   requestUseQuery,
   resubmitUpdate,
   reviewStageWorkflowId,
+  reviewStartAttributes,
   submitMissingMaterialUpdate,
 } from '../workflows/review/messages';
 import { ProjectCode } from '../schemas/project';
@@ -71,12 +72,7 @@ export async function startReviewStage(ctx: ClientContext, input: ReviewStageInp
       args: [req],
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
       // Visible to listings from the first moment, before the first workflow task runs.
-      typedSearchAttributes: new TypedSearchAttributes([
-        { key: SA.kind, value: 'review-stage' },
-        { key: SA.projectCode, value: req.project.code },
-        { key: SA.reviewStage, value: req.stage.id },
-        { key: SA.leadDepartment, value: req.stage.leadDepartment },
-      ]),
+      typedSearchAttributes: new TypedSearchAttributes(reviewStartAttributes(req)),
     });
     return { workflowId, runId: handle.firstExecutionRunId };
   } catch (err) {
