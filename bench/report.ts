@@ -155,7 +155,7 @@ function settledText(st: ScaleStep): string {
 function unsettledNote(st: ScaleStep): string | undefined {
   if (st.settled !== false) return undefined;
   const c = st.settleCounts;
-  const part = (r: { seen: number; target: number }) => `${r.seen} of ${r.target}`;
+  const part = (r: { seen: number; target: number; stalledAfterSeconds?: number }) => `${r.seen} of ${r.target}${r.stalledAfterSeconds !== undefined ? ` (stuck there for ${r.stalledAfterSeconds} s)` : ''}`;
   return `At ${st.projects} projects the stack did not settle within the limit (${f(st.settleSeconds / 60, 0)} min after the last registration): ${part(c.registeredEvents)} registration events and ${part(c.assignmentEvents)} review assignments were on Kafka, ${part(c.reviewsVisible)} reviews visible to the inbox query. Agenda and inbox were compiled as things stood: the agenda covers every running project (${st.warm.agenda.projectsQueried}); the inbox only the reviews that had started. Nothing is lost in such a backlog (the registrations are in Temporal, the events in the workflows' outboxes); it is the rate this one dev server and one worker can sustain.`;
 }
 

@@ -135,12 +135,14 @@ interface Reached {
   seen: number;
   target: number;
   complete: boolean;
+  /** The count stopped moving for the stall time before it was complete (the step went on to its next count). */
+  stalledAfterSeconds?: number;
 }
 
 /**
  * Waits until `read()` reaches `target`. Gives up (incomplete, not an error) at `deadline`: a
  * step the stack cannot settle in time is measured as far as it got, and reported so. A count
- * that does not move for `stallMs` is an error: something is broken, not slow.
+ * that does not move for `stallMs` is reported as stuck: something is held, not slow.
  */
 async function waitFor(what: string, progress: Progress, target: number, read: () => Promise<number>, deadline: number, stallMs = 180_000): Promise<Reached> {
   progress.start(what, target);
@@ -158,7 +160,11 @@ async function waitFor(what: string, progress: Progress, target: number, read: (
       progress.finish(`not settled: ${seen}/${target} at the settle limit`);
       return { seen, target, complete: false };
     }
-    if (Date.now() - movedAt > stallMs) throw new Error(`${what}: stuck at ${seen}/${target} for ${stallMs / 1000} s`);
+    // Stuck, not slow: said so, and the step goes on to its other counts so they are measured too.
+    if (Date.now() - movedAt > stallMs) {
+      progress.finish(`stuck at ${seen}/${target} for ${stallMs / 1000} s`);
+      return { seen, target, complete: false, stalledAfterSeconds: stallMs / 1000 };
+    }
     await sleep(1000);
   }
   progress.finish('done');
