@@ -12,9 +12,11 @@
  *
  * Pure and workflow-safe: no clock, no I/O.
  */
-import type { ReviewCalendar } from '../jointReview/deadlines';
 import type { YearArrangement } from './holidays';
 import { createCalendar, shanghaiDate, UnknownHolidayYear, type LocalDate, type WorkingDayCalendar } from './workingDays';
+
+/** The two counts a review makes (domain/jointReview/deadlines.ts ReviewCalendar is the same pair). */
+export type CountingCalendar = Pick<WorkingDayCalendar, 'addWorkingDays' | 'workingDaysBetween'>;
 
 /** What the worker's calendar holds of one year: its arrangement (a notice, or provisional), or nothing. */
 export type RecordedYear = { year: number; arrangement: YearArrangement } | { year: number; unknown: true };
@@ -76,7 +78,7 @@ export class RecordedYears {
    * Runs `compute` on the recorded years. Throws NeedYears when it reaches a year (or the year
    * after one) not recorded yet; UnknownHolidayYear when the worker said it has no arrangement.
    */
-  count<T>(compute: (cal: ReviewCalendar) => T): CountedOnYears<T> {
+  count<T>(compute: (cal: CountingCalendar) => T): CountedOnYears<T> {
     const touched = new Set<number>();
     const span = (years: number[]): void => {
       for (let y = Math.min(...years); y <= Math.max(...years); y++) touched.add(y);
@@ -92,7 +94,7 @@ export class RecordedYears {
         throw err;
       }
     };
-    const counting: ReviewCalendar = {
+    const counting: CountingCalendar = {
       addWorkingDays: (from, n) => {
         const result = guarded([yearOfDate(from)], (c) => c.addWorkingDays(from, n));
         span([yearOfDate(from), yearOfDate(result)]);
