@@ -61,6 +61,7 @@ describe('a lean review', () => {
 
         const { byType, localActivities, patches } = counts((await handle.fetchHistory()).events ?? []);
         // Its changes up to its version in one marker (workflows/shared/versions.ts), not one per change.
+        console.log(JSON.stringify({ byType, localActivities }));
         expect(patches).toBe(1);
         expect(localActivities.calendarYears).toBe(1);
         expect(localActivities.askCalendar ?? 0).toBe(0);

@@ -76,12 +76,8 @@ import {
 } from './messages';
 
 const DAY_MS = 24 * 3600 * 1000;
-/**
- * The lifecycle's changes up to 2026-12-02, recorded by a new run as one marker (shared/versions.ts).
- * A change after it gets its own patch and stays out of this list.
- */
-const PROJECT_VERSION = 'lifecycle-2026-12-02';
-const PROJECT_CHANGES = [
+/** The lifecycle's changes up to 2026-12-02 (shared/versions.ts). */
+const LIFECYCLE_2026_12_02 = [
   'lifecycle-listed-on',
   'lifecycle-report-latest-due-month',
   'lifecycle-starts-joint-review',
@@ -94,6 +90,15 @@ const PROJECT_CHANGES = [
   'review-chain-head-event',
   'outbox-batches',
   'outbox-local-send',
+] as const;
+
+/**
+ * The lifecycle's versions, newest first: a new run records the first as one marker. A change
+ * after the newest gets its own patch, and a new version lists it.
+ */
+const LIFECYCLE_VERSIONS = [
+  { version: 'lifecycle-2026-12-03', includes: [...LIFECYCLE_2026_12_02, 'outbox-step-batches'] },
+  { version: 'lifecycle-2026-12-02', includes: LIFECYCLE_2026_12_02 },
 ] as const;
 
 /** How many answered request ids a project remembers for de-duplication. */
@@ -114,7 +119,7 @@ const accepted = <R>(d: Decision<Lifecycle, R>): Decided<Lifecycle, R> => {
  * daily check, the reviews it starts as children.
  */
 export async function projectLifecycle(input: ProjectWorkflowInput): Promise<ProjectState> {
-  const has = changesUpTo(PROJECT_VERSION, PROJECT_CHANGES);
+  const has = changesUpTo(...LIFECYCLE_VERSIONS);
   const config = LifecycleConfig.parse(input.config ?? {});
   const nowIso = () => new Date().toISOString();
   const project = input.project;

@@ -56,12 +56,8 @@ import { calendarChangedSignal } from '../calendar/messages';
 import { counted as countedOn } from '../../domain/jointReview/deadlines';
 import { deadlineYears, markProvisional, recountDeadlines, type ProvisionalYears } from '../../domain/jointReview/recount';
 
-/**
- * The review's changes up to 2026-12-02, recorded by a new run as one marker (shared/versions.ts).
- * A change after it gets its own patch and stays out of this list.
- */
-const REVIEW_VERSION = 'review-2026-12-02';
-const REVIEW_CHANGES = [
+/** The review's changes up to 2026-12-02 (shared/versions.ts). */
+const REVIEW_2026_12_02 = [
   'review-accepted-at',
   'review-actions-on-project-chain',
   'review-calendar-recount',
@@ -73,6 +69,15 @@ const REVIEW_CHANGES = [
   'review-assigned-materials',
   'outbox-batches',
   'outbox-local-send',
+] as const;
+
+/**
+ * The review's versions, newest first: a new run records the first as one marker. A change after
+ * the newest gets its own patch, and a new version lists it.
+ */
+const REVIEW_VERSIONS = [
+  { version: 'review-2026-12-03', includes: [...REVIEW_2026_12_02, 'outbox-step-batches'] },
+  { version: 'review-2026-12-02', includes: REVIEW_2026_12_02 },
 ] as const;
 
 /** An acceptance brought in: not after the review's start, at most a year before it (refused otherwise, changing nothing). */
@@ -94,7 +99,7 @@ function broughtInAcceptance(acceptedAt: string, start: Date): Date {
  * UnknownHolidayYear, never a guess.
  */
 export async function reviewStage(rawInput: ReviewStageInput): Promise<ReviewStageResult> {
-  const has = changesUpTo(REVIEW_VERSION, REVIEW_CHANGES);
+  const has = changesUpTo(...REVIEW_VERSIONS);
   const input = parseOrRefuse(ReviewStageInput, rawInput, 'input');
   // Reviews started before this patch were accepted at their start; from it on an approval brought in
   // while in flight keeps the day the window accepted it (受理), so its deadlines are the real ones.

@@ -1,5 +1,6 @@
 import type { HasChange } from './versions';
 import { condition, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { endOfStep } from './step';
 import type { KeyflowActivities } from '../../activities';
 import type { DataVersion, EventData, EventType, VersionedEventData, VersionedEventType } from '../../schemas/events/catalog';
 import type { EmitRequest } from '../../schemas/events/envelope';
@@ -50,7 +51,9 @@ export function nextBatch(queue: readonly EmitRequest[]): EmitRequest[] {
  *
  * Workflows that started before the 'outbox-batches' patch send one event per activity, as
  * their histories recorded; newer ones send everything queued (within OUTBOX_BATCH) in one
- * activity and one produce request, with the same event ids.
+ * activity and one produce request, with the same event ids. Since 'outbox-step-batches' a batch
+ * is taken once the step has settled, so a review's assignments and the approvals that came with
+ * its start go in one send; before it, after one microtask (the events of one handler).
  */
 export class Outbox {
   private queue: EmitRequest[] = [];
@@ -59,6 +62,8 @@ export class Outbox {
   private batched: boolean | undefined;
   /** Whether this outbox has the fast path (patch 'outbox-local-send'). */
   private sendNow: boolean | undefined;
+  /** Whether a batch waits for the end of the step (patch 'outbox-step-batches'). */
+  private wholeStep: boolean | undefined;
   /** Off after a failed local send, until a durable send succeeds. */
   private brokerAnswers = true;
 
@@ -104,10 +109,12 @@ export class Outbox {
     this.batched ??= this.has('outbox-batches');
     // Decided with the batches, at the same point, for outboxes that send in batches only.
     this.sendNow ??= this.batched && this.has('outbox-local-send');
+    this.wholeStep ??= this.batched && this.has('outbox-step-batches');
     try {
       if (this.batched) {
-        // The events a handler adds in the same step join the batch (microtasks: deterministic).
-        await Promise.resolve();
+        // The events added later in the same step join the batch (deterministic: the step's own order).
+        if (this.wholeStep) await endOfStep();
+        else await Promise.resolve();
         while (this.queue.length > 0) {
           const batch = nextBatch(this.queue);
           await this.send(batch);
